@@ -1,0 +1,205 @@
+"""Read and check a framework file (YAML): Pydantic for each part, then the references between parts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from metrics.models import Framework
+from metrics.periods import parse_period
+
+Place = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FrameworkProblem:
+    """One thing wrong in a framework file, with where it is."""
+
+    file: str
+    line: int | None
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
+
+
+class FrameworkError(Exception):
+    """The framework file cannot be loaded; `problems` says everything that is wrong."""
+
+    def __init__(self, problems: list[FrameworkProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def read_framework(path: Path | str) -> Framework:
+    """Parse and check the framework file at `path`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FrameworkError([FrameworkProblem(str(path), None, "", "no such file")]) from None
+    except UnicodeDecodeError:
+        raise FrameworkError([FrameworkProblem(str(path), None, "", "is not UTF-8 text; save it as UTF-8")]) from None
+    return parse_framework(text, str(path))
+
+
+def parse_framework(text: str, name: str = "<framework>") -> Framework:
+    """Parse and check framework YAML held in `text`; `name` is used in messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise FrameworkError([FrameworkProblem(name, line, "", f"is not valid YAML: {reason}")]) from None
+    lines = _line_index(node) if node is not None else {}
+    if not isinstance(data, dict):
+        raise FrameworkError([FrameworkProblem(name, 1, "", "must be a mapping with `partnership`, `partners`, ...")])
+    try:
+        framework = Framework.model_validate(data)
+    except ValidationError as exc:
+        raise FrameworkError([_from_pydantic(name, lines, err) for err in exc.errors()]) from None
+    problems = [
+        FrameworkProblem(name, _nearest_line(lines, place), _place(place), message)
+        for place, message in _cross_check(framework)
+    ]
+    if problems:
+        raise FrameworkError(problems)
+    return framework
+
+
+def _from_pydantic(name: str, lines: dict[Place, int], err: Any) -> FrameworkProblem:
+    place = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        message = f"`{place[-1]}` is not a known key here; check its spelling or remove it"
+    elif err["type"] == "missing":
+        message = f"`{place[-1]}` is required here; add it"
+    elif err["type"] == "enum":
+        message = f"{message} (found {err.get('input')!r})"
+    return FrameworkProblem(name, _nearest_line(lines, place), _place(place), message)
+
+
+def _place(place: Iterable[str | int]) -> str:
+    out = ""
+    for part in place:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_index(node: yaml.Node, place: Place = ()) -> dict[Place, int]:
+    """Map every place in the document to its line number (1-based)."""
+    index = {place: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            index.update(_line_index(value, (*place, str(key.value))))
+            index[(*place, str(key.value))] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            index.update(_line_index(item, (*place, i)))
+    return index
+
+
+def _nearest_line(lines: dict[Place, int], place: Place) -> int | None:
+    for cut in range(len(place), -1, -1):
+        if place[:cut] in lines:
+            return lines[place[:cut]]
+    return None
+
+
+def _duplicates(section: str, codes: list[str]) -> list[tuple[Place, str]]:
+    counts = Counter(c.upper() for c in codes)
+    return [
+        ((section, i), f"code {code} is used more than once in {section}; codes must be unique")
+        for i, code in enumerate(codes)
+        if counts[code.upper()] > 1
+    ]
+
+
+def _cross_check(fw: Framework) -> list[tuple[Place, str]]:
+    """References between parts: every code named must exist, and codes must be unique."""
+    out: list[tuple[Place, str]] = []
+    partners = {p.code for p in fw.partners}
+    parents = {c.code for c in fw.commitments} | {p.code for p in fw.principles}
+    outcomes = {o.code: o.parent for o in fw.outcomes}
+    commitments = {c.code for c in fw.commitments}
+    kpis = {k.code: k for k in fw.kpis}
+    for section, codes in (
+        ("partners", [p.code for p in fw.partners]),
+        ("commitments", [c.code for c in fw.commitments]),
+        ("principles", [p.code for p in fw.principles]),
+        ("outcomes", [o.code for o in fw.outcomes]),
+        ("kpis", [k.code for k in fw.kpis]),
+        ("objectives", [o.code for o in fw.objectives]),
+    ):
+        out += _duplicates(section, codes)
+    shared = (commitments & {p.code for p in fw.principles})
+    out += [(("principles",), f"code {c} is used by a commitment and a principle") for c in sorted(shared)]
+    if fw.partnership.lead_authority not in partners:
+        out.append((("partnership", "lead_authority"), _unknown("partner", fw.partnership.lead_authority, partners)))
+    for i, outcome in enumerate(fw.outcomes):
+        if outcome.parent not in parents:
+            out.append((("outcomes", i, "parent"), _unknown("commitment or principle", outcome.parent, parents)))
+    for i, obj in enumerate(fw.objectives):
+        window = (parse_period(obj.baseline.period).start, obj.deadline.end)
+        active = {p.code for p in fw.partners if p.joined_on <= window[1] and (p.left_on is None or p.left_on >= window[0])}
+        out += _check_objective(i, obj, partners, active, outcomes, commitments, kpis)
+    return out
+
+
+def _check_objective(
+    i: int,
+    obj: Any,
+    partners: set[str],
+    active: set[str],
+    outcomes: dict[str, str],
+    commitments: set[str],
+    kpis: dict[str, Any],
+) -> list[tuple[Place, str]]:
+    """References of one objective; `active` are the partners in the partnership during its span."""
+    out: list[tuple[Place, str]] = []
+    at: Place = ("objectives", i)
+    for j, code in enumerate(obj.outcomes):
+        if code not in outcomes:
+            out.append(((*at, "outcomes", j), _unknown("outcome", code, set(outcomes))))
+    if obj.commitment is not None and obj.commitment not in commitments:
+        out.append(((*at, "commitment"), _unknown("commitment", obj.commitment, commitments)))
+    if obj.commitment is None and not any(outcomes.get(c) in commitments for c in obj.outcomes):
+        out.append(((*at, "commitment"), "none of its outcomes belongs to a commitment; add `commitment: CODE`"))
+    kpi = kpis.get(obj.kpi)
+    if kpi is None:
+        out.append(((*at, "kpi"), _unknown("KPI", obj.kpi, set(kpis))))
+    applies = set(obj.partners) if obj.partners is not None else active
+    for j, code in enumerate(obj.partners or []):
+        if code not in partners:
+            out.append(((*at, "partners", j), _unknown("partner", code, partners)))
+    steps: list[tuple[Place, Any]] = [((*at, "baseline"), obj.baseline), ((*at, "target"), obj.target)]
+    steps += [((*at, "interim", j), step) for j, step in enumerate(obj.interim)]
+    for place, step in steps:
+        if kpi is not None and (kpi.frequency == "annual") != parse_period(step.period).is_annual:
+            need = "a whole year such as 2025/26" if kpi.frequency == "annual" else "a quarter such as 2025/26 Q4"
+            out.append(((*place, "period"), f"KPI {kpi.code} is {kpi.frequency}, so the period must be {need}"))
+        if step.values is not None:
+            for code in step.values:
+                if code not in partners:
+                    out.append(((*place, "values", code), _unknown("partner", code, partners)))
+            missing = sorted(applies - set(step.values))
+            if missing and place[-1] in ("baseline", "target"):
+                out.append(((*place, "values"), f"no value for {', '.join(missing)}; give one for every partner"))
+    return out
+
+
+def _unknown(what: str, code: str, known: set[str]) -> str:
+    listed = ", ".join(sorted(known)) if len(known) <= 12 else ", ".join(sorted(known)[:12]) + ", ..."
+    return f"there is no {what} with code {code}; use one of: {listed}"
