@@ -144,7 +144,7 @@ def _cross_check(fw: Framework) -> list[tuple[Place, str]]:
         ("objectives", [o.code for o in fw.objectives]),
     ):
         out += _duplicates(section, codes)
-    shared = (commitments & {p.code for p in fw.principles})
+    shared = commitments & {p.code for p in fw.principles}
     out += [(("principles",), f"code {c} is used by a commitment and a principle") for c in sorted(shared)]
     if fw.partnership.lead_authority not in partners:
         out.append((("partnership", "lead_authority"), _unknown("partner", fw.partnership.lead_authority, partners)))
@@ -153,7 +153,9 @@ def _cross_check(fw: Framework) -> list[tuple[Place, str]]:
             out.append((("outcomes", i, "parent"), _unknown("commitment or principle", outcome.parent, parents)))
     for i, obj in enumerate(fw.objectives):
         window = (parse_period(obj.baseline.period).start, obj.deadline.end)
-        active = {p.code for p in fw.partners if p.joined_on <= window[1] and (p.left_on is None or p.left_on >= window[0])}
+        active = {
+            p.code for p in fw.partners if p.joined_on <= window[1] and (p.left_on is None or p.left_on >= window[0])
+        }
         out += _check_objective(i, obj, partners, active, outcomes, commitments, kpis)
     return out
 

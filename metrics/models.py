@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from metrics.periods import DEFAULT_DUE_DAYS, Period, PeriodError, parse_period
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9._-]+$")]
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9._-]+$")
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -76,7 +78,7 @@ class Partnership(Strict):
 
 
 class ActiveUsers(Strict):
-    on: date
+    as_at: date
     users: int = Field(ge=0)
 
 

@@ -153,8 +153,7 @@ def _build(raw: str, y1: str, y2: str, q: str | None) -> Period:
     end_ok = int(y2) == expected_end if len(y2) == 4 else int(y2) == expected_end % 100
     if not end_ok:
         raise PeriodError(
-            f"'{raw}' is not a financial year: it must end the year after it starts, "
-            f"e.g. {Period(start)} Q1"
+            f"'{raw}' is not a financial year: it must end the year after it starts, e.g. {Period(start)} Q1"
         )
     quarter = int(q) if q is not None else None
     if quarter is not None and not 1 <= quarter <= 4:

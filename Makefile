@@ -1,0 +1,40 @@
+# Charter: `make run` serves the app; `make test` runs every test. Both set everything up first.
+PORT ?= 8501
+DB ?= data/charter.duckdb
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench setup db clean-db
+
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked
+	@touch $@
+
+setup: .venv/.synced
+
+$(DB): | .venv/.synced
+	CHARTER_DB=$(DB) .venv/bin/charter init --demo
+
+db: $(DB)
+
+run: .venv/.synced $(DB)
+	CHARTER_DB=$(DB) .venv/bin/charter init
+	CHARTER_DB=$(DB) .venv/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+
+test: .venv/.synced
+	.venv/bin/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: .venv/.synced
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy metrics
+
+bench: .venv/.synced
+	.venv/bin/python -m tests.perf.run
+
+clean-db:
+	rm -f $(DB) $(DB).wal

@@ -1,0 +1,196 @@
+"""The `charter` command: create the database, load a framework, ingest figures, hand out templates."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from metrics import demo, store, submissions, template
+from metrics.config import DEMO_DIR, Settings
+from metrics.framework import FrameworkError, read_framework
+from metrics.loader import load_framework
+from metrics.periods import PeriodError, parse_period
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit 2)."""
+
+
+def _who() -> str:
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except (KeyError, OSError):
+        return "command line"
+
+
+def _today(args: argparse.Namespace) -> date:
+    return args.as_of or date.today()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    with store.connect(args.db, wait=args.wait, as_of=args.as_of) as con:
+        before = store.schema_version(con)
+        applied = store.migrate(con)
+        if applied:
+            print(f"Database {args.db}: schema upgraded from version {before} to {store.LATEST_VERSION}.")
+        else:
+            print(f"Database {args.db}: schema is up to date (version {store.LATEST_VERSION}).")
+        if args.demo:
+            for line in demo.install(con, today=_today(args), by="demo"):
+                print(line)
+    return EXIT_OK
+
+
+def cmd_load_framework(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    fw = read_framework(path)
+    with store.connect(args.db, wait=args.wait) as con:
+        store.require_current(con, args.db)
+        report = load_framework(con, fw, by=args.by or _who(), sha256=submissions.sha256(path.read_bytes()))
+    print(f"{path}: loaded the framework of {fw.partnership.name}.")
+    for line in report.lines():
+        print(line)
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    files = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"{name}: no such file")
+        files.append((path, path.read_bytes()))
+    with store.connect(args.db, wait=args.wait, as_of=args.as_of) as con:
+        store.require_current(con, args.db)
+        cat = submissions.catalogue(con, _today(args), set(args.partner) if args.partner else None)
+        checked = [(submissions.check_file(data, str(path), cat), data) for path, data in files]
+        problems = [p for result, _ in checked for p in result.problems]
+        for result, _ in checked:
+            for note in result.notes:
+                print(note)
+        if problems:
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            print(f"Rejected: {len(problems)} problem(s) to fix; nothing was loaded.", file=sys.stderr)
+            return EXIT_REJECTED
+        if args.dry_run:
+            for result, _ in checked:
+                print(f"{result.file}: {len(result.figures)} figures would be accepted (dry run: nothing loaded)")
+            return EXIT_OK
+        stored = submissions.store_files(con, checked, by=args.by or _who(), source="command line")
+    for item in stored:
+        print(item.message())
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    period = parse_period(args.period)
+    with store.connect(args.db, wait=args.wait, read_only=True, as_of=args.as_of) as con:
+        store.require_current(con, args.db)
+        data = template.build(con, args.partner, period)
+    out = Path(args.out)
+    out.write_bytes(data)
+    print(f"Wrote {out}: the {period} template for {args.partner.upper()}.")
+    return EXIT_OK
+
+
+def cmd_submissions(args: argparse.Namespace) -> int:
+    with store.connect(args.db, wait=args.wait, read_only=True) as con:
+        store.require_current(con, args.db)
+        frame = submissions.list_submissions(con, args.status)
+    if frame.empty:
+        print("No submissions.")
+        return EXIT_OK
+    cols = ["id", "status", "file_name", "partners", "periods", "row_count", "submitted_by", "submitted_at"]
+    print(frame[cols].to_string(index=False))
+    return EXIT_OK
+
+
+def _review(args: argparse.Namespace, approve: bool) -> int:
+    with store.connect(args.db, wait=args.wait) as con:
+        store.require_current(con, args.db)
+        submissions.review(con, args.id, approve=approve, by=args.by or _who(), comment=getattr(args, "reason", ""))
+    print(f"Submission {args.id} {'approved' if approve else 'returned'}.")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings = Settings.from_env()
+    parser = argparse.ArgumentParser(prog="charter", description=__doc__)
+    parser.add_argument(
+        "--db", type=Path, default=settings.db, help="database file (default: $CHARTER_DB or %(default)s)"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="treat this day as today (for reports on an earlier date)",
+    )
+    parser.add_argument("--by", default=None, help="who is acting (recorded with every change)")
+    parser.set_defaults(wait=settings.lock_wait_seconds)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create or upgrade the database")
+    p.add_argument("--demo", action="store_true", help=f"load the demo partnership from {DEMO_DIR}")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("load-framework", help="load or update a partnership's framework file (YAML)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_load_framework)
+
+    p = sub.add_parser("ingest", help="check and load quarterly metric files (CSV, XLSX, ODS)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check only; load nothing")
+    p.add_argument(
+        "--partner", action="append", metavar="CODE", help="only accept figures for this partner (repeat for more)"
+    )
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("template", help="write the spreadsheet an officer fills in")
+    p.add_argument("--partner", required=True, metavar="CODE")
+    p.add_argument("--period", required=True, metavar="PERIOD", help="e.g. 2025/26 Q1")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("submissions", help="list submissions")
+    p.add_argument("--status", choices=["submitted", "approved", "returned"])
+    p.set_defaults(func=cmd_submissions)
+
+    p = sub.add_parser("approve", help="approve a submission so members see its figures")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=lambda a: _review(a, True))
+
+    p = sub.add_parser("return", help="return a submission to the officer with a reason")
+    p.add_argument("id", type=int)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(func=lambda a: _review(a, False))
+    return parser
+
+
+_KNOWN: tuple[tuple[type[Exception], int], ...] = (
+    (UsageError, EXIT_USAGE),
+    (PeriodError, EXIT_USAGE),
+    (template.TemplateError, EXIT_USAGE),
+    (FrameworkError, EXIT_REJECTED),
+    (submissions.SubmissionError, EXIT_REJECTED),
+    (store.StoreError, EXIT_REJECTED),
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    try:
+        return func(args)
+    except tuple(k for k, _ in _KNOWN) as exc:
+        print(f"charter {args.command}: {exc}" if not isinstance(exc, FrameworkError) else str(exc), file=sys.stderr)
+        return next(code for kind, code in _KNOWN if isinstance(exc, kind))

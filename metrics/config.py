@@ -1,0 +1,28 @@
+"""Settings: one model with defaults, overridden by environment variables (CHARTER_*)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_DIR = ROOT / "data" / "demo"
+
+
+class Settings(BaseModel):
+    """Where the database is and how the app behaves."""
+
+    db: Path = Field(Path("data/charter.duckdb"), description="the DuckDB file (CHARTER_DB)")
+    lock_wait_seconds: float = Field(5.0, ge=0, description="how long a writer waits for a busy database")
+    max_upload_mb: int = Field(20, ge=1, le=200, description="largest file officers may upload")
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        values: dict[str, str] = {}
+        for name in cls.model_fields:
+            env = os.environ.get(f"CHARTER_{name.upper()}")
+            if env:
+                values[name] = env
+        return cls.model_validate(values)

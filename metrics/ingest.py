@@ -1,0 +1,436 @@
+"""Quarterly metric files: file -> rows -> checked figures, with every problem named by row and column.
+
+Small steps (SPEC section 6): read the file (CSV, XLSX, ODS) into text cells with the row numbers the
+officer sees; find the columns; check every row against the framework; report all problems at once.
+Writing is done elsewhere (`metrics.submissions`), in one transaction, only when there is no problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from metrics.periods import Period, PeriodError, parse_period
+
+MAX_BYTES = 20 * 1024 * 1024
+REQUIRED = ("partner", "period", "kpi", "value")
+OPTIONAL = ("note",)
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
+class IngestError(Exception):
+    """A file that cannot be read at all (wrong type, unreadable, too big)."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing to change in a file, where the officer will find it."""
+
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One checked figure, ready to store."""
+
+    row: int
+    partner_code: str
+    period: Period
+    kpi_code: str
+    value: float | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class KpiRule:
+    code: str
+    name: str
+    unit: str
+    annual: bool
+    min_value: float | None
+    max_value: float | None
+
+
+@dataclass(frozen=True)
+class PartnerRule:
+    code: str
+    name: str
+    joined_on: date
+    left_on: date | None
+
+
+@dataclass
+class Catalogue:
+    """What a file is checked against: the framework's partners and KPIs, today, who may submit for whom."""
+
+    partners: dict[str, PartnerRule]
+    kpis: dict[str, KpiRule]
+    today: date
+    allowed_partners: set[str] | None = None
+
+    def find_partner(self, text: str) -> PartnerRule | None:
+        key = text.strip().casefold()
+        for p in self.partners.values():
+            if key in (p.code.casefold(), p.name.casefold()):
+                return p
+        return None
+
+
+@dataclass
+class Sheet:
+    """A file's cells as text, with the spreadsheet row number of each data row."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    file: str
+    figures: list[Figure]
+    problems: list[Problem]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- read --------------------------------------------------------------------------------------------
+
+
+def read_sheet(data: bytes, name: str) -> Sheet:
+    """Read CSV, XLSX or ODS bytes into text cells; `name` is the file name (its extension decides)."""
+    if len(data) > MAX_BYTES:
+        raise IngestError(
+            f"{name} is {len(data) / 1_048_576:.1f} MB, over the {MAX_BYTES // 1_048_576} MB limit; "
+            "split it into smaller files"
+        )
+    suffix = Path(name).suffix.lower()
+    if suffix in SPREADSHEETS:
+        return _read_spreadsheet(data, name)
+    if suffix in (".csv", ".txt", ""):
+        return _read_csv(data, name)
+    raise IngestError(f"{name} is a {suffix} file; send a CSV, XLSX or ODS file")
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without the BOM Excel adds), else Windows-1252 as Excel on UK Windows saves "CSV"."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_csv(data: bytes, name: str) -> Sheet:
+    text = _decode(data)
+    if "\x00" in text:
+        raise IngestError(f"{name} is not a text CSV file; save it from your spreadsheet as CSV, XLSX or ODS")
+    sample = text[:4096]
+    delimiter = ","
+    if sample.count(";") > sample.count(",") or sample.count("\t") > sample.count(","):
+        delimiter = ";" if sample.count(";") >= sample.count("\t") else "\t"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        lines = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise IngestError(f"{name}:{reader.line_num}: cannot be read as CSV ({exc})") from None
+    return _to_sheet(name, lines)
+
+
+def _read_spreadsheet(data: bytes, name: str) -> Sheet:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = book.sheet_names
+        chosen = _choose_sheet(book, sheets)
+        sheet = book.get_sheet_by_name(chosen)
+        cells = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several of its own types for a damaged file
+        raise IngestError(f"{name} cannot be opened as a spreadsheet ({exc}); save it again as XLSX or ODS") from None
+    lines = [(i + 1, [_cell_text(c) for c in row]) for i, row in enumerate(cells)]
+    result = _to_sheet(name, lines)
+    if len(sheets) > 1:
+        result.notes.append(f"{name} has {len(sheets)} sheets; read the sheet named '{chosen}'.")
+    return result
+
+
+def _choose_sheet(book: Any, names: list[str]) -> str:
+    """The sheet whose first row has the required columns; else the first visible sheet."""
+    for sheet_name in names:
+        rows = book.get_sheet_by_name(sheet_name).to_python(nrows=1, skip_empty_area=False)
+        header = {_cell_text(c).strip().lower() for c in (rows[0] if rows else [])}
+        if set(REQUIRED) <= header:
+            return str(sheet_name)
+    return str(names[0])
+
+
+def _cell_text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float):
+        return repr(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, datetime | date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _to_sheet(name: str, lines: list[tuple[int, list[str]]]) -> Sheet:
+    """The first non-empty row is the header; fully empty rows are dropped."""
+    filled = [(n, row) for n, row in lines if any(c.strip() for c in row)]
+    if not filled:
+        raise IngestError(f"{name} is empty; it needs a header row and at least one row of figures")
+    (_, header), *rows = filled
+    return Sheet(name=name, header=[h.strip() for h in header], rows=rows)
+
+
+# --- check -------------------------------------------------------------------------------------------
+
+
+def check_file(data: bytes, name: str, catalogue: Catalogue) -> CheckResult:
+    """Read and check one file; every problem is reported, nothing is written."""
+    try:
+        sheet = read_sheet(data, name)
+    except IngestError as exc:
+        return CheckResult(name, [], [Problem(name, 1, "-", str(exc).removeprefix(f"{name} ").strip())])
+    result = check_sheet(sheet, catalogue)
+    result.notes = sheet.notes + result.notes
+    return result
+
+
+def _column_map(sheet: Sheet) -> tuple[dict[str, int], list[Problem]]:
+    found: dict[str, int] = {}
+    problems = []
+    for i, title in enumerate(sheet.header):
+        key = title.strip().lower()
+        if key in REQUIRED + OPTIONAL:
+            if key in found:
+                problems.append(Problem(sheet.name, 1, title, f"the column '{key}' appears twice; keep only one"))
+            found.setdefault(key, i)
+    missing = [c for c in REQUIRED if c not in found]
+    if missing:
+        names = ", ".join(f"'{c}'" for c in missing)
+        problems.append(
+            Problem(
+                sheet.name,
+                1,
+                missing[0],
+                f"the header row has no {names} column; the first row must name the columns "
+                f"partner, period, kpi, value (and optionally note)",
+            )
+        )
+    return found, problems
+
+
+def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
+    """Check every row of `sheet`; figures are returned only if there is no problem at all."""
+    columns, problems = _column_map(sheet)
+    if problems:
+        return CheckResult(sheet.name, [], problems)
+    figures: list[Figure] = []
+    seen: dict[tuple[str, Period, str], int] = {}
+    for row_number, cells in sheet.rows:
+
+        def cell(key: str, cells: list[str] = cells) -> str:
+            i = columns.get(key)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        row_problems, figure = _check_row(sheet.name, row_number, cell, catalogue)
+        problems += row_problems
+        if figure is not None:
+            key = (figure.partner_code, figure.period, figure.kpi_code)
+            if key in seen:
+                problems.append(
+                    Problem(
+                        sheet.name,
+                        row_number,
+                        "kpi",
+                        f"{figure.kpi_code} for {figure.partner_code} in {figure.period} is already given on row "
+                        f"{seen[key]}; keep one figure per partner, period and KPI",
+                    )
+                )
+            else:
+                seen[key] = row_number
+                figures.append(figure)
+    if not sheet.rows:
+        problems.append(Problem(sheet.name, 2, "-", "there are no figures under the header row"))
+    return CheckResult(sheet.name, [] if problems else figures, sorted(problems, key=lambda p: (p.row, p.column)))
+
+
+def _check_row(file: str, row: int, cell: Any, cat: Catalogue) -> tuple[list[Problem], Figure | None]:
+    out: list[Problem] = []
+    partner = _check_partner(file, row, cell("partner"), cat, out)
+    period = _check_period(file, row, cell("period"), cat, out)
+    kpi = _check_kpi(file, row, cell("kpi"), cat, out)
+    if (
+        partner is not None
+        and period is not None
+        and (period.start > (partner.left_on or date.max) or period.end < partner.joined_on)
+    ):
+        out.append(Problem(file, row, "period", f"{partner.name} was not a partner in {period}"))
+    if kpi is not None and period is not None and kpi.annual != period.is_annual:
+        need = (
+            f"a whole year such as {period.financial_year}"
+            if kpi.annual
+            else f"a quarter such as {period.year}/{(period.year + 1) % 100:02d} Q1"
+        )
+        out.append(
+            Problem(
+                file,
+                row,
+                "period",
+                f"{kpi.code} is reported {'yearly' if kpi.annual else 'quarterly'}; write the period as {need}",
+            )
+        )
+    note = cell("note") or None
+    value = _check_value(file, row, cell("value"), kpi, note, out)
+    if out or partner is None or period is None or kpi is None:
+        return out, None
+    return out, Figure(row, partner.code, period, kpi.code, value, note)
+
+
+def _check_partner(file: str, row: int, text: str, cat: Catalogue, out: list[Problem]) -> PartnerRule | None:
+    if not text:
+        out.append(
+            Problem(
+                file,
+                row,
+                "partner",
+                f"the partner is blank; write the council's code, e.g. {next(iter(cat.partners), 'HBBC')}",
+            )
+        )
+        return None
+    partner = cat.find_partner(text)
+    if partner is None:
+        codes = ", ".join(cat.partners)
+        out.append(Problem(file, row, "partner", f"'{text}' is not a partner; use one of {codes}"))
+        return None
+    if cat.allowed_partners is not None and partner.code not in cat.allowed_partners:
+        out.append(
+            Problem(
+                file,
+                row,
+                "partner",
+                f"you may only submit figures for "
+                f"{', '.join(sorted(cat.allowed_partners)) or 'no council'}, "
+                f"not {partner.code}",
+            )
+        )
+        return None
+    return partner
+
+
+def _check_period(file: str, row: int, text: str, cat: Catalogue, out: list[Problem]) -> Period | None:
+    try:
+        period = parse_period(text)
+    except PeriodError as exc:
+        out.append(Problem(file, row, "period", str(exc)))
+        return None
+    if period.start > cat.today:
+        out.append(
+            Problem(
+                file,
+                row,
+                "period",
+                f"{period} is in the future (it starts on "
+                f"{period.start:%-d %B %Y}); figures can only be sent for past periods",
+            )
+        )
+        return None
+    return period
+
+
+def _check_kpi(file: str, row: int, text: str, cat: Catalogue, out: list[Problem]) -> KpiRule | None:
+    if not text:
+        out.append(
+            Problem(
+                file,
+                row,
+                "kpi",
+                f"the KPI code is blank; write the code from the template, e.g. {next(iter(cat.kpis), 'DS01')}",
+            )
+        )
+        return None
+    kpi = cat.kpis.get(text.upper())
+    if kpi is None:
+        listed = ", ".join(list(cat.kpis)[:10]) + (", ..." if len(cat.kpis) > 10 else "")
+        out.append(Problem(file, row, "kpi", f"'{text}' is not a KPI code; use one of {listed}"))
+    return kpi
+
+
+def parse_number(text: str) -> float | None:
+    """`72.5`, `72.5%`, `1,234`, `£1,234` and `-3` as numbers; None if `text` is not a number."""
+    cleaned = text.strip().replace("£", "").replace("%", "").replace(" ", "").replace("\u00a0", "")
+    if not cleaned or not _NUMBER.match(cleaned) or cleaned in "+-.":
+        return None
+    return float(cleaned.replace(",", ""))
+
+
+def _check_value(
+    file: str, row: int, text: str, kpi: KpiRule | None, note: str | None, out: list[Problem]
+) -> float | None:
+    if not text:
+        if not note:
+            out.append(
+                Problem(
+                    file,
+                    row,
+                    "value",
+                    "the value is blank; give the figure, or say in the note column why there is none",
+                )
+            )
+        return None
+    value = parse_number(text)
+    if value is None:
+        out.append(
+            Problem(
+                file,
+                row,
+                "value",
+                f"'{text}' is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234",
+            )
+        )
+        return None
+    if kpi is None:
+        return value
+    unit = "" if kpi.unit in ("count", "score") else kpi.unit
+    low, high = kpi.min_value, kpi.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        span = (
+            f"between {_fmt(low)} and {_fmt(high)}"
+            if low is not None and high is not None
+            else f"at least {_fmt(low)}"
+            if low is not None
+            else f"at most {_fmt(high)}"
+        )
+        out.append(
+            Problem(
+                file,
+                row,
+                "value",
+                f"{_fmt(value)} is outside the range for {kpi.code} ({kpi.name}): "
+                f"it must be {span}{' ' + unit if unit else ''}",
+            )
+        )
+    return value
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,}")

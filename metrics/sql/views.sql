@@ -1,0 +1,192 @@
+-- Macros and the public views of SPEC section 8. Re-created on every `charter init`, after migrations.
+-- A period's index counts quarters: year * 4 + quarter - 1; a whole financial year takes its Q4's index.
+
+CREATE OR REPLACE MACRO core.quarter_index(d) AS
+    (year(d) - CAST(month(d) < 4 AS INTEGER)) * 4 + ((month(d) + 8) % 12) // 3;
+
+CREATE OR REPLACE MACRO core.period_start(idx, annual) AS
+    CASE WHEN annual THEN make_date(CAST(idx // 4 AS BIGINT), 4, 1)
+         ELSE make_date(CAST(idx // 4 + CAST(idx % 4 = 3 AS INTEGER) AS BIGINT), CAST(((idx % 4) * 3 + 3) % 12 + 1 AS BIGINT), 1) END;
+
+CREATE OR REPLACE MACRO core.period_end(idx, annual) AS
+    CASE WHEN annual THEN make_date(CAST(idx // 4 + 1 AS BIGINT), 3, 31)
+         ELSE CAST(core.period_start(idx + 1, false) - INTERVAL 1 DAY AS DATE) END;
+
+CREATE OR REPLACE MACRO core.period_label(idx, annual) AS
+    format('{}/{:02d}', idx // 4, (idx // 4 + 1) % 100)
+    || CASE WHEN annual THEN '' ELSE format(' Q{}', idx % 4 + 1) END;
+
+CREATE OR REPLACE MACRO core.as_of() AS coalesce(getvariable('charter_as_of'), current_date);
+
+-- The figures in force for each partner, KPI and period: the newest submission that is still live.
+-- `published_only`: approved figures only (what members and the public see).
+CREATE OR REPLACE MACRO core.current_figures(published_only) AS TABLE
+    SELECT m.*, s.status AS submission_status, s.submitted_at, s.submitted_by, s.illustrative
+    FROM core.measurement m
+    JOIN core.submission s ON s.id = m.submission_id
+    WHERE s.status = 'approved' OR (NOT published_only AND s.status = 'submitted')
+    QUALIFY row_number() OVER (
+        PARTITION BY m.partner_code, m.kpi_code, m.period_index, m.is_annual ORDER BY s.id DESC, m.id DESC) = 1;
+
+-- SPEC section 5, for every targeted objective, partner and period from the baseline to `as_of`.
+CREATE OR REPLACE MACRO core.progress(p_as_of, p_published_only) AS TABLE
+WITH
+settings AS (
+    SELECT CAST(p_as_of AS DATE) AS as_of,
+           coalesce((SELECT max(data_due_days) FROM core.partnership), 30) AS due_days,
+           core.quarter_index(CAST(p_as_of AS DATE)) AS cur
+),
+obj AS (
+    SELECT o.code, o.kpi_code, o.tolerance_kind, o.tolerance_amount, k.polarity,
+           k.frequency = 'annual' AS annual, CASE WHEN k.frequency = 'annual' THEN 4 ELSE 1 END AS step
+    FROM core.objective o JOIN core.kpi k ON k.code = o.kpi_code
+    WHERE o.status NOT IN ('draft', 'withdrawn')
+),
+live AS (SELECT * FROM core.target WHERE superseded_at IS NULL),
+baseline AS (
+    SELECT objective_code, partner_code, period_index AS b_idx, value AS b_val FROM live WHERE kind = 'baseline'
+    QUALIFY row_number() OVER (PARTITION BY objective_code, partner_code ORDER BY id DESC) = 1
+),
+grid AS (
+    SELECT o.*, b.partner_code, b.b_idx, b.b_val, g.idx
+    FROM obj o
+    JOIN baseline b ON b.objective_code = o.code
+    JOIN core.partner p ON p.code = b.partner_code
+    CROSS JOIN settings s
+    CROSS JOIN LATERAL (
+        SELECT unnest(generate_series(b.b_idx + o.step,
+                                      CASE WHEN o.annual THEN (s.cur // 4) * 4 + 3 ELSE s.cur END,
+                                      o.step)) AS idx
+    ) g
+    WHERE core.period_start(g.idx, o.annual) <= coalesce(p.left_on, DATE '9999-12-31')
+      AND core.period_end(g.idx, o.annual) >= p.joined_on
+),
+final AS (
+    SELECT objective_code, partner_code, coalesce(effective_from_index, -1) AS eff,
+           period_index AS d_idx, value AS f_val
+    FROM live WHERE kind = 'final'
+),
+interim AS (
+    SELECT objective_code, partner_code, period_index, value AS i_val FROM live WHERE kind = 'interim'
+    QUALIFY row_number() OVER (
+        PARTITION BY objective_code, partner_code, period_index
+        ORDER BY coalesce(effective_from_index, -1) DESC, id DESC) = 1
+),
+figures AS (SELECT * FROM core.current_figures(p_published_only)),
+series AS (
+    -- Straight-line fit over each partner's last four figures of a KPI, up to and including each one.
+    SELECT partner_code, kpi_code, is_annual, period_index,
+           regr_slope(value, period_index) OVER w AS slope,
+           regr_intercept(value, period_index) OVER w AS intercept,
+           count(value) OVER w AS points
+    FROM figures WHERE value IS NOT NULL
+    WINDOW w AS (PARTITION BY partner_code, kpi_code, is_annual ORDER BY period_index
+                 ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)
+),
+targeted AS (
+    SELECT g.*, f.d_idx, f.f_val, i.i_val,
+           round(CASE WHEN i.i_val IS NOT NULL THEN i.i_val
+                      WHEN g.idx >= f.d_idx THEN f.f_val
+                      ELSE g.b_val + (f.f_val - g.b_val) * (g.idx - g.b_idx) / (f.d_idx - g.b_idx) END, 2) AS target
+    FROM grid g
+    ASOF LEFT JOIN final f
+        ON f.objective_code = g.code AND f.partner_code = g.partner_code AND f.eff <= g.idx
+    LEFT JOIN interim i
+        ON i.objective_code = g.code AND i.partner_code = g.partner_code AND i.period_index = g.idx
+),
+measured AS (
+    SELECT t.*, cur.value AS actual, cur.note, cur.submission_id, prev.value AS previous, ly.value AS year_ago,
+           core.period_end(t.idx, t.annual) + (SELECT due_days FROM settings) AS due_on,
+           CASE WHEN t.tolerance_kind = 'absolute' THEN t.tolerance_amount
+                ELSE abs(t.target) * t.tolerance_amount / 100 END AS tolerance
+    FROM targeted t
+    LEFT JOIN figures cur ON cur.partner_code = t.partner_code AND cur.kpi_code = t.kpi_code
+        AND cur.period_index = t.idx AND cur.is_annual = t.annual
+    LEFT JOIN figures prev ON prev.partner_code = t.partner_code AND prev.kpi_code = t.kpi_code
+        AND prev.period_index = t.idx - t.step AND prev.is_annual = t.annual
+    LEFT JOIN figures ly ON ly.partner_code = t.partner_code AND ly.kpi_code = t.kpi_code
+        AND ly.period_index = t.idx - 4 AND ly.is_annual = t.annual
+),
+forecast AS (
+    SELECT m.*, CASE WHEN s.points >= 2 AND m.idx < m.d_idx
+                     THEN s.intercept + s.slope * m.d_idx END AS forecast_value
+    FROM measured m
+    ASOF LEFT JOIN series s
+        ON s.partner_code = m.partner_code AND s.kpi_code = m.kpi_code AND s.is_annual = m.annual
+        AND s.period_index <= m.idx
+)
+SELECT
+    code AS objective_code,
+    partner_code,
+    core.period_label(idx, annual) AS period,
+    idx AS period_index,
+    actual,
+    target,
+    CASE WHEN actual IS NULL THEN
+             CASE WHEN (SELECT as_of FROM settings) > due_on THEN 'Overdue' ELSE 'No data' END
+         WHEN (polarity = 'higher' AND actual >= target - 1e-9) OR (polarity = 'lower' AND actual <= target + 1e-9)
+             THEN 'On track'
+         WHEN abs(actual - target) <= tolerance + 1e-9 THEN 'At risk'
+         ELSE 'Off track' END AS status,
+    CASE WHEN actual IS NULL OR previous IS NULL THEN NULL
+         WHEN actual = previous THEN 'no change'
+         WHEN (actual > previous) = (polarity = 'higher') THEN 'improving'
+         ELSE 'worsening' END AS direction,
+    CASE WHEN actual IS NULL OR year_ago IS NULL THEN NULL
+         WHEN actual = year_ago THEN 'no change'
+         WHEN (actual > year_ago) = (polarity = 'higher') THEN 'improving'
+         ELSE 'worsening' END AS direction_year,
+    round(forecast_value, 2) AS forecast_value,
+    CASE WHEN forecast_value IS NULL THEN NULL
+         WHEN (polarity = 'higher' AND forecast_value >= f_val) OR (polarity = 'lower' AND forecast_value <= f_val)
+             THEN 'likely' ELSE 'unlikely' END AS forecast,
+    f_val AS final_target,
+    core.period_label(d_idx, annual) AS deadline_period,
+    round(tolerance, 4) AS tolerance,
+    due_on,
+    note,
+    submission_id,
+    polarity,
+    kpi_code
+FROM forecast;
+
+-- ---- Public views (SPEC section 8): stable names and columns --------------------------------------
+
+CREATE OR REPLACE VIEW partner AS
+    SELECT code, name, joined_on, left_on FROM core.partner ORDER BY sort_order;
+
+CREATE OR REPLACE VIEW commitment AS
+    SELECT code, title, cross_cutting FROM core.commitment ORDER BY sort_order;
+
+CREATE OR REPLACE VIEW principle AS
+    SELECT code, strapline FROM core.principle ORDER BY sort_order;
+
+CREATE OR REPLACE VIEW outcome AS
+    SELECT code, parent_code, text FROM core.outcome ORDER BY sort_order;
+
+CREATE OR REPLACE VIEW kpi AS
+    SELECT code, name, unit, polarity, category FROM core.kpi ORDER BY sort_order;
+
+CREATE OR REPLACE VIEW objective AS
+    SELECT code, title, commitment_code, kpi_code, deadline_period, status FROM core.objective ORDER BY sort_order;
+
+CREATE OR REPLACE VIEW measurement AS
+    SELECT partner_code, period, kpi_code, value, note, submission_id, submission_status = 'approved' AS approved
+    FROM core.current_figures(false);
+
+CREATE OR REPLACE VIEW measurement_history AS
+    SELECT m.partner_code, m.period, m.kpi_code, m.value, m.note, m.submission_id, m.row_number,
+           s.status AS submission_status, s.submitted_by, s.submitted_at,
+           cur.id IS NULL AS superseded
+    FROM core.measurement m
+    JOIN core.submission s ON s.id = m.submission_id
+    LEFT JOIN core.current_figures(false) cur ON cur.id = m.id
+    ORDER BY m.partner_code, m.kpi_code, m.period_index, m.is_annual, m.id;
+
+CREATE OR REPLACE VIEW submission AS
+    SELECT id, file_name, sha256, submitted_by, submitted_at, status, row_count FROM core.submission ORDER BY id;
+
+CREATE OR REPLACE VIEW objective_progress AS
+    SELECT objective_code, partner_code, period, actual, target, status, direction
+    FROM core.progress(core.as_of(), true)
+    ORDER BY objective_code, partner_code, period_index;

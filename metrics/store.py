@@ -1,0 +1,171 @@
+"""DuckDB: open the database briefly, migrate it, and write in single transactions.
+
+DuckDB lets one process hold a database file. So every caller opens the file only for the moment it
+needs it and closes it at once (see SPEC section 10); a caller that meets another's lock retries for a
+few seconds and then says plainly that the database is busy.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+SQL = resources.files("metrics") / "sql"
+_MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_LOCKED = ("lock", "Conflicting lock", "different configuration", "busy")
+
+
+class StoreError(Exception):
+    """The database cannot be used as asked."""
+
+
+class DatabaseBusy(StoreError):
+    """Another program holds the database for longer than we are willing to wait."""
+
+
+class DatabaseMissing(StoreError):
+    """There is no database file where one was expected."""
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer version of Charter."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every migration as (version, file name, SQL), in order."""
+    found = []
+    for item in (SQL / "migrations").iterdir():
+        match = _MIGRATION.match(item.name)
+        if match:
+            found.append((int(match.group(1)), item.name, item.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+LATEST_VERSION = migrations()[-1][0]
+
+
+def read_sql(name: str) -> str:
+    """The text of `metrics/sql/NAME.sql`."""
+    return (SQL / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return any(word.lower() in str(exc).lower() for word in _LOCKED)
+
+
+@contextmanager
+def connect(
+    path: Path | str, *, read_only: bool = False, wait: float = 5.0, as_of: date | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the database for the length of a `with` block, waiting up to `wait` seconds for a lock.
+
+    `as_of` fixes "today" for the progress rules (tests and `--as-of`); by default it is the real date.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise DatabaseMissing(f"there is no database at {path}; create it with `charter init`")
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise StoreError(f"cannot open the database at {path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"the database at {path} is busy: another program is using it. "
+                    "Try again in a minute; if it stays busy, check what else has it open."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+    try:
+        if as_of is not None:
+            con.execute("SET VARIABLE charter_as_of = CAST($d AS DATE)", {"d": as_of})
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block as one transaction: all of it is written, or none of it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of an open database; 0 for an empty one."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'core' AND table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    return int(con.execute("SELECT coalesce(max(version), 0) FROM core.schema_version").fetchall()[0][0])
+
+
+def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int]:
+    """Bring the schema up to date (or to version `upto`), each step in its own transaction."""
+    current = schema_version(con)
+    if current > LATEST_VERSION:
+        raise SchemaTooNew(
+            f"this database has schema version {current}, newer than this Charter knows ({LATEST_VERSION}); "
+            "upgrade Charter"
+        )
+    applied = []
+    for version, name, sql in migrations():
+        if version <= current or (upto is not None and version > upto):
+            continue
+        with transaction(con):
+            con.execute("CREATE SCHEMA IF NOT EXISTS core")
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS core.schema_version "
+                "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            )
+            con.execute(sql)
+            con.execute("INSERT INTO core.schema_version VALUES ($v, $n, current_timestamp)", {"v": version, "n": name})
+        applied.append(version)
+    if upto is None or upto >= LATEST_VERSION:
+        with transaction(con):
+            con.execute(read_sql("views"))
+    return applied
+
+
+def require_current(con: duckdb.DuckDBPyConnection, path: Path | str) -> None:
+    """Refuse to work on a database that `charter init` has not brought up to date."""
+    version = schema_version(con)
+    if version != LATEST_VERSION:
+        raise StoreError(
+            f"the database at {path} has schema version {version}, not {LATEST_VERSION}; "
+            "run `charter init` to bring it up to date (no data is lost)"
+        )
+
+
+def data_version(path: Path | str) -> tuple[float, int, float, int]:
+    """A cheap fingerprint that changes whenever the database is written (no query, no lock).
+
+    DuckDB writes to the `.wal` file first and folds it into the main file at checkpoints, so both
+    files' modification times and sizes are part of it.
+    """
+    main, wal = Path(path), Path(f"{path}.wal")
+    stat_main = main.stat() if main.exists() else None
+    stat_wal = wal.stat() if wal.exists() else None
+    return (
+        stat_main.st_mtime if stat_main else 0.0,
+        stat_main.st_size if stat_main else 0,
+        stat_wal.st_mtime if stat_wal else 0.0,
+        stat_wal.st_size if stat_wal else 0,
+    )

@@ -1,0 +1,213 @@
+"""Submissions: store a checked file's figures in one transaction, review them, list them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from metrics.ingest import Catalogue, CheckResult, KpiRule, PartnerRule, check_file  # noqa: F401
+from metrics.store import transaction
+
+LIVE = ("submitted", "approved")
+
+
+class SubmissionError(Exception):
+    """A submission cannot be reviewed or stored as asked."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What happened to one file."""
+
+    file: str
+    submission_id: int
+    rows: int
+    duplicate_of: int | None = None
+    duplicate_at: datetime | None = None
+
+    def message(self) -> str:
+        if self.duplicate_of is not None:
+            when = f" on {self.duplicate_at:%-d %B %Y at %H:%M}" if self.duplicate_at else ""
+            return (
+                f"{self.file}: this identical file was already loaded as submission {self.duplicate_of}{when}; "
+                "nothing changed"
+            )
+        return f"{self.file}: accepted {self.rows} figures as submission {self.submission_id}"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def catalogue(
+    con: duckdb.DuckDBPyConnection, today: date | None = None, allowed_partners: set[str] | None = None
+) -> Catalogue:
+    """The partners and KPIs that files are checked against."""
+    partners = {
+        code: PartnerRule(code, name, joined, left)
+        for code, name, joined, left in con.execute(
+            "SELECT code, name, joined_on, left_on FROM core.partner ORDER BY sort_order"
+        ).fetchall()
+    }
+    kpis = {
+        code.upper(): KpiRule(code, name, unit, freq == "annual", lo, hi)
+        for code, name, unit, freq, lo, hi in con.execute(
+            "SELECT code, name, unit, frequency, min_value, max_value FROM core.kpi ORDER BY sort_order"
+        ).fetchall()
+    }
+    return Catalogue(partners, kpis, today or date.today(), allowed_partners)
+
+
+def find_duplicate(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, datetime] | None:
+    """A live submission of the very same bytes, if there is one."""
+    rows = con.execute(
+        "SELECT id, submitted_at FROM core.submission WHERE sha256 = $h AND status IN ('submitted', 'approved') "
+        "ORDER BY id DESC LIMIT 1",
+        {"h": digest},
+    ).fetchall()
+    return (int(rows[0][0]), rows[0][1]) if rows else None
+
+
+def store_files(
+    con: duckdb.DuckDBPyConnection,
+    checked: Sequence[tuple[CheckResult, bytes]],
+    *,
+    by: str,
+    source: str,
+    approve: bool = False,
+    illustrative: bool = False,
+    times: Sequence[datetime] | None = None,
+    approved: Sequence[bool] | None = None,
+) -> list[Stored]:
+    """Store every checked file in ONE transaction; refuses if any file has a problem.
+
+    `times` and `approved` give each file its own submission time and approval (the demo uses them).
+    """
+    if any(not result.ok for result, _ in checked):
+        raise SubmissionError("a file with problems cannot be stored")
+    now = datetime.now()
+    out: list[Stored] = []
+    with transaction(con):
+        for i, (result, data) in enumerate(checked):
+            digest = sha256(data)
+            dup = find_duplicate(con, digest)
+            if dup is not None:
+                out.append(Stored(result.file, dup[0], 0, duplicate_of=dup[0], duplicate_at=dup[1]))
+                continue
+            sid = _insert(
+                con,
+                result,
+                data,
+                digest,
+                by=by,
+                source=source,
+                approve=approved[i] if approved is not None else approve,
+                illustrative=illustrative,
+                now=times[i] if times is not None else now,
+            )
+            out.append(Stored(result.file, sid, len(result.figures)))
+    return out
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    result: CheckResult,
+    data: bytes,
+    digest: str,
+    *,
+    by: str,
+    source: str,
+    approve: bool,
+    illustrative: bool,
+    now: datetime,
+) -> int:
+    figures = result.figures
+    partners = sorted({f.partner_code for f in figures})
+    periods = [str(p) for p in sorted({f.period for f in figures})]
+    sid = int(
+        con.execute(
+            "INSERT INTO core.submission (file_name, sha256, submitted_by, submitted_at, status, row_count, partners, "
+            "periods, source, illustrative, reviewed_by, reviewed_at, review_comment, content) VALUES "
+            "($f, $h, $by, $at, $st, $n, $p, $per, $src, $ill, $rb, $ra, $rc, $c) RETURNING id",
+            {
+                "f": result.file,
+                "h": digest,
+                "by": by,
+                "at": now,
+                "st": "approved" if approve else "submitted",
+                "n": len(figures),
+                "p": partners,
+                "per": periods,
+                "src": source,
+                "ill": illustrative,
+                "rb": by if approve else None,
+                "ra": now if approve else None,
+                "rc": "approved on loading" if approve else None,
+                "c": data,
+            },
+        ).fetchall()[0][0]
+    )
+    frame = pd.DataFrame(
+        {
+            "submission_id": sid,
+            "row_number": [f.row for f in figures],
+            "partner_code": [f.partner_code for f in figures],
+            "kpi_code": [f.kpi_code for f in figures],
+            "period": [str(f.period) for f in figures],
+            "period_index": [f.period.index for f in figures],
+            "is_annual": [f.period.is_annual for f in figures],
+            "value": pd.array([f.value for f in figures], dtype="Float64"),
+            "note": pd.array([f.note for f in figures], dtype="string"),
+        }
+    )
+    con.register("incoming_figures", frame)
+    try:
+        con.execute(
+            "INSERT INTO core.measurement (submission_id, row_number, partner_code, kpi_code, period, period_index, "
+            "is_annual, value, note) SELECT submission_id, row_number, partner_code, kpi_code, period, "
+            "period_index, is_annual, value, note FROM incoming_figures"
+        )
+    finally:
+        con.unregister("incoming_figures")
+    return sid
+
+
+def review(con: duckdb.DuckDBPyConnection, submission_id: int, *, approve: bool, by: str, comment: str = "") -> None:
+    """Approve a submitted file, or return it to the officer with a reason."""
+    if not approve and not comment.strip():
+        raise SubmissionError("say why the submission is returned, so the officer knows what to change")
+    with transaction(con):
+        rows = con.execute("SELECT status FROM core.submission WHERE id = $id", {"id": submission_id}).fetchall()
+        if not rows:
+            raise SubmissionError(f"there is no submission {submission_id}")
+        if rows[0][0] != "submitted":
+            raise SubmissionError(
+                f"submission {submission_id} is already {rows[0][0]}; only a submitted one can be "
+                f"{'approved' if approve else 'returned'}"
+            )
+        con.execute(
+            "UPDATE core.submission SET status = $s, reviewed_by = $by, reviewed_at = $at, review_comment = $c "
+            "WHERE id = $id",
+            {
+                "s": "approved" if approve else "returned",
+                "by": by,
+                "at": datetime.now(),
+                "c": comment.strip(),
+                "id": submission_id,
+            },
+        )
+
+
+def list_submissions(con: duckdb.DuckDBPyConnection, status: str | None = None) -> pd.DataFrame:
+    """Submissions, newest first."""
+    return con.execute(
+        "SELECT id, file_name, submitted_by, submitted_at, status, row_count, array_to_string(partners, ', ') "
+        "AS partners, array_to_string(periods, ', ') AS periods, reviewed_by, reviewed_at, review_comment, sha256 "
+        "FROM core.submission WHERE $s IS NULL OR status = $s ORDER BY id DESC",
+        {"s": status},
+    ).df()

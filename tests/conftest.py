@@ -1,0 +1,78 @@
+"""Fixtures: a fresh database per test, copied from one built once from the demo framework and figures."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from metrics import demo, store
+from metrics.config import DEMO_DIR, ROOT
+
+AS_OF = date(2025, 11, 20)  # a fixed "today" so that every test sees the same quarters
+FRAMEWORK = DEMO_DIR / "framework.yaml"
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.duckdb"
+    with store.connect(path, as_of=AS_OF) as con:
+        store.migrate(con)
+        demo.install(con, today=AS_OF, by="tests")
+        con.execute("CHECKPOINT")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "empty.duckdb"
+    with store.connect(path) as con:
+        store.migrate(con)
+        con.execute("CHECKPOINT")
+    return path
+
+
+@pytest.fixture
+def demo_db(_demo_template: Path, tmp_path: Path) -> Path:
+    """A database holding the demo partnership and its figures as of AS_OF (a fresh copy per test)."""
+    path = tmp_path / "charter.duckdb"
+    shutil.copy(_demo_template, path)
+    return path
+
+
+@pytest.fixture
+def empty_db(_empty_template: Path, tmp_path: Path) -> Path:
+    """A database with the current schema and nothing in it."""
+    path = tmp_path / "charter.duckdb"
+    shutil.copy(_empty_template, path)
+    return path
+
+
+@pytest.fixture
+def con(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An open connection to a fresh demo database, with "today" fixed at AS_OF."""
+    with store.connect(demo_db, as_of=AS_OF) as connection:
+        yield connection
+
+
+def table_contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to show that a refused action changed nothing."""
+    with store.connect(path, read_only=True) as con:
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "ORDER BY 1, 2"
+        ).fetchall()
+        return {
+            f"{schema}.{name}": sorted(
+                con.execute(f'SELECT * FROM "{schema}"."{name}"').fetchall(),  # noqa: S608
+                key=repr,
+            )
+            for schema, name in tables
+        }
+
+
+__all__ = ["AS_OF", "FRAMEWORK", "ROOT", "table_contents"]
