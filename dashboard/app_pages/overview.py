@@ -1,0 +1,137 @@
+"""Overview: for the chosen quarter, how every objective stands, by commitment and principle and partner."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard import resources
+from metrics import queries
+
+sel = ui.selection()
+info = resources.partnership()
+progress = resources.progress_for_period(sel.period)
+if sel.partner:
+    progress = progress[progress["partner_code"] == sel.partner]
+partners = resources.query("partners").set_index("code")
+shown_partners = [c for c in partners.index if c in set(progress["partner_code"])]
+
+st.title("Overview")
+who = partners.loc[sel.partner, "name"] if sel.partner else "every partner council"
+st.caption(f"{info.name} · {sel.period} · {who} · approved figures only")
+
+if progress.empty:
+    st.info(f"No objective has a target in {sel.period}. Choose another quarter in the sidebar.")
+    st.stop()
+
+# --- headline -----------------------------------------------------------------------------------------
+counts = progress["status"].value_counts()
+total = len(progress)
+st.subheader("At a glance")
+parts = [f"{counts.get(s, 0)} {s.lower()}" for s in queries.STATUSES if counts.get(s, 0)]
+st.markdown(
+    f"Across {progress['objective_code'].nunique()} objectives and {len(shown_partners)} "
+    f"{'council' if len(shown_partners) == 1 else 'councils'}, there are {total} targets this quarter: "
+    + ", ".join(parts)
+    + "."
+)
+cols = st.columns(len(queries.STATUSES))
+for col, status in zip(cols, queries.STATUSES, strict=True):
+    col.metric(f"{ui.symbol(status)} {status}", int(counts.get(status, 0)), border=True)
+
+
+# --- commitments x partners -------------------------------------------------------------------------
+def cell(group: pd.DataFrame) -> str:
+    """A cell: a count per status present, each with its symbol and word, the worst first."""
+    parts = []
+    for status in queries.WORST_FIRST:
+        n = int((group["status"] == status).sum())
+        if n:
+            parts.append(ui.chip(status, f"{n} {status.lower()}"))
+    return " ".join(parts) or "—"
+
+
+def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
+    header = [title, *[partners.loc[c, "name"] for c in shown_partners]]
+    if len(shown_partners) > 1:
+        header.append("Partnership (worst named)")
+    rows = []
+    for (_, label), group in frame.groupby([f"{key}_order", f"{key}_title"], sort=True):
+        row = [escape(str(label))]
+        row += [cell(group[group["partner_code"] == c]) for c in shown_partners]
+        if len(shown_partners) > 1:
+            worst = queries.worst_status(group["status"])
+            row.append(f"{cell(group)}<br><small>Worst: {escape(worst.lower())}</small>")
+        rows.append(row)
+    st.markdown(
+        f'<div class="charter-scroll">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True
+    )
+
+
+st.subheader("By commitment")
+matrix(
+    progress,
+    "commitment",
+    "Commitment",
+    f"Objectives' status by commitment and partner council, {sel.period}",
+)
+
+principles = resources.query("objective_principles")
+by_principle = progress.merge(principles, on="objective_code")
+if not by_principle.empty:
+    st.subheader("By principle")
+    by_principle = by_principle.rename(columns={"strapline": "principle_title"})
+    matrix(by_principle, "principle", "Principle", f"Objectives' status by principle and partner, {sel.period}")
+
+# --- what changed -------------------------------------------------------------------------------------
+st.subheader(f"What changed since {sel.period.previous()}")
+changes = resources.query("status_changes", sel.period)
+if sel.partner:
+    changes = changes[changes["partner_code"] == sel.partner]
+if changes.empty:
+    st.markdown("No objective changed status since the previous quarter.")
+else:
+    worse, better = (changes["movement"] == "worse").sum(), (changes["movement"] == "better").sum()
+    st.markdown(f"{better} improved and {worse} got worse; {len(changes) - worse - better} changed otherwise.")
+    rows = [
+        [
+            escape(f"{r.objective_code} {r.objective_title}"),
+            escape(r.partner_code),
+            ui.chip(r.was),
+            ui.chip(r.now),
+            escape({"better": "↑ better", "worse": "↓ worse"}.get(r.movement, "changed")),
+        ]
+        for r in changes.itertuples()
+    ]
+    st.markdown(
+        ui.html_table(
+            f"Status changes between {sel.period.previous()} and {sel.period}",
+            ["Objective", "Partner", "Was", "Now", "Movement"],
+            rows,
+        ),
+        unsafe_allow_html=True,
+    )
+
+# --- data completeness --------------------------------------------------------------------------------
+st.subheader("Figures received")
+done = resources.query("completeness", sel.period, resources.today(), info.data_due_days)
+if sel.partner:
+    done = done[done["partner_code"] == sel.partner]
+due_on = done["due_on"].iloc[0] if not done.empty else sel.period.due(info.data_due_days)
+st.markdown(f"Figures for {sel.period} were due by **{due_on:%-d %B %Y}**.")
+st.dataframe(
+    done[["partner_name", "expected", "received", "approved", "awaiting_approval", "missing", "overdue"]],
+    hide_index=True,
+    column_config={
+        "partner_name": "Partner",
+        "expected": st.column_config.NumberColumn("Expected", help="KPIs due for this quarter"),
+        "received": "Received",
+        "approved": "Approved",
+        "awaiting_approval": st.column_config.NumberColumn("Awaiting approval"),
+        "missing": "Not yet received",
+        "overdue": st.column_config.NumberColumn("Overdue", help="Not received and past the due date"),
+    },
+)

@@ -1,0 +1,85 @@
+"""Small pieces of page shared by every page: status chips, the demo banner, the shared selection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import streamlit as st
+
+from metrics.periods import Period, parse_period
+
+# GOV.UK colours with a text colour that passes WCAG contrast on each; the word and symbol carry
+# the meaning, colour only helps (STYLE.md, SPEC 5.6).
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    "On track": ("✓", "#00703c", "#ffffff"),
+    "At risk": ("!", "#f47738", "#0b0c0c"),
+    "Off track": ("✕", "#d4351c", "#ffffff"),
+    "Overdue": ("◷", "#4c2c92", "#ffffff"),
+    "No data": ("–", "#505a5f", "#ffffff"),
+}
+ALL_PARTNERS = "All partners"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the reader chose in the sidebar: a quarter and a partner (or all)."""
+
+    period: Period
+    partner: str | None
+
+
+def chip(status: str, label: str | None = None) -> str:
+    """A status as HTML: symbol and word on the status colour."""
+    symbol, fill, ink = STATUS_STYLE.get(status, ("?", "#ffffff", "#0b0c0c"))
+    text = escape(label if label is not None else status)
+    return (
+        f'<span class="charter-chip" style="background:{fill};color:{ink};padding:0.1em 0.5em;'
+        f'border-radius:0.3em;white-space:nowrap;font-weight:600">'
+        f'<span aria-hidden="true">{symbol}</span> {text}</span>'
+    )
+
+
+def symbol(status: str) -> str:
+    return STATUS_STYLE.get(status, ("?", "", ""))[0]
+
+
+def html_table(caption: str, header: list[str], rows: list[list[str]], first_col_header: bool = True) -> str:
+    """An accessible HTML table: a caption, column headers and row headers; cells are HTML already."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    body = ""
+    for row in rows:
+        cells = "".join(
+            f'<th scope="row">{c}</th>' if i == 0 and first_col_header else f"<td>{c}</td>" for i, c in enumerate(row)
+        )
+        body += f"<tr>{cells}</tr>"
+    return (
+        f'<table class="charter-table"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def demo_banner() -> None:
+    st.warning(
+        "**Illustrative demonstration data.** The councils are real, but every figure, target and "
+        "objective shown here is made up to show how Charter works.",
+        icon=":material/info:",
+    )
+
+
+def selection() -> Selection:
+    """The quarter and partner chosen in the sidebar (set by app.py)."""
+    partner = st.session_state.get("partner", ALL_PARTNERS)
+    return Selection(parse_period(st.session_state["quarter"]), None if partner == ALL_PARTNERS else partner)
+
+
+CSS = """
+<style>
+.charter-table { border-collapse: collapse; width: 100%; margin-bottom: 1rem; font-size: 0.95rem; }
+.charter-table caption { text-align: left; font-weight: 600; padding: 0.25rem 0; caption-side: top; }
+.charter-table th, .charter-table td { border: 1px solid #b1b4b6; padding: 0.35rem 0.5rem; text-align: left;
+  vertical-align: top; }
+.charter-table thead th { background: #f3f2f1; }
+.charter-scroll { overflow-x: auto; }
+</style>
+"""

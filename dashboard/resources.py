@@ -1,0 +1,78 @@
+"""The only home of Streamlit caching. Query results are cached by the database's data version.
+
+The app never holds the database open between requests (SPEC section 10): each cached query opens it
+read-only, runs, and closes it. The cache key includes `store.data_version` (file times and sizes, read
+without a query) and today's date, so a new upload or a new day shows at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from metrics import queries, store
+from metrics.config import Settings
+from metrics.periods import Period, parse_period
+
+
+@st.cache_resource
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def db_path() -> Path:
+    return settings().db
+
+
+def today() -> date:
+    return date.today()
+
+
+def _version() -> tuple[Any, ...]:
+    return (str(db_path()), store.data_version(db_path()), today())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _query(name: str, version: tuple[Any, ...], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    del version  # part of the cache key only
+    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
+        return getattr(queries, name)(con, *args, **dict(kwargs))
+
+
+def query(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run `metrics.queries.NAME(con, *args, **kwargs)`, cached until the data changes."""
+    return _query(name, _version(), args, tuple(sorted(kwargs.items())))
+
+
+def database_ready() -> str | None:
+    """None when the database can be read; otherwise what to do about it, in words."""
+    path = db_path()
+    if not path.exists():
+        return f"There is no database at `{path}` yet. Create it with `charter init --demo` (or `make run`)."
+    try:
+        with store.connect(path, read_only=True, wait=settings().lock_wait_seconds) as con:
+            store.require_current(con, path)
+            if queries.partnership(con) is None:
+                return "The database has no framework yet. Load one with `charter load-framework FILE`."
+    except store.StoreError as exc:
+        return str(exc)
+    return None
+
+
+def partnership() -> queries.PartnershipInfo:
+    info = query("partnership")
+    assert info is not None  # database_ready() is checked first  # noqa: S101
+    return info  # type: ignore[no-any-return]
+
+
+def quarters() -> list[Period]:
+    first = query("first_figure_period")
+    return queries.quarters(today(), first)
+
+
+def progress_for_period(period: Period, published: bool = True) -> pd.DataFrame:
+    return query("progress_for_period", parse_period(str(period)), published=published)  # type: ignore[no-any-return]

@@ -1,0 +1,112 @@
+"""One typed function per read query; the SQL lives in `metrics/sql/NAME.sql`.
+
+Every function takes an open connection and returns a DataFrame (or a small dataclass), so pages,
+exports and tests share exactly the same figures. `published=True` means approved figures only, which
+is what members and the public see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from metrics.periods import Period, last_complete_quarter, period_range
+from metrics.store import read_sql
+
+STATUSES = ("On track", "At risk", "Off track", "Overdue", "No data")
+WORST_FIRST = ("Off track", "Overdue", "At risk", "No data", "On track")
+
+
+@dataclass(frozen=True)
+class PartnershipInfo:
+    name: str
+    short_name: str
+    lead_authority: str
+    data_due_days: int
+    description: str
+    illustrative: bool
+
+
+def _frame(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    return con.execute(read_sql(name), params or {}).df()
+
+
+def partnership(con: duckdb.DuckDBPyConnection) -> PartnershipInfo | None:
+    """The partnership, or None in a database with no framework loaded yet."""
+    rows = con.execute(read_sql("partnership")).fetchall()
+    return PartnershipInfo(*rows[0]) if rows else None
+
+
+def partners(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _frame(con, "partners")
+
+
+def quarters(today: date, first: Period | None = None) -> list[Period]:
+    """Quarters a reader may choose, newest first: from `first` to the last complete one."""
+    last = last_complete_quarter(today)
+    return list(reversed(period_range(first or Period(last.year - 4, 1), last)))
+
+
+def first_figure_period(con: duckdb.DuckDBPyConnection) -> Period | None:
+    """The earliest quarter that has any figure."""
+    rows = con.execute("SELECT min(period_index) FROM core.measurement").fetchall()
+    return Period.from_index(int(rows[0][0])) if rows and rows[0][0] is not None else None
+
+
+def _period_params(period: Period) -> dict[str, Any]:
+    return {
+        "period": str(period),
+        "year": period.fy_label,
+        "quarter": period.quarter or 4,
+        "start": period.start,
+        "end": period.end,
+    }
+
+
+def progress_for_period(con: duckdb.DuckDBPyConnection, period: Period, *, published: bool = True) -> pd.DataFrame:
+    """Every objective x partner for one quarter: actual, target, status, direction, forecast."""
+    params = _period_params(period)
+    return _frame(
+        con, "progress_for_period", {k: params[k] for k in ("period", "year", "quarter")} | {"published": published}
+    )
+
+
+def status_changes(con: duckdb.DuckDBPyConnection, period: Period, *, published: bool = True) -> pd.DataFrame:
+    """Objective x partner pairs whose status differs from the previous quarter."""
+    return _frame(
+        con, "status_changes", {"period": str(period), "previous": str(period.previous()), "published": published}
+    )
+
+
+def completeness(con: duckdb.DuckDBPyConnection, period: Period, today: date, due_days: int) -> pd.DataFrame:
+    """Each partner's figures for a quarter: expected, received, approved, awaiting approval, missing, overdue."""
+    frame = _frame(con, "completeness", _period_params(period))
+    frame["overdue"] = frame["missing"] if today > period.due(due_days) else 0
+    frame["due_on"] = period.due(due_days)
+    return frame
+
+
+def status_counts(progress: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Count objectives in each status, grouped by `by`, one column per status (zeros included)."""
+    counts = progress.groupby([*by, "status"]).size().unstack("status", fill_value=0)
+    for status in STATUSES:
+        if status not in counts.columns:
+            counts[status] = 0
+    counts = counts[list(STATUSES)].reset_index()
+    counts.columns.name = None
+    return counts
+
+
+def worst_status(statuses: pd.Series) -> str:
+    """The worst status present (for roll-ups, SPEC 5.5: the worst one is named)."""
+    present = set(statuses)
+    return next((s for s in WORST_FIRST if s in present), "No data")
+
+
+def objective_principles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Objective code -> principle code and strapline, for every principle an objective serves."""
+    return _frame(con, "objective_principles")
