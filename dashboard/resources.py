@@ -19,8 +19,8 @@ from metrics.config import Settings
 from metrics.periods import Period, parse_period
 
 
-@st.cache_resource
 def settings() -> Settings:
+    """Read on every call (microseconds), so that a changed CHARTER_DB takes effect at once."""
     return Settings.from_env()
 
 

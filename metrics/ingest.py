@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from metrics.cellformats import percent_cells
 from metrics.periods import Period, PeriodError, parse_period
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -25,7 +26,7 @@ _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
 class IngestError(Exception):
-    """A file that cannot be read at all (wrong type, unreadable, too big)."""
+    """A file that cannot be read at all (wrong type, unreadable, too big); the message names no file."""
 
 
 @dataclass(frozen=True, order=True)
@@ -96,6 +97,7 @@ class Sheet:
     header: list[str]
     rows: list[tuple[int, list[str]]]
     notes: list[str] = field(default_factory=list)
+    header_row: int = 1
 
 
 @dataclass
@@ -117,15 +119,22 @@ def read_sheet(data: bytes, name: str) -> Sheet:
     """Read CSV, XLSX or ODS bytes into text cells; `name` is the file name (its extension decides)."""
     if len(data) > MAX_BYTES:
         raise IngestError(
-            f"{name} is {len(data) / 1_048_576:.1f} MB, over the {MAX_BYTES // 1_048_576} MB limit; "
-            "split it into smaller files"
+            f"the file is {_size(len(data))}, over the {_size(MAX_BYTES)} limit; split it into smaller files"
         )
     suffix = Path(name).suffix.lower()
     if suffix in SPREADSHEETS:
         return _read_spreadsheet(data, name)
     if suffix in (".csv", ".txt", ""):
         return _read_csv(data, name)
-    raise IngestError(f"{name} is a {suffix} file; send a CSV, XLSX or ODS file")
+    raise IngestError(f"a {suffix} file cannot be read; save the figures as a CSV, XLSX or ODS file and send that")
+
+
+def _size(n: int) -> str:
+    """A file size as people write it: 25.3 MB, 20 MB, 512 KB, 100 bytes."""
+    for unit, scale in (("MB", 1_048_576), ("KB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n} bytes"
 
 
 def _decode(data: bytes) -> str:
@@ -139,16 +148,19 @@ def _decode(data: bytes) -> str:
 def _read_csv(data: bytes, name: str) -> Sheet:
     text = _decode(data)
     if "\x00" in text:
-        raise IngestError(f"{name} is not a text CSV file; save it from your spreadsheet as CSV, XLSX or ODS")
+        raise IngestError("the file is not a text CSV file; save it from your spreadsheet as CSV, XLSX or ODS")
     sample = text[:4096]
     delimiter = ","
     if sample.count(";") > sample.count(",") or sample.count("\t") > sample.count(","):
         delimiter = ";" if sample.count(";") >= sample.count("\t") else "\t"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Number records, not lines: a note written over two lines is still one row in a spreadsheet.
+    lines: list[tuple[int, list[str]]] = []
     try:
-        lines = [(reader.line_num, row) for row in reader]
+        for row in reader:
+            lines.append((len(lines) + 1, row))
     except csv.Error as exc:
-        raise IngestError(f"{name}:{reader.line_num}: cannot be read as CSV ({exc})") from None
+        raise IngestError(f"row {len(lines) + 1} cannot be read as CSV ({exc})") from None
     return _to_sheet(name, lines)
 
 
@@ -162,8 +174,11 @@ def _read_spreadsheet(data: bytes, name: str) -> Sheet:
         sheet = book.get_sheet_by_name(chosen)
         cells = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several of its own types for a damaged file
-        raise IngestError(f"{name} cannot be opened as a spreadsheet ({exc}); save it again as XLSX or ODS") from None
-    lines = [(i + 1, [_cell_text(c) for c in row]) for i, row in enumerate(cells)]
+        raise IngestError(f"the file cannot be opened as a spreadsheet ({exc}); save it again as XLSX or ODS") from None
+    percent = percent_cells(data, Path(name).suffix.lower(), chosen)
+    lines = [
+        (i + 1, [_cell_text(c, percent=(i, j) in percent) for j, c in enumerate(row)]) for i, row in enumerate(cells)
+    ]
     result = _to_sheet(name, lines)
     if len(sheets) > 1:
         result.notes.append(f"{name} has {len(sheets)} sheets; read the sheet named '{chosen}'.")
@@ -180,11 +195,13 @@ def _choose_sheet(book: Any, names: list[str]) -> str:
     return str(names[0])
 
 
-def _cell_text(cell: object) -> str:
+def _cell_text(cell: object, percent: bool = False) -> str:
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
+    if percent and isinstance(cell, int | float):
+        return _cell_text(round(float(cell) * 100, 10)) + "%"  # 72.5% is held as 0.725
     if isinstance(cell, float):
         return repr(int(cell)) if cell.is_integer() else repr(cell)
     if isinstance(cell, datetime | date):
@@ -196,9 +213,9 @@ def _to_sheet(name: str, lines: list[tuple[int, list[str]]]) -> Sheet:
     """The first non-empty row is the header; fully empty rows are dropped."""
     filled = [(n, row) for n, row in lines if any(c.strip() for c in row)]
     if not filled:
-        raise IngestError(f"{name} is empty; it needs a header row and at least one row of figures")
-    (_, header), *rows = filled
-    return Sheet(name=name, header=[h.strip() for h in header], rows=rows)
+        raise IngestError("the file is empty; it needs a header row and at least one row of figures")
+    (header_row, header), *rows = filled
+    return Sheet(name=name, header=[h.strip() for h in header], rows=rows, header_row=header_row)
 
 
 # --- check -------------------------------------------------------------------------------------------
@@ -209,7 +226,7 @@ def check_file(data: bytes, name: str, catalogue: Catalogue) -> CheckResult:
     try:
         sheet = read_sheet(data, name)
     except IngestError as exc:
-        return CheckResult(name, [], [Problem(name, 1, "-", str(exc).removeprefix(f"{name} ").strip())])
+        return CheckResult(name, [], [Problem(name, 1, "-", str(exc))])
     result = check_sheet(sheet, catalogue)
     result.notes = sheet.notes + result.notes
     return result
@@ -222,7 +239,9 @@ def _column_map(sheet: Sheet) -> tuple[dict[str, int], list[Problem]]:
         key = title.strip().lower()
         if key in REQUIRED + OPTIONAL:
             if key in found:
-                problems.append(Problem(sheet.name, 1, title, f"the column '{key}' appears twice; keep only one"))
+                problems.append(
+                    Problem(sheet.name, sheet.header_row, title, f"the column '{key}' appears twice; keep only one")
+                )
             found.setdefault(key, i)
     missing = [c for c in REQUIRED if c not in found]
     if missing:
@@ -230,7 +249,7 @@ def _column_map(sheet: Sheet) -> tuple[dict[str, int], list[Problem]]:
         problems.append(
             Problem(
                 sheet.name,
-                1,
+                sheet.header_row,
                 missing[0],
                 f"the header row has no {names} column; the first row must name the columns "
                 f"partner, period, kpi, value (and optionally note)",
@@ -270,7 +289,7 @@ def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
                 seen[key] = row_number
                 figures.append(figure)
     if not sheet.rows:
-        problems.append(Problem(sheet.name, 2, "-", "there are no figures under the header row"))
+        problems.append(Problem(sheet.name, sheet.header_row + 1, "-", "there are no figures under the header row"))
     return CheckResult(sheet.name, [] if problems else figures, sorted(problems, key=lambda p: (p.row, p.column)))
 
 
@@ -284,7 +303,12 @@ def _check_row(file: str, row: int, cell: Any, cat: Catalogue) -> tuple[list[Pro
         and period is not None
         and (period.start > (partner.left_on or date.max) or period.end < partner.joined_on)
     ):
-        out.append(Problem(file, row, "period", f"{partner.name} was not a partner in {period}"))
+        when = (
+            f"it left on {partner.left_on:%-d %B %Y}"
+            if partner.left_on is not None and period.start > partner.left_on
+            else f"it joined on {partner.joined_on:%-d %B %Y}"
+        )
+        out.append(Problem(file, row, "period", f"{partner.name} was not a partner in {period} ({when})"))
     if kpi is not None and period is not None and kpi.annual != period.is_annual:
         need = (
             f"a whole year such as {period.financial_year}"
@@ -410,27 +434,33 @@ def _check_value(
         return None
     if kpi is None:
         return value
-    unit = "" if kpi.unit in ("count", "score") else kpi.unit
     low, high = kpi.min_value, kpi.max_value
     if (low is not None and value < low) or (high is not None and value > high):
         span = (
-            f"between {_fmt(low)} and {_fmt(high)}"
+            f"between {_fmt(low, kpi.unit)} and {_fmt(high, kpi.unit)}"
             if low is not None and high is not None
-            else f"at least {_fmt(low)}"
+            else f"at least {_fmt(low, kpi.unit)}"
             if low is not None
-            else f"at most {_fmt(high)}"
+            else f"at most {_fmt(high, kpi.unit)}"
         )
         out.append(
             Problem(
                 file,
                 row,
                 "value",
-                f"{_fmt(value)} is outside the range for {kpi.code} ({kpi.name}): "
-                f"it must be {span}{' ' + unit if unit else ''}",
+                f"{_fmt(value, kpi.unit)} is outside the range for {kpi.code} ({kpi.name}): it must be {span}",
             )
         )
     return value
 
 
-def _fmt(x: float | None) -> str:
-    return "" if x is None else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,}")
+def _fmt(x: float | None, unit: str = "") -> str:
+    """A number as the officer would write it in `unit`: 72.5%, £1,234, 3 hours, 1,234."""
+    if x is None:
+        return ""
+    number = f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+    if unit == "%":
+        return f"{number}%"
+    if unit == "GBP":
+        return f"-£{number[1:]}" if number.startswith("-") else f"£{number}"
+    return f"{number} {unit}" if unit in ("hours", "days") else number

@@ -1,0 +1,120 @@
+"""`make bench`: time the foundation's heavy paths on the demo partnership and write bench/results.json.
+
+Figures, not assertions: timing does not belong in the test suite. Each timing is the median of
+several runs, on a fresh copy of the database where the step writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import xlsxwriter
+
+from metrics import demo, store, submissions
+from metrics.config import ROOT
+from metrics.framework import read_framework
+from metrics.loader import load_framework
+
+TODAY = date.today()
+
+
+def _median(fn: Callable[[], object], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _one_big_file() -> tuple[list[list[str]], bytes]:
+    """Every demo figure in one CSV: the largest file the demo partnership could send."""
+    rows: list[list[str]] = []
+    for _name, data, _when, _approve in demo.demo_files(read_framework(demo.FRAMEWORK), TODAY):
+        reader = csv.reader(io.StringIO(data.decode("utf-8")))
+        next(reader)
+        rows += [r for r in reader if r[0] != "OWBC"]
+    unique = {(r[0], r[1], r[2]): r for r in rows}  # the correction file repeats two figures
+    rows = list(unique.values())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["partner", "period", "kpi", "value", "note"])
+    writer.writerows(rows)
+    return rows, buffer.getvalue().encode("utf-8")
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Figures")
+    for r, row in enumerate([["partner", "period", "kpi", "value", "note"], *rows]):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return out.getvalue()
+
+
+def main() -> None:
+    results: dict[str, dict[str, float | int | str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base.duckdb"
+        start = time.perf_counter()
+        with store.connect(base) as con:
+            store.migrate(con)
+            demo.install(con, today=TODAY, by="bench")
+        results["build demo database"] = {"seconds": time.perf_counter() - start}
+
+        # An empty-figures copy with the framework only, to ingest into.
+        framework_only = Path(tmp) / "framework.duckdb"
+        with store.connect(framework_only) as con:
+            store.migrate(con)
+            load_framework(con, read_framework(demo.FRAMEWORK), by="bench", sha256="bench")
+
+        rows, csv_bytes = _one_big_file()
+        for label, name, data in (("CSV", "all.csv", csv_bytes), ("XLSX", "all.xlsx", _xlsx(rows))):
+
+            def ingest(name: str = name, data: bytes = data) -> None:
+                target = Path(tmp) / "ingest.duckdb"
+                shutil.copy(framework_only, target)
+                with store.connect(target) as con:
+                    cat = submissions.catalogue(con, TODAY)
+                    result = submissions.check_file(data, name, cat)
+                    assert result.ok, result.problems[:3]  # noqa: S101
+                    submissions.store_files(con, [(result, data)], by="bench", source="bench")
+
+            results[f"ingest largest demo file ({label}, {len(rows):,} rows)"] = {
+                "seconds": _median(ingest),
+                "rows": len(rows),
+            }
+
+        with store.connect(base, read_only=True) as con:
+            n = con.execute("SELECT count(*) FROM objective_progress").fetchall()[0][0]
+
+            def recompute() -> None:
+                con.execute("SELECT status, count(*) FROM objective_progress GROUP BY status").fetchall()
+
+            results[f"recompute progress ({n:,} objective x partner x period rows)"] = {
+                "seconds": _median(recompute, 10),
+                "rows": int(n),
+            }
+
+    width = max(len(k) for k in results)
+    print(f"{'benchmark':<{width}}  seconds")
+    for key, value in results.items():
+        print(f"{key:<{width}}  {value['seconds']:.3f}")
+    out = ROOT / "bench" / "results.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"date": TODAY.isoformat(), "results": results}, indent=2))
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

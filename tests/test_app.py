@@ -1,0 +1,80 @@
+"""The app through Streamlit's AppTest: the Overview renders from the database and follows the sidebar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics.config import ROOT
+from tests.conftest import AS_OF
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_overview_shows_the_partnership_from_the_database(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Overview"]
+    assert "Illustrative demonstration data" in app.warning[0].value
+    # AS_OF is 20 Nov 2025, so the last complete quarter is 2025/26 Q2, chosen by default.
+    assert app.sidebar.selectbox[0].value == "2025/26 Q2"
+    assert "Leicestershire ICT Partnership · 2025/26 Q2" in app.caption[0].value
+    text = _text(app)
+    for theme in ("Digital Councils", "Digital Services", "Digital Localities", "Collaboration", "Data and Governance"):
+        assert theme in text
+    assert "Hinckley &amp; Bosworth Borough Council" in text
+    assert app.query_params["quarter"] == "2025/26 Q2"
+
+
+def test_choosing_a_partner_narrows_the_page_and_the_url(app: AppTest) -> None:
+    app.run()
+    everyone = app.markdown[1].value
+    app.sidebar.selectbox[1].select("MBC").run()
+    assert not app.exception
+    assert "Melton Borough Council" in app.caption[0].value
+    assert app.query_params["partner"] == "MBC"
+    one = app.markdown[1].value
+    assert "3 councils" in everyone and "1 council," in one
+    table = next(m.value for m in app.markdown if "status by commitment" in m.value)
+    assert "Blaby District Council" not in table
+
+
+def test_choosing_a_quarter_changes_the_figures(app: AppTest) -> None:
+    app.run()
+    latest = _text(app)
+    app.sidebar.selectbox[0].select("2022/23 Q1").run()
+    assert not app.exception
+    assert "2022/23 Q1" in app.caption[0].value
+    assert _text(app) != latest
+    assert app.query_params["quarter"] == "2022/23 Q1"
+
+
+def test_a_link_reproduces_the_view(app: AppTest) -> None:
+    app.query_params["quarter"] = "2023/24 Q3"
+    app.query_params["partner"] = "bdc"
+    app.run()
+    assert not app.exception
+    assert app.sidebar.selectbox[0].value == "2023/24 Q3"
+    assert app.sidebar.selectbox[1].value == "BDC"
+    assert "Blaby District Council" in app.caption[0].value
+
+
+def test_without_a_database_the_page_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARTER_DB", str(tmp_path / "missing.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "charter init --demo" in at.error[0].value
