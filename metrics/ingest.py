@@ -245,14 +245,15 @@ def _column_map(sheet: Sheet) -> tuple[dict[str, int], list[Problem]]:
             found.setdefault(key, i)
     missing = [c for c in REQUIRED if c not in found]
     if missing:
-        names = ", ".join(f"'{c}'" for c in missing)
+        quoted = [f"'{c}'" for c in missing]
+        names = f"{quoted[0]} column" if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]} columns"
         problems.append(
             Problem(
                 sheet.name,
                 sheet.header_row,
                 missing[0],
-                f"the header row has no {names} column; the first row must name the columns "
-                f"partner, period, kpi, value (and optionally note)",
+                f"the header row has no {names}; it must name the columns "
+                f"partner, period, kpi and value (note is optional)",
             )
         )
     return found, problems

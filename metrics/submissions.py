@@ -6,12 +6,15 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from metrics.ingest import Catalogue, CheckResult, KpiRule, PartnerRule, check_file  # noqa: F401
 from metrics.store import transaction
+
+if TYPE_CHECKING:  # pandas takes most of a second to import: the command line only needs it to list
+    import pandas as pd
 
 LIVE = ("submitted", "approved")
 
@@ -152,28 +155,23 @@ def _insert(
             },
         ).fetchall()[0][0]
     )
-    frame = pd.DataFrame(
+    # One statement for the whole file: parallel lists, unnested side by side into rows.
+    con.execute(
+        "INSERT INTO core.measurement (submission_id, row_number, partner_code, kpi_code, period, period_index, "
+        "is_annual, value, note) SELECT $sid, unnest($row), unnest($partner), unnest($kpi), unnest($period), "
+        "unnest($idx), unnest($annual), unnest(CAST($value AS DOUBLE[])), unnest(CAST($note AS VARCHAR[]))",
         {
-            "submission_id": sid,
-            "row_number": [f.row for f in figures],
-            "partner_code": [f.partner_code for f in figures],
-            "kpi_code": [f.kpi_code for f in figures],
+            "sid": sid,
+            "row": [f.row for f in figures],
+            "partner": [f.partner_code for f in figures],
+            "kpi": [f.kpi_code for f in figures],
             "period": [str(f.period) for f in figures],
-            "period_index": [f.period.index for f in figures],
-            "is_annual": [f.period.is_annual for f in figures],
-            "value": pd.array([f.value for f in figures], dtype="Float64"),
-            "note": pd.array([f.note for f in figures], dtype="string"),
-        }
+            "idx": [f.period.index for f in figures],
+            "annual": [f.period.is_annual for f in figures],
+            "value": [f.value for f in figures],
+            "note": [f.note for f in figures],
+        },
     )
-    con.register("incoming_figures", frame)
-    try:
-        con.execute(
-            "INSERT INTO core.measurement (submission_id, row_number, partner_code, kpi_code, period, period_index, "
-            "is_annual, value, note) SELECT submission_id, row_number, partner_code, kpi_code, period, "
-            "period_index, is_annual, value, note FROM incoming_figures"
-        )
-    finally:
-        con.unregister("incoming_figures")
     return sid
 
 
