@@ -39,6 +39,7 @@ def framework_yaml(
     status: str = "active",
     partners: tuple[dict[str, Any], ...] = (ALPHA,),
     data_due_days: int | None = None,
+    applies_to: list[str] | None = None,
 ) -> str:
     """A framework file with one partnership, its partners, one KPI K1 and one objective OBJ1 on it."""
 
@@ -61,6 +62,8 @@ def framework_yaml(
     }
     if tolerance is not None:
         objective["tolerance"] = tolerance
+    if applies_to is not None:
+        objective["partners"] = applies_to
     return yaml.safe_dump(
         {
             "partnership": partnership,
@@ -354,7 +357,9 @@ def test_direction_against_the_previous_quarter(empty_db: Path, polarity: str, e
         figures=[("2025/26 Q1", 55), ("2025/26 Q2", 57), ("2025/26 Q3", 57), ("2025/26 Q4", 54)],
     )
     rows = progress(empty_db, date(2026, 4, 15))
-    assert [r["direction"] for r in rows] == expected
+    # 2026/27 Q1 is still running: no figure, so no direction.
+    assert [r["period"] for r in rows][-1] == "2026/27 Q1"
+    assert [r["direction"] for r in rows] == [*expected, None]
     with store.connect(empty_db, read_only=True, as_of=date(2026, 4, 15)) as con:
         public = con.execute("SELECT period, direction FROM objective_progress").fetchall()
     assert public == [(r["period"], r["direction"]) for r in rows]
@@ -472,6 +477,11 @@ def test_a_partner_that_joined_later_has_rows_from_when_it_joined(empty_db: Path
     assert [r["period"] for r in rows if r["partner_code"] == "BBB"] == ["2025/26 Q3", "2025/26 Q4"]
 
 
+def test_an_objective_for_some_partners_has_rows_for_those_only(empty_db: Path) -> None:
+    setup(empty_db, partners=(ALPHA, BETA), applies_to=["BBB"])
+    assert {r["partner_code"] for r in progress(empty_db, date(2025, 11, 20))} == {"BBB"}
+
+
 @pytest.mark.parametrize(
     ("status", "rows"), [("draft", 0), ("withdrawn", 0), ("active", 3), ("achieved", 3), ("missed", 3)]
 )
@@ -493,13 +503,16 @@ def test_submitted_figures_are_not_published_until_approved(empty_db: Path) -> N
     # Published: no figure, and past the 30 July due date.
     published = row(empty_db, as_of, "2025/26 Q1")
     assert (published["actual"], published["status"]) == (None, "Overdue")
-    assert public_view(empty_db, as_of) == [("OBJ1", "AAA", "2025/26 Q1", None, 55.0, "Overdue", None)]
+    assert public_view(empty_db, as_of) == [
+        ("OBJ1", "AAA", "2025/26 Q1", None, 55.0, "Overdue", None),
+        ("OBJ1", "AAA", "2025/26 Q2", None, 60.0, "No data", None),  # still running on 1 August
+    ]
     # The performance lead's preview includes it: 56 meets the Q1 target 55.
     preview = row(empty_db, as_of, "2025/26 Q1", published_only=False)
     assert (preview["actual"], preview["status"]) == (56.0, "On track")
     with store.connect(empty_db) as con:
         review(con, sid, approve=True, by="lead")
-    assert public_view(empty_db, as_of) == [("OBJ1", "AAA", "2025/26 Q1", 56.0, 55.0, "On track", None)]
+    assert public_view(empty_db, as_of)[0] == ("OBJ1", "AAA", "2025/26 Q1", 56.0, 55.0, "On track", None)
 
 
 def test_objective_progress_reads_today_from_the_charter_as_of_variable(empty_db: Path) -> None:
@@ -602,3 +615,17 @@ def test_an_annual_figure_not_sent_by_its_due_date_is_overdue(empty_db: Path) ->
     setup(empty_db, frequency="annual", baseline=("2023/24", 40), target=("2026/27", 70))
     assert row(empty_db, date(2025, 4, 30), "2024/25")["status"] == "No data"
     assert row(empty_db, date(2025, 5, 1), "2024/25")["status"] == "Overdue"
+
+
+def test_an_annual_forecast_extends_yearly_figures_to_the_deadline_year(empty_db: Path) -> None:
+    # 40, 45, 50 in 2022/23 to 2024/25: +5 a year. The deadline 2027/28 is three years after 2024/25:
+    # 50 + 5 * 3 = 65, short of the target 80.
+    setup(
+        empty_db,
+        frequency="annual",
+        baseline=("2021/22", 30),
+        target=("2027/28", 80),
+        figures=[("2022/23", 40), ("2023/24", 45), ("2024/25", 50)],
+    )
+    got = row(empty_db, date(2025, 11, 20), "2024/25")
+    assert (got["forecast_value"], got["forecast"]) == (65.0, "unlikely")
