@@ -16,7 +16,14 @@ if problem:
     st.stop()
 
 info = resources.partnership()
-pages = [st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)]
+pages = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/charter.py", title="Charter", icon=":material/account_tree:"),
+    st.Page("app_pages/objective.py", title="Objective", icon=":material/flag:"),
+    st.Page("app_pages/scorecard.py", title="Partner scorecard", icon=":material/scoreboard:"),
+    st.Page("app_pages/kpis.py", title="KPIs", icon=":material/monitoring:"),
+    st.Page("app_pages/about.py", title="About", icon=":material/info:"),
+]
 navigation = st.navigation(pages)
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from metrics import exports
 from metrics.periods import Period, parse_period
 
 # GOV.UK colours with a text colour that passes WCAG contrast on each; the word and symbol carry
@@ -83,3 +86,45 @@ CSS = """
 .charter-scroll { overflow-x: auto; }
 </style>
 """
+
+
+def chart(figure: Any, alt_text: str, table: pd.DataFrame, file_name: str, key: str) -> None:
+    """A chart with its text alternative: a sentence (alt), the figures as a table, and a CSV download."""
+    st.altair_chart(figure, theme=None, alt=alt_text, width="stretch")
+    st.caption(alt_text)
+    with st.expander("The figures in this chart, as a table"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button(
+            "Download these figures (CSV)",
+            data=exports.csv_bytes(table),
+            file_name=file_name,
+            mime="text/csv",
+            key=f"download-{key}",
+            icon=":material/download:",
+        )
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """A figure with its unit, as a person would write it: 72.5%, £1,234, 3.2 hours."""
+    if value is None or pd.isna(value):
+        return "no figure"
+    if unit == "%":
+        return f"{value:,.1f}%"
+    if unit == "GBP":
+        return f"£{value:,.0f}"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "score":
+        return f"{value:,.2f}"
+    return f"{value:,.1f} {unit}"
+
+
+def objective_link(code: str, title: str, period: str) -> None:
+    st.page_link("app_pages/objective.py", label=f"{code} {title}", query_params={"objective": code, "quarter": period})
+
+
+def plain(value: object, default: str = "–") -> str:
+    """Text for a table cell, HTML-escaped; missing values (None, NaN) become `default`."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return default
+    return escape(str(value))

@@ -110,3 +110,63 @@ def worst_status(statuses: pd.Series) -> str:
 def objective_principles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Objective code -> principle code and strapline, for every principle an objective serves."""
     return _frame(con, "objective_principles")
+
+
+def kpis(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every KPI with its definition, unit, polarity, category and whether an objective targets it."""
+    return _frame(con, "kpis")
+
+
+def kpi_series(
+    con: duckdb.DuckDBPyConnection, *, kpi: str | None = None, category: str | None = None, published: bool = True
+) -> pd.DataFrame:
+    """Figures by KPI, partner and period (optionally one KPI or one category)."""
+    return _frame(con, "kpi_series", {"kpi": kpi, "category": category, "published": published})
+
+
+def kpi_rollup(
+    con: duckdb.DuckDBPyConnection, *, kpi: str | None = None, category: str | None = None, published: bool = True
+) -> pd.DataFrame:
+    """The partnership figure per KPI and period, rolled up as each KPI says, with partners reporting."""
+    return _frame(con, "kpi_rollup", {"kpi": kpi, "category": category, "published": published})
+
+
+def objectives(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every objective with its commitment, KPI, owner and tolerance."""
+    return _frame(con, "objectives")
+
+
+def objective_progress(con: duckdb.DuckDBPyConnection, objective: str, *, published: bool = True) -> pd.DataFrame:
+    """One objective's progress for every partner and period."""
+    return _frame(con, "objective_progress_all", {"objective": objective, "published": published})
+
+
+def objective_targets(con: duckdb.DuckDBPyConnection, objective: str) -> pd.DataFrame:
+    """Every baseline and target the objective has had, superseded ones included."""
+    return _frame(con, "objective_targets", {"objective": objective})
+
+
+def objective_changes(con: duckdb.DuckDBPyConnection, objective: str) -> pd.DataFrame:
+    """Changes to an objective's fields, newest first."""
+    return _frame(con, "objective_changes", {"objective": objective})
+
+
+def commentary(con: duckdb.DuckDBPyConnection, kpi: str, *, published: bool = True) -> pd.DataFrame:
+    """Every note sent with a KPI's figures, superseded ones included, newest period first."""
+    return _frame(con, "commentary", {"kpi": kpi, "published": published})
+
+
+def charter_tree(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Commitments and principles, their outcomes, and the objectives serving each outcome."""
+    return _frame(con, "charter_tree")
+
+
+def partner_kpis(
+    con: duckdb.DuckDBPyConnection, partner: str, period: Period, *, published: bool = True
+) -> pd.DataFrame:
+    """One partner's figure for every KPI in a quarter, with direction, rank and the partners' average."""
+    return _frame(
+        con,
+        "partner_kpis",
+        {"partner": partner, "idx": period.index, "quarter": period.quarter or 4, "published": published},
+    )

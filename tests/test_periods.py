@@ -88,7 +88,10 @@ ACCEPTED = "2025/26 Q1 (also 2025-26 Q1, Q1 2025/26, FY2025/26 Q1, 2025/2026 Q1)
         ("2025", r"^'2025' is ambiguous: .* write 2025/26 Q1 or 2024/25 Q1"),
         ("FY2025 Q3", r"^'FY2025 Q3' is ambiguous: .* write 2025/26 Q1 or 2024/25 Q1"),
         # the second year must be the year after the first
-        ("2025/27 Q1", r"^'2025/27 Q1' is not a financial year: it must end the year after it starts, e\.g\. 2025/26 Q1$"),
+        (
+            "2025/27 Q1",
+            r"^'2025/27 Q1' is not a financial year: it must end the year after it starts, e\.g\. 2025/26 Q1$",
+        ),
         ("2025/25 Q1", r"^'2025/25 Q1' is not a financial year: .* e\.g\. 2025/26 Q1$"),
         ("2025/2027 Q2", r"^'2025/2027 Q2' is not a financial year: .* e\.g\. 2025/26 Q1$"),
         ("2026/25", r"^'2026/25' is not a financial year: .* e\.g\. 2026/27 Q1$"),

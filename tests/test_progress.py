@@ -108,7 +108,13 @@ def setup(db: Path, figures: Sequence[tuple[str, float | None]] = (), **framewor
     """Load a framework and upload (approved) figures for partner AAA, as (period, value)."""
     load(db, framework_yaml(**framework))
     if figures:
-        upload(db, [("AAA", period, value, "" if value is not None else "No figure this quarter") for period, value in figures])
+        upload(
+            db,
+            [
+                ("AAA", period, value, "" if value is not None else "No figure this quarter")
+                for period, value in figures
+            ],
+        )
 
 
 def progress(db: Path, as_of: date, *, published_only: bool = True) -> list[dict[str, Any]]:
@@ -169,6 +175,13 @@ def test_target_line_across_financial_years(empty_db: Path) -> None:
     assert targets["2024/25 Q4"] == 54.55
     assert targets["2025/26 Q1"] == 63.64
     assert len(targets) == 7  # 2023/24 Q3 to 2025/26 Q1
+
+
+def test_a_half_penny_on_the_line_rounds_up_as_by_hand(empty_db: Path) -> None:
+    # 0 -> 1 over 8 quarters: 0.125 a quarter. 0.125 -> 0.13, 0.25, 0.375 -> 0.38, 0.5.
+    setup(empty_db, unit="score", baseline=("2024/25 Q4", 0), target=("2026/27 Q4", 1))
+    targets = [r["target"] for r in progress(empty_db, date(2026, 1, 15))]
+    assert targets == [0.13, 0.25, 0.38, 0.5]
 
 
 def test_each_partner_follows_its_own_line(empty_db: Path) -> None:
@@ -433,6 +446,34 @@ def test_forecast_extends_the_last_four_figures_to_the_deadline(
     assert (got["forecast_value"], got["forecast"]) == (forecast_value, forecast)
 
 
+@pytest.mark.parametrize(
+    ("polarity", "values", "final", "forecast_value", "forecast"),
+    [
+        # Steps of a tenth, which binary floating point cannot hold exactly. 10.3 + 0.1 * 4 = 10.7: the
+        # forecast shows 10.7 against a target of 10.7, so it must say likely.
+        ("higher", [10, 10.1, 10.2, 10.3], 10.7, 10.7, "likely"),
+        ("higher", [10, 10.1, 10.2, 10.3], 10.71, 10.7, "unlikely"),
+        ("higher", [1.1, 2.2, 3.3, 4.4], 8.8, 8.8, "likely"),  # 4.4 + 1.1 * 4
+        ("lower", [10.3, 10.2, 10.1, 10.0], 9.6, 9.6, "likely"),  # 10.0 - 0.1 * 4
+        ("lower", [10.3, 10.2, 10.1, 10.0], 9.59, 9.6, "unlikely"),
+    ],
+)
+def test_forecast_on_the_target_to_the_penny_is_likely(
+    empty_db: Path, polarity: str, values: list[float], final: float, forecast_value: float, forecast: str
+) -> None:
+    periods = ["2025/26 Q1", "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"]
+    setup(
+        empty_db,
+        polarity=polarity,
+        unit="score",
+        baseline=("2024/25 Q4", values[0]),
+        target=("2026/27 Q4", final),
+        figures=list(zip(periods, values, strict=True)),
+    )
+    got = row(empty_db, date(2026, 5, 1), "2025/26 Q4")
+    assert (got["forecast_value"], got["forecast"]) == (forecast_value, forecast)
+
+
 def test_no_forecast_from_a_single_figure_or_at_the_deadline(empty_db: Path) -> None:
     # 50 -> 70 by 2025/26 Q4. Q1 has one figure: no line. Q2 has two (55, 60: +5 a quarter), so
     # 60 + 5 * 2 = 70 by Q4: likely. At the deadline itself the actual speaks for itself: no forecast.
@@ -456,7 +497,9 @@ def test_no_forecast_from_a_single_figure_or_at_the_deadline(empty_db: Path) -> 
         (None, ["2025/26 Q1", "2025/26 Q2", "2025/26 Q3"]),
     ],
 )
-def test_a_partner_that_left_has_no_rows_after_it_left(empty_db: Path, left_on: date | None, periods: list[str]) -> None:
+def test_a_partner_that_left_has_no_rows_after_it_left(
+    empty_db: Path, left_on: date | None, periods: list[str]
+) -> None:
     beta = {**BETA, "left_on": left_on} if left_on else BETA
     setup(empty_db, partners=(ALPHA, beta))
     rows = progress(empty_db, date(2025, 11, 20))
@@ -513,6 +556,20 @@ def test_submitted_figures_are_not_published_until_approved(empty_db: Path) -> N
     with store.connect(empty_db) as con:
         review(con, sid, approve=True, by="lead")
     assert public_view(empty_db, as_of)[0] == ("OBJ1", "AAA", "2025/26 Q1", 56.0, 55.0, "On track", None)
+
+
+def test_unapproved_figures_do_not_move_the_published_direction_or_forecast(empty_db: Path) -> None:
+    # Approved: Q1 55, Q2 57. Awaiting approval: Q3 65.
+    setup(empty_db, figures=[("2025/26 Q1", 55), ("2025/26 Q2", 57)])
+    upload(empty_db, [("AAA", "2025/26 Q3", 65.0, "")], approve=False)
+    as_of = date(2026, 2, 1)
+    published = row(empty_db, as_of, "2025/26 Q3")
+    # Published: no Q3 figure, so no direction; the forecast runs from 55, 57 (+2): 57 + 2 * 2 = 61.
+    assert (published["actual"], published["direction"], published["forecast_value"]) == (None, None, 61.0)
+    preview = row(empty_db, as_of, "2025/26 Q3", published_only=False)
+    # With Q3: fit over 55, 57, 65 at quarters 1-3: slope (65 - 55) / 2 = 5, mean 59 at quarter 2;
+    # Q4 is two quarters past the mean: 59 + 5 * 2 = 69.
+    assert (preview["actual"], preview["direction"], preview["forecast_value"]) == (65.0, "improving", 69.0)
 
 
 def test_objective_progress_reads_today_from_the_charter_as_of_variable(empty_db: Path) -> None:
@@ -573,6 +630,28 @@ def test_reloading_a_changed_target_recomputes_and_keeps_the_original(empty_db: 
     assert finals == [(70.0, True), (80.0, False)]
     # Loading the same file again changes nothing.
     assert load(empty_db, framework_yaml(target=("2025/26 Q4", 80))).unchanged
+
+
+def test_reloading_a_changed_tolerance_changes_status_and_records_who_set_it(empty_db: Path) -> None:
+    as_of = date(2025, 8, 1)
+    # Q1 target 55; 53 is 2 short, within the default 5% (2.75): at risk.
+    setup(empty_db, figures=[("2025/26 Q1", 53)])
+    assert row(empty_db, as_of, "2025/26 Q1")["status"] == "At risk"
+    tolerance = {"absolute": 1, "set_by": "Strategy board", "set_on": date(2025, 9, 1)}
+    load(empty_db, framework_yaml(tolerance=tolerance))
+    # Now only 1 point of leeway: 2 short is off track.
+    got = row(empty_db, as_of, "2025/26 Q1")
+    assert (got["tolerance"], got["status"]) == (1.0, "Off track")
+    with store.connect(empty_db, read_only=True) as con:
+        changes = con.execute(
+            "SELECT field, old_value, new_value FROM core.objective_change WHERE objective_code = 'OBJ1' ORDER BY field"
+        ).fetchall()
+    assert changes == [
+        ("tolerance_amount", "5.0", "1.0"),
+        ("tolerance_kind", "percent", "absolute"),
+        ("tolerance_set_by", "not recorded", "Strategy board"),
+        ("tolerance_set_on", None, "2025-09-01"),
+    ]
 
 
 def test_reloading_with_a_later_deadline_moves_the_line(empty_db: Path) -> None:

@@ -77,7 +77,11 @@ series AS (
     -- Straight-line fit over each partner's last four figures of a KPI, up to and including each one.
     SELECT partner_code, kpi_code, is_annual, period_index,
            regr_slope(value, period_index) OVER w AS slope,
-           regr_intercept(value, period_index) OVER w AS intercept,
+           -- The line passes through the points' mean; extending it from there (not from an intercept
+           -- at period index 0, thousands of quarters away) keeps the arithmetic exact enough that
+           -- 10, 10.1, 10.2, 10.3 forecasts 10.7, not 10.6999...
+           regr_avgx(value, period_index) OVER w AS mean_index,
+           regr_avgy(value, period_index) OVER w AS mean_value,
            count(value) OVER w AS points
     FROM figures WHERE value IS NOT NULL
     WINDOW w AS (PARTITION BY partner_code, kpi_code, is_annual ORDER BY period_index
@@ -109,7 +113,7 @@ measured AS (
 ),
 forecast AS (
     SELECT m.*, CASE WHEN s.points >= 2 AND m.idx < m.d_idx
-                     THEN s.intercept + s.slope * m.d_idx END AS forecast_value
+                     THEN round(s.mean_value + s.slope * (m.d_idx - s.mean_index), 2) END AS forecast_value
     FROM measured m
     ASOF LEFT JOIN series s
         ON s.partner_code = m.partner_code AND s.kpi_code = m.kpi_code AND s.is_annual = m.annual
@@ -136,9 +140,11 @@ SELECT
          WHEN actual = year_ago THEN 'no change'
          WHEN (actual > year_ago) = (polarity = 'higher') THEN 'improving'
          ELSE 'worsening' END AS direction_year,
-    round(forecast_value, 2) AS forecast_value,
+    forecast_value,
+    -- Judged on the forecast as shown (2 dp), as status is judged on the target as shown.
     CASE WHEN forecast_value IS NULL THEN NULL
-         WHEN (polarity = 'higher' AND forecast_value >= f_val) OR (polarity = 'lower' AND forecast_value <= f_val)
+         WHEN (polarity = 'higher' AND forecast_value >= f_val - 1e-9)
+           OR (polarity = 'lower' AND forecast_value <= f_val + 1e-9)
              THEN 'likely' ELSE 'unlikely' END AS forecast,
     f_val AS final_target,
     core.period_label(d_idx, annual) AS deadline_period,

@@ -1,0 +1,85 @@
+"""About: what the framework is, how statuses are worked out, where the figures come from, accessibility."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard import resources
+
+info = resources.partnership()
+kpis = resources.query("kpis")
+objectives = resources.query("objectives")
+
+st.title("About Charter")
+st.markdown(
+    f"""
+**{info.name}** ({info.short_name}) is a partnership of councils that share an ICT service, led by
+{info.lead_authority}. {info.description}
+
+The partnership's **charter** makes five commitments — three themes and two cross-cutting themes — and
+sets seven principles. For each, the **desired outcomes** say what it means in practice, and
+**SMART objectives** ({len(objectives)} of them) set a baseline, a target and a deadline for every
+partner council, measured by {len(kpis)} KPIs. Together they form the partnership's Performance
+Management Framework.
+"""
+)
+
+st.header("How a status is worked out")
+symbols = {s: ui.chip(s) for s in ui.STATUS_STYLE}
+st.markdown(
+    f"""
+For each objective, each council and each quarter:
+
+1. **The target for the quarter** is the interim target if one was set for that quarter; otherwise it
+   lies on a straight line from the baseline to the final target at the deadline. After the deadline it
+   is the final target.
+2. **The status** compares the council's approved figure with that target, in the KPI's direction
+   (for some KPIs higher is better, for others lower):
+   - {symbols['On track']} the figure meets or beats the target;
+   - {symbols['At risk']} it misses by no more than the objective's tolerance (5% of the target unless
+     the board agreed another amount, shown on each objective's page with who agreed it and when);
+   - {symbols['Off track']} it misses by more than that;
+   - {symbols['No data']} there is no figure yet and none is due;
+   - {symbols['Overdue']} there is no figure and the due date ({info.data_due_days} days after the
+     quarter ends) has passed.
+3. **Direction of travel** compares the figure with the quarter before and with the same quarter a year
+   earlier: improving, worsening or no change.
+4. **Forecast**: a straight line through the last four figures, extended to the deadline, says whether
+   the final target is *likely* or *unlikely* to be met.
+5. A partnership total never hides a council: wherever the partnership's position is shown, the number of
+   councils in each status is shown beside it and the worst is named.
+""",
+    unsafe_allow_html=True,
+)
+
+st.header("Where the figures come from")
+st.markdown(
+    """
+Each council's performance or ICT officer sends the quarter's figures in a spreadsheet; Charter checks
+every figure and loads a file whole or not at all. The partnership's performance lead then approves
+them: **only approved figures appear on these pages**. Every figure can be traced to the file
+(submission) it came from, and every earlier figure is kept. The same figures can be read from the
+database's public views (`objective_progress`, `measurement`, `measurement_history`, `submission`).
+"""
+)
+if info.illustrative:
+    st.markdown("**The figures shown now are illustrative demonstration data, not real council figures.**")
+
+st.header("Accessibility statement")
+st.markdown(
+    """
+This service aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA, which UK
+public bodies must meet. In particular:
+
+- a status is never shown by colour alone: each has a word and a symbol (✓ ! ✕ – ◷), and the colours
+  were chosen to be told apart with the common colour-blindnesses and to pass contrast checks;
+- every chart has a sentence describing it, a table of its figures and a download of its data;
+- pages work with a keyboard alone, on a phone, and at 200% zoom; quarters are chosen from a list
+  rather than a date picker.
+
+Known limitations: the charts themselves are images to a screen reader, so use the table beneath each
+chart. If you find a problem, or need the information in another format, contact the partnership's
+performance lead.
+"""
+)

@@ -1,0 +1,83 @@
+"""KPIs: digital-strategy KPIs beside ICT service performance on the same quarters, and any KPI by partner."""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from dashboard import charts, resources
+from dashboard import components as ui
+from metrics.periods import period_range
+
+sel = ui.selection()
+kpis = resources.query("kpis")
+series = resources.query("kpi_series")
+if sel.partner:
+    series = series[series["partner_code"] == sel.partner]
+quarters = [str(p) for p in period_range(sel.period.shift(-7), sel.period)]
+
+st.title("KPIs")
+st.caption(
+    f"{resources.partnership().name} · the eight quarters to {sel.period} · approved figures only · "
+    "each small chart has its own scale"
+)
+
+st.subheader("Digital strategy beside ICT service performance")
+left, right = st.columns(2)
+for column, category, label in ((left, "digital", "Digital strategy"), (right, "ict", "ICT service performance")):
+    part = series[(series["category"] == category) & series["period"].isin(quarters)]
+    with column:
+        st.markdown(f"**{label}** ({int((kpis['category'] == category).sum())} KPIs)")
+        if part.empty:
+            st.markdown(f"No {label.lower()} figures in these quarters.")
+            continue
+        ui.chart(
+            charts.kpi_small_multiples(part, quarters, columns=1),
+            f"{label}: {part['kpi_code'].nunique()} KPIs for {part['partner_code'].nunique()} partners from "
+            f"{quarters[0]} to {quarters[-1]}. The table lists every figure.",
+            part[["kpi_code", "kpi_name", "unit", "polarity", "partner_code", "period", "value"]],
+            f"{category}-kpis-{quarters[-1].replace('/', '-').replace(' ', '-')}.csv",
+            key=f"multiples-{category}",
+        )
+
+st.subheader("One KPI, every partner")
+codes = kpis["code"].tolist()
+names = dict(zip(kpis["code"], kpis["name"], strict=True))
+if "kpi" not in st.session_state:
+    wanted = st.query_params.get("kpi", "").upper()
+    st.session_state["kpi"] = wanted if wanted in codes else codes[0]
+code = st.selectbox("KPI", codes, key="kpi", format_func=lambda c: f"{c} · {names[c]}")
+st.query_params["kpi"] = code
+kpi = kpis.set_index("code").loc[code]
+arrow = "↑" if kpi["polarity"] == "higher" else "↓"
+st.markdown(
+    f"**{escape(str(kpi['name']))}** — {escape(str(kpi['definition']))}  \n"
+    f"<span aria-hidden='true'>{arrow}</span> **{str(kpi['polarity']).capitalize()} is better** · unit: "
+    f"{escape(str(kpi['unit']))} · reported {kpi['frequency']} · partnership figure: {kpi['rollup']} of the partners"
+    + (f" · source: {escape(str(kpi['source']))}" if kpi["source"] else ""),
+    unsafe_allow_html=True,
+)
+one = series[(series["kpi_code"] == code) & (series["period_index"] <= sel.period.index)]
+rollup = resources.query("kpi_rollup", kpi=code)
+rollup = rollup[rollup["period_index"] <= sel.period.index]
+if one.empty:
+    st.markdown("No figures yet.")
+else:
+    last = rollup.tail(1)
+    sentence = (
+        f"{kpi['name']}: the partnership figure was {ui.fmt_value(last['value'].iloc[0], str(kpi['unit']))} in "
+        f"{last['period'].iloc[0]} ({int(last['reporting'].iloc[0])} of {int(last['expected'].iloc[0])} partners "
+        f"reporting); {kpi['polarity']} is better."
+        if not last.empty
+        else f"{kpi['name']} by partner."
+    )
+    table = one.pivot_table(index="period", columns="partner_code", values="value", sort=False).reset_index()
+    table = table.merge(rollup[["period", "value"]].rename(columns={"value": "Partnership"}), on="period", how="left")
+    ui.chart(
+        charts.kpi_by_partner(one, rollup if not sel.partner else rollup.iloc[0:0], str(kpi["unit"]), str(kpi["polarity"])),
+        sentence,
+        table,
+        f"{code}-by-partner.csv",
+        key=f"kpi-{code}",
+    )

@@ -1,0 +1,172 @@
+"""Objective: the SMART card, each partner's figures against the target, forecast, commentary and history."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, resources
+from dashboard import components as ui
+from metrics import exports
+
+sel = ui.selection()
+objectives = resources.query("objectives")
+codes = objectives["code"].tolist()
+titles = dict(zip(objectives["code"], objectives["title"], strict=True))
+if "objective" not in st.session_state:
+    wanted = st.query_params.get("objective", "").upper()
+    st.session_state["objective"] = wanted if wanted in codes else codes[0]
+code = st.selectbox("Objective", codes, key="objective", format_func=lambda c: f"{c} · {titles[c]}")
+st.query_params["objective"] = code
+obj = objectives.set_index("code").loc[code]
+unit = str(obj["unit"])
+
+st.title(f"{code} {obj['title']}")
+st.caption(f"{obj['commitment_title']} · owner: {obj['owner']} · objective status: {obj['status']}")
+
+progress = resources.query("objective_progress", code)
+targets = resources.query("objective_targets", code)
+if sel.partner:
+    progress = progress[progress["partner_code"] == sel.partner]
+    targets = targets[targets["partner_code"] == sel.partner]
+
+# --- the SMART card -----------------------------------------------------------------------------------
+live = targets[targets["in_force"]]
+
+
+def _targets_text(kind: str) -> str:
+    rows = live[live["kind"] == kind]
+    if rows.empty:
+        return "none"
+    if rows["value"].nunique() == 1 and rows["period"].nunique() == 1:
+        return f"{ui.fmt_value(rows['value'].iloc[0], unit)} for every partner ({rows['period'].iloc[0]})"
+    return "; ".join(f"{r.partner_code} {ui.fmt_value(r.value, unit)} ({r.period})" for r in rows.itertuples())
+
+
+tolerance = (
+    f"{obj['tolerance_amount']:g}% of the target"
+    if obj["tolerance_kind"] == "percent"
+    else f"{ui.fmt_value(obj['tolerance_amount'], unit)} either side of the target"
+)
+set_on = obj["tolerance_set_on"]
+agreed = f"agreed by {obj['tolerance_set_by']}" + (f" on {set_on:%-d %B %Y}" if pd.notna(set_on) else "")
+with st.container(border=True):
+    st.markdown(
+        f"**What:** {escape(str(obj['description'] or obj['title']))}  \n"
+        f"**Measure:** {escape(str(obj['kpi_name']))} ({escape(unit)}, {obj['polarity']} is better): "
+        f"{escape(str(obj['kpi_definition']))}  \n"
+        f"**Baseline:** {_targets_text('baseline')}  \n"
+        f"**Target and deadline:** {_targets_text('final')} by {obj['deadline_period']}  \n"
+        f"**Interim targets:** {_targets_text('interim')}  \n"
+        f"**Owner:** {escape(str(obj['owner']))}  \n"
+        f"**At risk rather than off track:** within {tolerance}, {escape(agreed)}  \n"
+        f"**Serves outcomes:** {obj['outcome_codes']} under *{escape(str(obj['commitment_title']))}*"
+    )
+
+# --- this quarter --------------------------------------------------------------------------------------
+st.subheader(f"In {sel.period}")
+now = progress[progress["period"].isin([str(sel.period), sel.period.fy_label])]
+if now.empty:
+    st.markdown(f"No target applies in {sel.period}.")
+else:
+    rows = []
+    for r in now.itertuples():
+        rows.append(
+            [
+                escape(r.partner_name),
+                ui.chip(r.status),
+                escape(ui.fmt_value(r.actual, unit)),
+                escape(ui.fmt_value(r.target, unit)),
+                ui.plain(r.direction),
+                ui.plain(r.direction_year),
+                escape(f"{r.forecast} ({ui.fmt_value(r.forecast_value, unit)} by {r.deadline_period})")
+                if isinstance(r.forecast, str)
+                else "–",
+            ]
+        )
+    st.markdown(
+        ui.html_table(
+            f"{code} by partner in {sel.period}",
+            ["Partner", "Status", "Actual", "Target", "On last quarter", "On a year ago", "Forecast at deadline"],
+            rows,
+        ),
+        unsafe_allow_html=True,
+    )
+    st.caption("The forecast is a straight line through the last four figures, extended to the deadline.")
+
+# --- charts ---------------------------------------------------------------------------------------------
+st.subheader("Figures against the target")
+shown = progress[progress["period_index"] <= sel.period.index]
+for partner_code, group in shown.groupby("partner_order", sort=True):
+    name = group["partner_name"].iloc[0]
+    latest = group.dropna(subset=["actual"]).tail(1)
+    sentence = (
+        f"{name}: latest figure {ui.fmt_value(latest['actual'].iloc[0], unit)} in {latest['period'].iloc[0]} "
+        f"against a target of {ui.fmt_value(latest['target'].iloc[0], unit)} ({latest['status'].iloc[0].lower()})."
+        if not latest.empty
+        else f"{name}: no figures yet."
+    )
+    ui.chart(
+        charts.objective_partner(group, unit, name),
+        sentence,
+        group[["period", "actual", "target", "status", "direction", "note"]],
+        f"{code}-{group['partner_code'].iloc[0]}.csv",
+        key=f"objective-{code}-{partner_code}",
+    )
+
+# --- commentary and history ----------------------------------------------------------------------------
+st.subheader("Commentary")
+notes = resources.query("commentary", str(obj["kpi_code"]))
+notes = notes[notes["partner_code"].isin(progress["partner_code"].unique())]
+if notes.empty:
+    st.markdown("No commentary has been sent with these figures.")
+else:
+    st.dataframe(
+        notes[["period", "partner_code", "value", "note", "submitted_at"]],
+        hide_index=True,
+        column_config={
+            "period": "Quarter",
+            "partner_code": "Partner",
+            "value": st.column_config.NumberColumn("Figure"),
+            "note": st.column_config.TextColumn("Note", width="large"),
+            "submitted_at": st.column_config.DatetimeColumn("Sent", format="D MMM YYYY"),
+        },
+    )
+
+st.subheader("Targets and their history")
+revised = targets[~targets["in_force"]]
+if revised.empty:
+    st.markdown("The targets have not been revised since they were set.")
+else:
+    st.markdown(f"{len(revised)} earlier targets were replaced; they are kept here with when they changed.")
+st.dataframe(
+    targets[["partner_code", "kind", "period", "value", "in_force", "recorded_at", "recorded_by", "reason"]],
+    hide_index=True,
+    column_config={
+        "partner_code": "Partner",
+        "kind": "Kind",
+        "period": "Period",
+        "value": "Value",
+        "in_force": st.column_config.CheckboxColumn("In force"),
+        "recorded_at": st.column_config.DatetimeColumn("Recorded", format="D MMM YYYY"),
+        "recorded_by": "By",
+        "reason": "Reason",
+    },
+)
+changes = resources.query("objective_changes", code)
+if not changes.empty:
+    st.markdown("**Changes to the objective**")
+    st.dataframe(changes, hide_index=True)
+
+st.subheader("All figures")
+table = progress[["partner_code", "period", "actual", "target", "status", "direction", "direction_year", "note"]]
+st.dataframe(table, hide_index=True)
+st.download_button(
+    "Download all figures for this objective (CSV)",
+    data=exports.csv_bytes(table),
+    file_name=f"{code}-figures.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

@@ -1,0 +1,175 @@
+"""Altair chart factories sharing one theme: a DataFrame in, an `alt.Chart` out. Never calls `st.*`.
+
+Status is never shown by colour alone: each status has its own shape too, and tooltips give the word
+and the exact figures with units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+FONT = "Source Sans Pro, Arial, sans-serif"
+INK = "#0b0c0c"
+GRID = "#d9dbdc"
+# Okabe-Ito: distinguishable with the common colour-blindnesses; black first for the partnership line.
+PARTNER_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#999999"]
+STATUS_ORDER = ["On track", "At risk", "Off track", "Overdue", "No data"]
+STATUS_COLOURS = ["#00703c", "#f47738", "#d4351c", "#4c2c92", "#505a5f"]
+STATUS_SHAPES = ["circle", "triangle-up", "cross", "square", "diamond"]
+UNIT_FORMAT = {"%": ",.1f", "GBP": ",.0f", "count": ",.0f", "hours": ",.1f", "days": ",.1f", "score": ",.2f"}
+
+
+def _theme() -> dict[str, Any]:
+    return {
+        "config": {
+            "font": FONT,
+            "background": "#ffffff",
+            "view": {"stroke": None},
+            "axis": {
+                "labelColor": INK, "titleColor": INK, "gridColor": GRID, "domainColor": "#505a5f",
+                "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
+            },
+            "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 13, "orient": "bottom"},
+            "header": {"labelColor": INK, "labelFontSize": 12, "titleColor": INK},
+            "title": {"color": INK, "fontSize": 14, "anchor": "start", "fontWeight": 600},
+            "range": {"category": PARTNER_COLOURS},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 70, "filled": True},
+        }
+    }  # fmt: skip
+
+
+alt.theme.register("charter", enable=True)(_theme)
+
+
+def unit_label(unit: str) -> str:
+    return {"%": "%", "GBP": "£", "count": "", "score": "score"}.get(unit, unit)
+
+
+def _y_title(unit: str) -> str:
+    return {"%": "Per cent", "GBP": "Pounds (£)", "count": "Number", "hours": "Hours", "days": "Days"}.get(
+        unit, unit.capitalize()
+    )
+
+
+def _periods(frame: pd.DataFrame) -> list[str]:
+    """Periods in chronological order, for an ordinal x axis."""
+    return frame.sort_values("period_index")["period"].drop_duplicates().tolist()
+
+
+def status_legend_scale() -> tuple[alt.Scale, alt.Scale]:
+    return (
+        alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
+        alt.Scale(domain=STATUS_ORDER, range=STATUS_SHAPES),
+    )
+
+
+def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.LayerChart:
+    """One partner's actual figures (status-shaped points) against the target line and the final target."""
+    fmt = UNIT_FORMAT.get(unit, ",.2f")
+    order = _periods(progress)
+    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+    base = alt.Chart(progress).encode(x=x)
+    colour, shape = status_legend_scale()
+    tooltip = [
+        alt.Tooltip("period:N", title="Quarter"),
+        alt.Tooltip("actual:Q", title=f"Actual ({unit})", format=fmt),
+        alt.Tooltip("target:Q", title=f"Target ({unit})", format=fmt),
+        alt.Tooltip("status:N", title="Status"),
+    ]
+    target = base.mark_line(strokeDash=[6, 4], color="#505a5f", strokeWidth=2).encode(
+        y=alt.Y("target:Q", title=_y_title(unit), scale=alt.Scale(zero=False)), tooltip=tooltip
+    )
+    actual = base.mark_line(color="#1d70b8").encode(y="actual:Q", tooltip=tooltip)
+    points = base.mark_point(filled=True, size=90, opacity=1).encode(
+        y="actual:Q",
+        color=alt.Color("status:N", scale=colour, title="Status", legend=alt.Legend(orient="bottom", columns=3)),
+        shape=alt.Shape("status:N", scale=shape, title="Status"),
+        tooltip=tooltip,
+    )
+    final = progress["final_target"].dropna()
+    layers: list[alt.Chart] = [target, actual, points]
+    if not final.empty:
+        rule = pd.DataFrame({"final": [float(final.iloc[-1])], "label": [f"Final target {final.iloc[-1]:{fmt}}"]})
+        layers.append(
+            alt.Chart(rule).mark_rule(strokeDash=[2, 2], color=INK).encode(y="final:Q", tooltip=["label:N"])
+        )
+    return alt.layer(*layers).properties(title=title, height=240, width="container")
+
+
+def sparkline(series: pd.DataFrame, unit: str) -> alt.LayerChart:
+    """A small line of the last quarters with the latest point marked; exact values in the tooltip."""
+    fmt = UNIT_FORMAT.get(unit, ",.2f")
+    order = _periods(series)
+    base = alt.Chart(series).encode(
+        x=alt.X("period:O", sort=order, axis=None),
+        y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("period:N", title="Quarter"), alt.Tooltip("value:Q", title=unit, format=fmt)],
+    )
+    line = base.mark_line(color="#1d70b8", strokeWidth=2)
+    last = base.transform_filter(alt.datum.period == order[-1]).mark_point(filled=True, size=50, color=INK)
+    return alt.layer(line, last).properties(height=44, width=150)
+
+
+def kpi_small_multiples(series: pd.DataFrame, periods: list[str], columns: int = 2) -> alt.FacetChart:
+    """Each KPI of a category as a small chart of every partner's figures over the same quarters."""
+    frame = series[series["period"].isin(periods)].copy()
+    frame["panel"] = frame["kpi_name"] + " (" + frame["unit"] + ", " + frame["polarity"] + " is better)"
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", sort=periods, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True)),
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+            color=alt.Color("partner_name:N", title="Partner"),
+            shape=alt.Shape("partner_name:N", title="Partner"),
+            tooltip=[
+                alt.Tooltip("kpi_name:N", title="KPI"),
+                alt.Tooltip("partner_name:N", title="Partner"),
+                alt.Tooltip("period:N", title="Quarter"),
+                alt.Tooltip("value:Q", title="Value", format=",.2f"),
+                alt.Tooltip("unit:N", title="Unit"),
+            ],
+        )
+        .properties(width=210, height=120)
+        .facet(
+            facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=260, labelFontWeight=600)),
+            columns=columns,
+        )
+        .resolve_scale(y="independent")
+    )
+
+
+def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polarity: str) -> alt.LayerChart:
+    """One KPI: a line per partner, and the partnership roll-up as a dashed black line."""
+    fmt = UNIT_FORMAT.get(unit, ",.2f")
+    order = _periods(pd.concat([series[["period", "period_index"]], rollup[["period", "period_index"]]]))
+    both = pd.concat(
+        [
+            series[["partner_name", "period", "period_index", "value"]],
+            rollup.assign(partner_name="Partnership")[["partner_name", "period", "period_index", "value"]],
+        ]
+    )
+    names = [*series.sort_values("partner_order")["partner_name"].drop_duplicates().tolist(), "Partnership"]
+    colours = [*PARTNER_COLOURS[: len(names) - 1], INK] if len(names) <= len(PARTNER_COLOURS) else None
+    colour_scale = alt.Scale(domain=names, range=colours) if colours else alt.Scale(domain=names)
+    return (
+        alt.Chart(both)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True)),
+            y=alt.Y("value:Q", title=f"{_y_title(unit)} ({polarity} is better)", scale=alt.Scale(zero=False)),
+            color=alt.Color("partner_name:N", title="Partner", scale=colour_scale, sort=names),
+            shape=alt.Shape("partner_name:N", title="Partner", sort=names),
+            strokeDash=alt.condition(alt.datum.partner_name == "Partnership", alt.value([6, 3]), alt.value([1, 0])),
+            tooltip=[
+                alt.Tooltip("partner_name:N", title="Partner"),
+                alt.Tooltip("period:N", title="Quarter"),
+                alt.Tooltip("value:Q", title=unit, format=fmt),
+            ],
+        )
+        .properties(height=320, width="container")
+    )
