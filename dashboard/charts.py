@@ -60,6 +60,19 @@ def _periods(frame: pd.DataFrame) -> list[str]:
     return frame.sort_values("period_index")["period"].drop_duplicates().tolist()
 
 
+def partner_names(frame: pd.DataFrame) -> list[str]:
+    """Partner names in the framework's order, so each partner keeps its colour on every chart."""
+    return frame.sort_values("partner_order")["partner_name"].drop_duplicates().tolist()
+
+
+def partner_scale(names: list[str], extra: str | None = None) -> alt.Scale:
+    """The same colour for the same partner everywhere; `extra` (the partnership) is drawn in black."""
+    colours = [PARTNER_COLOURS[i % len(PARTNER_COLOURS)] for i in range(len(names))]
+    if extra is not None:
+        return alt.Scale(domain=[*names, extra], range=[*colours, INK])
+    return alt.Scale(domain=names, range=colours)
+
+
 def status_legend_scale() -> tuple[alt.Scale, alt.Scale]:
     return (
         alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
@@ -94,9 +107,7 @@ def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.Laye
     layers: list[alt.Chart] = [target, actual, points]
     if not final.empty:
         rule = pd.DataFrame({"final": [float(final.iloc[-1])], "label": [f"Final target {final.iloc[-1]:{fmt}}"]})
-        layers.append(
-            alt.Chart(rule).mark_rule(strokeDash=[2, 2], color=INK).encode(y="final:Q", tooltip=["label:N"])
-        )
+        layers.append(alt.Chart(rule).mark_rule(strokeDash=[2, 2], color=INK).encode(y="final:Q", tooltip=["label:N"]))
     return alt.layer(*layers).properties(title=title, height=240, width="container")
 
 
@@ -114,18 +125,21 @@ def sparkline(series: pd.DataFrame, unit: str) -> alt.LayerChart:
     return alt.layer(line, last).properties(height=44, width=150)
 
 
-def kpi_small_multiples(series: pd.DataFrame, periods: list[str], columns: int = 2) -> alt.FacetChart:
+def kpi_small_multiples(
+    series: pd.DataFrame, periods: list[str], partners: list[str], columns: int = 2
+) -> alt.FacetChart:
     """Each KPI of a category as a small chart of every partner's figures over the same quarters."""
     frame = series[series["period"].isin(periods)].copy()
-    frame["panel"] = frame["kpi_name"] + " (" + frame["unit"] + ", " + frame["polarity"] + " is better)"
+    arrow = frame["polarity"].map({"higher": "↑ higher", "lower": "↓ lower"})
+    frame["panel"] = frame["kpi_name"] + " (" + frame["unit"] + ", " + arrow + " is better)"
     return (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
             x=alt.X("period:O", sort=periods, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True)),
             y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-            color=alt.Color("partner_name:N", title="Partner"),
-            shape=alt.Shape("partner_name:N", title="Partner"),
+            color=alt.Color("partner_name:N", title="Partner", scale=partner_scale(partners), sort=partners),
+            shape=alt.Shape("partner_name:N", title="Partner", sort=partners),
             tooltip=[
                 alt.Tooltip("kpi_name:N", title="KPI"),
                 alt.Tooltip("partner_name:N", title="Partner"),
@@ -134,9 +148,9 @@ def kpi_small_multiples(series: pd.DataFrame, periods: list[str], columns: int =
                 alt.Tooltip("unit:N", title="Unit"),
             ],
         )
-        .properties(width=210, height=120)
+        .properties(width=250, height=120)
         .facet(
-            facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=260, labelFontWeight=600)),
+            facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontWeight=600)),
             columns=columns,
         )
         .resolve_scale(y="independent")
@@ -153,9 +167,9 @@ def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polari
             rollup.assign(partner_name="Partnership")[["partner_name", "period", "period_index", "value"]],
         ]
     )
-    names = [*series.sort_values("partner_order")["partner_name"].drop_duplicates().tolist(), "Partnership"]
-    colours = [*PARTNER_COLOURS[: len(names) - 1], INK] if len(names) <= len(PARTNER_COLOURS) else None
-    colour_scale = alt.Scale(domain=names, range=colours) if colours else alt.Scale(domain=names)
+    partners = partner_names(series)
+    names = [*partners, "Partnership"]
+    colour_scale = partner_scale(partners, "Partnership")
     return (
         alt.Chart(both)
         .mark_line(point=True)

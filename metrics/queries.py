@@ -170,3 +170,36 @@ def partner_kpis(
         "partner_kpis",
         {"partner": partner, "idx": period.index, "quarter": period.quarter or 4, "published": published},
     )
+
+
+def headline_kpis(
+    con: duckdb.DuckDBPyConnection, period: Period, partner: str | None = None, quarters: int = 8
+) -> pd.DataFrame:
+    """Each KPI's latest figure to `period` (the partnership's, or one partner's), its change on the
+    previous figure, and the last `quarters` figures as a list for a sparkline."""
+    if partner is None:
+        series = kpi_rollup(con)
+    else:
+        series = kpi_series(con, published=True)
+        series = series[series["partner_code"] == partner]
+    info = kpis(con).set_index("code")
+    series = series[(series["period_index"] <= period.index) & (series["period_index"] > period.index - quarters)]
+    rows = []
+    for code, kpi in info.iterrows():
+        own = series[series["kpi_code"] == code].sort_values("period_index")
+        values = own["value"].tolist()
+        latest = values[-1] if values else None
+        previous = values[-2] if len(values) > 1 else None
+        direction = None
+        if latest is not None and previous is not None:
+            better = latest > previous if kpi["polarity"] == "higher" else latest < previous
+            direction = "no change" if latest == previous else ("improving" if better else "worsening")
+        rows.append(
+            {
+                "kpi_code": code, "kpi_name": kpi["name"], "category": kpi["category"], "unit": kpi["unit"],
+                "polarity": kpi["polarity"], "latest": latest,
+                "latest_period": own["period"].iloc[-1] if values else None,
+                "previous": previous, "direction": direction, "trend": values,
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows)

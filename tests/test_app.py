@@ -78,3 +78,82 @@ def test_without_a_database_the_page_says_what_to_do(tmp_path: Path, monkeypatch
     at.run()
     assert not at.exception
     assert "charter init --demo" in at.error[0].value
+
+
+def _open(app: AppTest, page: str) -> AppTest:
+    app.run()
+    app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_overview_headline_kpis_put_digital_beside_ict(app: AppTest) -> None:
+    _open(app, "overview")
+    tables = [d.value for d in app.dataframe]
+    digital, ict = tables[0], tables[1]
+    assert "Transactions completed online" in digital["kpi_name"].tolist()
+    assert "Core system availability" in ict["kpi_name"].tolist()
+    assert all(len(trend) <= 8 for trend in digital["trend"])
+
+
+def test_charter_lists_outcomes_and_objectives_and_searches(app: AppTest) -> None:
+    _open(app, "charter")
+    assert [h.value for h in app.header] == ["Commitments", "Principles"]
+    assert len(app.expander) == 12  # five commitments and seven principles
+    text = _text(app)
+    assert "What does this mean?" in text and "HBBC: " in text
+    app.text_input(key="charter_search").input("cloud").run()
+    assert not app.exception
+    assert "mention “cloud”" in _text(app)
+    assert len(app.expander) < 12
+
+
+def test_objective_page_shows_the_smart_card_and_follows_the_partner(app: AppTest) -> None:
+    app.query_params["objective"] = "OBJ05"
+    _open(app, "objective")
+    assert app.title[0].value.startswith("OBJ05 ")
+    card = _text(app)
+    assert "**Baseline:**" in card and "agreed by Strategy board" in card
+    assert len(app.get("vega_lite_chart")) == 4  # one chart per partner, Oadby & Wigston included
+    app.sidebar.selectbox[1].select("MBC").run()
+    assert not app.exception
+    assert len(app.get("vega_lite_chart")) == 1
+    assert app.query_params["objective"] == "OBJ05"
+
+
+def test_choosing_another_objective_changes_the_page(app: AppTest) -> None:
+    _open(app, "objective")
+    first = app.title[0].value
+    app.selectbox(key="objective").select("OBJ10").run()
+    assert not app.exception
+    assert app.title[0].value.startswith("OBJ10 ") and app.title[0].value != first
+    assert app.query_params["objective"] == "OBJ10"
+
+
+def test_scorecard_shows_one_council_and_the_others_beside_it(app: AppTest) -> None:
+    _open(app, "scorecard")
+    assert app.title[0].value == "Hinckley & Bosworth Borough Council: scorecard"
+    app.sidebar.selectbox[1].select("BDC").run()
+    assert not app.exception
+    assert app.title[0].value == "Blaby District Council: scorecard"
+    table = next(m.value for m in app.markdown if "Other partners" in m.value)
+    assert "HBBC:" in table and "BDC:" not in table
+
+
+def test_kpis_page_shows_both_categories_and_one_kpi_by_partner(app: AppTest) -> None:
+    _open(app, "kpis")
+    assert len(app.get("vega_lite_chart")) == 3
+    app.selectbox(key="kpi").select("ICT05").run()
+    assert not app.exception
+    assert "Core system availability" in _text(app)
+    assert app.query_params["kpi"] == "ICT05"
+
+
+def test_about_page_explains_the_rules_and_accessibility(app: AppTest) -> None:
+    _open(app, "about")
+    assert [h.value for h in app.header] == [
+        "How a status is worked out",
+        "Where the figures come from",
+        "Accessibility statement",
+    ]
+    assert "5% of the target" in _text(app)

@@ -36,12 +36,12 @@ For each objective, each council and each quarter:
    is the final target.
 2. **The status** compares the council's approved figure with that target, in the KPI's direction
    (for some KPIs higher is better, for others lower):
-   - {symbols['On track']} the figure meets or beats the target;
-   - {symbols['At risk']} it misses by no more than the objective's tolerance (5% of the target unless
+   - {symbols["On track"]} the figure meets or beats the target;
+   - {symbols["At risk"]} it misses by no more than the objective's tolerance (5% of the target unless
      the board agreed another amount, shown on each objective's page with who agreed it and when);
-   - {symbols['Off track']} it misses by more than that;
-   - {symbols['No data']} there is no figure yet and none is due;
-   - {symbols['Overdue']} there is no figure and the due date ({info.data_due_days} days after the
+   - {symbols["Off track"]} it misses by more than that;
+   - {symbols["No data"]} there is no figure yet and none is due;
+   - {symbols["Overdue"]} there is no figure and the due date ({info.data_due_days} days after the
      quarter ends) has passed.
 3. **Direction of travel** compares the figure with the quarter before and with the same quarter a year
    earlier: improving, worsening or no change.

@@ -32,7 +32,9 @@ if word.strip():
     )
     hits = tree[hay.str.contains(needle, regex=False)]
     tree = tree[tree["parent_code"].isin(hits["parent_code"])]
-    st.markdown(f"{hits['parent_code'].nunique()} of the charter's commitments and principles mention “{escape(word)}”.")
+    st.markdown(
+        f"{hits['parent_code'].nunique()} of the charter's commitments and principles mention “{escape(word)}”."
+    )
     if hits.empty:
         st.stop()
 
@@ -57,8 +59,10 @@ for kind, heading in (("commitment", "Commitments"), ("principle", "Principles")
             for (_, outcome_code, text), objectives in group.groupby(
                 ["outcome_order", "outcome_code", "outcome_text"], sort=True
             ):
-                st.markdown(f"**What does this mean?** {escape(str(text))} <small>({outcome_code})</small>",
-                            unsafe_allow_html=True)
+                st.markdown(
+                    f"**What does this mean?** {escape(str(text))} <small>({outcome_code})</small>",
+                    unsafe_allow_html=True,
+                )
                 listed = objectives.dropna(subset=["objective_code"])
                 if listed.empty:
                     st.markdown("_No objective measures this outcome yet._")

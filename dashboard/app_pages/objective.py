@@ -162,7 +162,20 @@ if not changes.empty:
 
 st.subheader("All figures")
 table = progress[["partner_code", "period", "actual", "target", "status", "direction", "direction_year", "note"]]
-st.dataframe(table, hide_index=True)
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        "partner_code": "Partner",
+        "period": "Quarter",
+        "actual": "Actual",
+        "target": "Target",
+        "status": "Status",
+        "direction": "On last quarter",
+        "direction_year": "On a year ago",
+        "note": st.column_config.TextColumn("Note", width="large"),
+    },
+)
 st.download_button(
     "Download all figures for this objective (CSV)",
     data=exports.csv_bytes(table),

@@ -43,6 +43,34 @@ for col, status in zip(cols, queries.STATUSES, strict=True):
     col.metric(f"{ui.symbol(status)} {status}", int(counts.get(status, 0)), border=True)
 
 
+# --- headline KPIs -----------------------------------------------------------------------------------
+st.subheader("Headline KPIs")
+st.markdown(
+    f"The {'partnership' if not sel.partner else partners.loc[sel.partner, 'name']} figure for each KPI in the "
+    f"eight quarters to {sel.period}: digital strategy beside ICT service performance."
+)
+headline = resources.query("headline_kpis", sel.period, sel.partner)
+left, right = st.columns(2)
+for column, category, label in ((left, "digital", "Digital strategy"), (right, "ict", "ICT service performance")):
+    part = headline[headline["category"] == category].assign(
+        figure=lambda f: [ui.fmt_value(v, u) for v, u in zip(f["latest"], f["unit"], strict=True)],
+        better=lambda f: f["polarity"].map({"higher": "↑ higher", "lower": "↓ lower"}),
+    )
+    column.markdown(f"**{label}**")
+    column.dataframe(
+        part[["kpi_name", "figure", "latest_period", "direction", "better", "trend"]],
+        hide_index=True,
+        column_config={
+            "kpi_name": st.column_config.TextColumn("KPI", width="medium"),
+            "figure": "Latest",
+            "latest_period": "Quarter",
+            "direction": "On the quarter before",
+            "better": "Better is",
+            "trend": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
+        },
+    )
+
+
 # --- commitments x partners -------------------------------------------------------------------------
 def cell(group: pd.DataFrame) -> str:
     """A cell: a count per status present, each with its symbol and word, the worst first."""
@@ -66,9 +94,7 @@ def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
             worst = queries.worst_status(group["status"])
             row.append(f"{cell(group)}<br><small>Worst: {escape(worst.lower())}</small>")
         rows.append(row)
-    st.markdown(
-        f'<div class="charter-scroll">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True
-    )
+    st.markdown(f'<div class="charter-scroll">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True)
 
 
 st.subheader("By commitment")
