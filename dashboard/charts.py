@@ -32,7 +32,9 @@ def _theme() -> dict[str, Any]:
                 "labelColor": INK, "titleColor": INK, "gridColor": GRID, "domainColor": "#505a5f",
                 "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
             },
-            "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 13, "orient": "bottom"},
+            "legend": {
+                "labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 13, "orient": "bottom",
+            },
             "header": {"labelColor": INK, "labelFontSize": 12, "titleColor": INK},
             "title": {"color": INK, "fontSize": 14, "anchor": "start", "fontWeight": 600},
             "range": {"category": PARTNER_COLOURS},

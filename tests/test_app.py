@@ -91,8 +91,8 @@ def test_overview_headline_kpis_put_digital_beside_ict(app: AppTest) -> None:
     _open(app, "overview")
     tables = [d.value for d in app.dataframe]
     digital, ict = tables[0], tables[1]
-    assert "Transactions completed online" in digital["kpi_name"].tolist()
-    assert "Core system availability" in ict["kpi_name"].tolist()
+    assert "Transactions completed online ↑" in digital["name"].tolist()
+    assert "Core system availability ↑" in ict["name"].tolist()
     assert all(len(trend) <= 8 for trend in digital["trend"])
 
 

@@ -54,18 +54,16 @@ left, right = st.columns(2)
 for column, category, label in ((left, "digital", "Digital strategy"), (right, "ict", "ICT service performance")):
     part = headline[headline["category"] == category].assign(
         figure=lambda f: [ui.fmt_value(v, u) for v, u in zip(f["latest"], f["unit"], strict=True)],
-        better=lambda f: f["polarity"].map({"higher": "↑ higher", "lower": "↓ lower"}),
+        name=lambda f: f["kpi_name"] + f["polarity"].map({"higher": " ↑", "lower": " ↓"}),
     )
-    column.markdown(f"**{label}**")
+    column.markdown(f"**{label}** (↑ higher is better, ↓ lower is better)")
     column.dataframe(
-        part[["kpi_name", "figure", "latest_period", "direction", "better", "trend"]],
+        part[["name", "figure", "direction", "trend"]],
         hide_index=True,
         column_config={
-            "kpi_name": st.column_config.TextColumn("KPI", width="medium"),
+            "name": st.column_config.TextColumn("KPI", width="medium"),
             "figure": "Latest",
-            "latest_period": "Quarter",
             "direction": "On the quarter before",
-            "better": "Better is",
             "trend": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
         },
     )
@@ -121,7 +119,11 @@ if changes.empty:
     st.markdown("No objective changed status since the previous quarter.")
 else:
     worse, better = (changes["movement"] == "worse").sum(), (changes["movement"] == "better").sum()
-    st.markdown(f"{better} improved and {worse} got worse; {len(changes) - worse - better} changed otherwise.")
+    other = len(changes) - worse - better
+    st.markdown(
+        f"{better} improved and {worse} got worse"
+        + (f"; {other} moved to or from *overdue* or *no data*." if other else ".")
+    )
     rows = [
         [
             escape(f"{r.objective_code} {r.objective_title}"),
