@@ -23,6 +23,7 @@ from metrics import demo, store, submissions
 from metrics.config import ROOT
 from metrics.framework import read_framework
 from metrics.loader import load_framework
+from tests.perf import pages
 
 TODAY = date.today()
 
@@ -104,6 +105,12 @@ def main() -> None:
             results[f"recompute progress ({n:,} objective x partner x period rows)"] = {
                 "seconds": _median(recompute, 10),
                 "rows": int(n),
+            }
+
+        for page, times in pages.page_times(base).items():
+            results[f"page {page}: server-side script, warm (cold {times['cold']:.3f} s)"] = {
+                "seconds": times["warm"],
+                "cold_seconds": times["cold"],
             }
 
     width = max(len(k) for k in results)
