@@ -27,7 +27,7 @@ def page_times(db: Path, runs: int = 5) -> dict[str, dict[str, float]]:
         start = time.perf_counter()
         at.run()
         cold = time.perf_counter() - start
-        assert not at.exception, f"{page}: {[e.value for e in at.exception]}"  # noqa: S101
+        assert not at.exception, f"{page}: {[e.value for e in at.exception]}"
         warm = []
         for _ in range(runs):
             start = time.perf_counter()
