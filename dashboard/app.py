@@ -24,7 +24,13 @@ pages = [
     st.Page("app_pages/kpis.py", title="KPIs", icon=":material/monitoring:"),
     st.Page("app_pages/about.py", title="About", icon=":material/info:"),
 ]
-navigation = st.navigation(pages)
+officers = [
+    st.Page("app_pages/upload.py", title="Upload figures", icon=":material/upload_file:"),
+    st.Page("app_pages/collection.py", title="Data collection", icon=":material/checklist:"),
+    st.Page("app_pages/approvals.py", title="Approve figures", icon=":material/approval:"),
+    st.Page("app_pages/history.py", title="Submission history", icon=":material/history:"),
+]
+navigation = st.navigation({"Performance": pages, "Figures": officers})
 
 
 def _sync_selection() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -128,3 +129,18 @@ def plain(value: object, default: str = "–") -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
         return default
     return escape(str(value))
+
+
+def highlight(frame: pd.DataFrame, column: str, marked: Callable[[Any], bool]) -> Any:
+    """A Styler that shades the rows where `marked(row[column])`; the word in `column` says why."""
+
+    def shade(row: pd.Series) -> list[str]:
+        style = "background-color: #fff7bf; font-weight: 600" if marked(row[column]) else ""
+        return [style] * len(row)
+
+    return frame.style.apply(shade, axis=1)
+
+
+def submission_label(history: pd.DataFrame, submission_id: int) -> str:
+    row = history[history["id"] == submission_id].iloc[0]
+    return f"{row['file_name']} ({row['status']}, {row['submitted_at']:%-d %b %Y})"

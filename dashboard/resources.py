@@ -7,9 +7,12 @@ without a query) and today's date, so a new upload or a new day shows at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import duckdb
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +20,8 @@ import streamlit as st
 from metrics import queries, store
 from metrics.config import Settings
 from metrics.periods import Period, parse_period
+
+T = TypeVar("T")
 
 
 def settings() -> Settings:
@@ -76,3 +81,17 @@ def quarters() -> list[Period]:
 
 def progress_for_period(period: Period, published: bool = True) -> pd.DataFrame:
     return query("progress_for_period", parse_period(str(period)), published=published)  # type: ignore[no-any-return]
+
+
+def read(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run `action` on a read-only connection opened for the moment (not cached)."""
+    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
+        return action(con)
+
+
+def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run `action` on a read-write connection opened for the moment; caches see the change at once
+    because the data version (file times) changes."""
+    with store.connect(db_path(), wait=settings().lock_wait_seconds) as con:
+        store.require_current(con, db_path())
+        return action(con)

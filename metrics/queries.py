@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from metrics.ingest import Figure
 from metrics.periods import Period, last_complete_quarter, period_range
 from metrics.store import read_sql
 
@@ -203,3 +204,70 @@ def headline_kpis(
             }
         )  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def collection(con: duckdb.DuckDBPyConnection, period: Period, today: date, due_days: int) -> pd.DataFrame:
+    """Each partner x KPI due for a quarter and its state: approved, submitted, missing or overdue."""
+    params = _period_params(period) | {"overdue": today > period.due(due_days)}
+    return _frame(con, "collection", params)
+
+
+def submissions(
+    con: duckdb.DuckDBPyConnection, *, status: str | None = None, partner: str | None = None
+) -> pd.DataFrame:
+    """Submissions, newest first (optionally of one status, or naming one partner)."""
+    return _frame(con, "submissions", {"status": status, "partner": partner})
+
+
+def submission_changes(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    """The figures a submission brought, each beside the figure in force before it."""
+    return _frame(con, "submission_changes", {"id": submission_id})
+
+
+def submission_file(con: duckdb.DuckDBPyConnection, submission_id: int) -> tuple[str, bytes] | None:
+    """The original file of a submission, as it was uploaded."""
+    rows = con.execute(
+        "SELECT file_name, content FROM core.submission WHERE id = $id AND content IS NOT NULL", {"id": submission_id}
+    ).fetchall()
+    return (str(rows[0][0]), bytes(rows[0][1])) if rows else None
+
+
+def current_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
+    """For (partner_code, kpi_code, period) rows, the figure in force now (any status) and its status."""
+    con.register("wanted_keys", keys[["partner_code", "kpi_code", "period"]])
+    try:
+        return con.execute(
+            "SELECT w.partner_code, w.kpi_code, w.period, f.value AS current_value, f.note AS current_note, "
+            "f.submission_status AS current_status, f.submission_id AS current_submission "
+            "FROM wanted_keys w LEFT JOIN core.current_figures(false) f ON f.partner_code = w.partner_code "
+            "AND f.kpi_code = w.kpi_code AND f.period = w.period"
+        ).df()
+    finally:
+        con.unregister("wanted_keys")
+
+
+def preview(con: duckdb.DuckDBPyConnection, figures: list[Figure]) -> pd.DataFrame:
+    """Checked figures beside the figures held now: new, changed (and from what) or unchanged."""
+    frame = pd.DataFrame(
+        {
+            "row": [f.row for f in figures],
+            "partner_code": [f.partner_code for f in figures],
+            "period": [str(f.period) for f in figures],
+            "kpi_code": [f.kpi_code for f in figures],
+            "value": pd.array([f.value for f in figures], dtype="Float64"),
+            "note": [f.note or "" for f in figures],
+        }
+    )
+    held = current_values(con, frame)
+    names = kpis(con)[["code", "name"]].rename(columns={"code": "kpi_code", "name": "kpi_name"})
+    out = frame.merge(held, on=["partner_code", "kpi_code", "period"], how="left").merge(names, on="kpi_code")
+
+    def change(row: pd.Series) -> str:
+        if pd.isna(row["current_status"]):
+            return "▲ new"
+        same_value = (pd.isna(row["value"]) and pd.isna(row["current_value"])) or row["value"] == row["current_value"]
+        same_note = (row["note"] or "") == (row["current_note"] if isinstance(row["current_note"], str) else "")
+        return "unchanged" if same_value and same_note else "▲ changed"
+
+    out["change"] = out.apply(change, axis=1) if len(out) else []
+    return out[["row", "partner_code", "period", "kpi_code", "kpi_name", "value", "current_value", "change", "note"]]

@@ -1,0 +1,59 @@
+"""Data collection: for the quarter, each partner x KPI: approved, submitted, missing or overdue; what each owes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard import resources
+
+sel = ui.selection()
+info = resources.partnership()
+grid = resources.query("collection", sel.period, resources.today(), info.data_due_days)
+if sel.partner:
+    grid = grid[grid["partner_code"] == sel.partner]
+
+st.title("Data collection")
+due = sel.period.due(info.data_due_days)
+st.caption(f"{info.name} · {sel.period} · figures due by {due:%-d %B %Y}")
+
+STATE = {
+    "approved": ("On track", "approved"),
+    "submitted": ("At risk", "submitted, awaiting approval"),
+    "correction awaiting approval": ("At risk", "correction awaiting approval"),
+    "missing": ("No data", "not yet received"),
+    "overdue": ("Overdue", "overdue"),
+}
+counts = grid.groupby(["partner_name", "state"], sort=False).size().unstack(fill_value=0)
+st.subheader("By partner")
+rows = []
+for partner_name, row in counts.iterrows():
+    cells = [ui.chip(STATE[s][0], f"{int(row[s])} {STATE[s][1]}") for s in STATE if s in row and row[s]]
+    rows.append([ui.plain(partner_name), " ".join(cells)])
+st.markdown(ui.html_table(f"Figures for {sel.period} by partner", ["Partner", "Figures"], rows), unsafe_allow_html=True)
+
+st.subheader("What each partner still owes")
+owed = grid[grid["state"].isin(["missing", "overdue"])]
+if owed.empty:
+    st.markdown(f"Every figure due for {sel.period} has been received.")
+for partner_name, group in owed.groupby("partner_name", sort=False):
+    st.markdown(
+        f"**{partner_name}** ({len(group)}, {group['state'].iloc[0]}): "
+        + ", ".join(f"{r.kpi_code} {r.kpi_name}" for r in group.itertuples())
+    )
+
+st.subheader("Every figure")
+st.dataframe(
+    grid[["partner_code", "kpi_code", "kpi_name", "period", "state", "value", "note", "submission_id"]],
+    hide_index=True,
+    column_config={
+        "partner_code": "Partner",
+        "kpi_code": "KPI",
+        "kpi_name": "Name",
+        "period": "Period",
+        "state": "State",
+        "value": "Figure",
+        "note": st.column_config.TextColumn("Note", width="medium"),
+        "submission_id": st.column_config.NumberColumn("Submission", format="%d"),
+    },
+)

@@ -1,0 +1,66 @@
+"""Submission history: every file with who, when, SHA-256, rows, status and reviewer; the original file; what it changed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard import resources
+from metrics import queries
+
+sel = ui.selection()
+st.title("Submission history")
+st.caption("Every file ever sent, kept with its fingerprint (SHA-256); no figure is ever overwritten or lost.")
+history = resources.query("submissions", partner=sel.partner)
+if history.empty:
+    st.markdown("No submissions yet.")
+    st.stop()
+
+st.dataframe(
+    history[["id", "status", "file_name", "partners", "periods", "row_count", "submitted_by", "submitted_at",
+             "reviewed_by", "reviewed_at", "review_comment", "sha256"]],
+    hide_index=True,
+    column_config={
+        "id": st.column_config.NumberColumn("Submission", format="%d"),
+        "status": "Status",
+        "file_name": "File",
+        "partners": "Partners",
+        "periods": "Periods",
+        "row_count": "Figures",
+        "submitted_by": "Sent by",
+        "submitted_at": st.column_config.DatetimeColumn("Sent", format="D MMM YYYY HH:mm"),
+        "reviewed_by": "Reviewed by",
+        "reviewed_at": st.column_config.DatetimeColumn("Reviewed", format="D MMM YYYY HH:mm"),
+        "review_comment": "Comment",
+        "sha256": st.column_config.TextColumn("SHA-256", width="small"),
+    },
+)  # fmt: skip
+
+st.subheader("One submission")
+ids = history["id"].astype(int).tolist()
+if "submission" not in st.session_state:
+    wanted = st.query_params.get("submission", "")
+    st.session_state["submission"] = int(wanted) if wanted.isdigit() and int(wanted) in ids else ids[0]
+chosen = st.selectbox(
+    "Submission", ids, key="submission", format_func=lambda i: f"{i}: {ui.submission_label(history, i)}"
+)
+st.query_params["submission"] = str(chosen)
+changes = resources.query("submission_changes", chosen)
+st.markdown(
+    f"{len(changes)} figures: {int((changes['change'] == 'new').sum())} new, "
+    f"{int((changes['change'] == 'changed').sum())} changed an earlier figure, "
+    f"{int((changes['change'] == 'unchanged').sum())} repeated one."
+)
+st.dataframe(
+    ui.highlight(changes, "change", lambda v: v != "unchanged"),
+    hide_index=True,
+    column_config={"unit": None, "previous_submission": st.column_config.NumberColumn("From submission", format="%d")},
+)
+original = resources.read(lambda con: queries.submission_file(con, chosen))
+if original:
+    st.download_button(
+        f"Download the original file ({original[0]})",
+        data=original[1],
+        file_name=original[0],
+        icon=":material/download:",
+    )

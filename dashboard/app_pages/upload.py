@@ -1,0 +1,113 @@
+"""Upload: an officer downloads the template, sends the file back, sees every problem or a preview, and submits."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard import resources
+from metrics import queries, store, submissions, template
+from metrics.ingest import CheckResult
+from metrics.periods import parse_period
+
+sel = ui.selection()
+info = resources.partnership()
+partners = resources.query("partners")
+current = partners[partners["current"]]
+names = dict(zip(partners["code"], partners["name"], strict=True))
+
+st.title("Send quarterly figures")
+st.caption(f"{info.name} · figures are checked as a whole file; nothing is loaded until everything is right")
+if done := st.session_state.pop("upload_message", None):
+    st.success(f"{done}. The performance lead will now review it.", icon=":material/task_alt:")
+
+left, right = st.columns(2)
+default = sel.partner if sel.partner in set(current["code"]) else current["code"].iloc[0]
+partner = left.selectbox(
+    "Council", current["code"].tolist(), index=current["code"].tolist().index(default), format_func=names.get
+)
+quarters = [str(q) for q in resources.quarters()]
+period_text = right.selectbox("Quarter", quarters, index=quarters.index(str(sel.period)), key="upload_quarter")
+period = parse_period(period_text)
+
+st.subheader("1. Download the template")
+st.markdown(
+    f"One row for each KPI due from {names[partner]} for {period}, with its definition, unit, last figure "
+    "and target. Fill in the yellow **value** column, add a **note** where a figure needs explaining, and save."
+)
+st.download_button(
+    f"Download the {period} template for {partner} (XLSX)",
+    data=lambda: resources.read(lambda con: template.build(con, partner, period)),
+    file_name=f"charter-{partner}-{str(period).replace('/', '-').replace(' ', '-')}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+)
+
+st.subheader("2. Send the completed file")
+officer = st.text_input("Your name or e-mail", key="officer_name", help="Recorded with the submission")
+attempt = st.session_state.setdefault("upload_attempt", 0)
+uploaded = st.file_uploader(
+    "CSV, XLSX or ODS file", type=["csv", "xlsx", "ods"], key=f"upload-{attempt}", max_upload_size=20
+)
+if uploaded is None:
+    st.stop()
+
+data = uploaded.getvalue()
+result: CheckResult = resources.read(
+    lambda con: submissions.check_file(data, uploaded.name, submissions.catalogue(con, resources.today(), {partner}))
+)
+for note in result.notes:
+    st.info(note, icon=":material/description:")
+if not result.ok:
+    st.error(
+        f"**{uploaded.name} was not loaded**: {len(result.problems)} "
+        f"{'problem needs' if len(result.problems) == 1 else 'problems need'} fixing. Change the file as the table "
+        "says, save it and send it again. Nothing has been loaded.",
+        icon=":material/error:",
+    )
+    st.dataframe(
+        pd.DataFrame([{"Row": p.row, "Column": p.column, "Problem": p.message} for p in result.problems]),
+        hide_index=True,
+        column_config={"Problem": st.column_config.TextColumn(width="large")},
+    )
+    st.stop()
+
+st.success(f"**{uploaded.name}** passed every check: {len(result.figures)} figures.", icon=":material/check:")
+preview = resources.read(lambda con: queries.preview(con, result.figures))
+changed = int((preview["change"] != "unchanged").sum())
+st.markdown(f"{changed} of {len(preview)} figures are new or different from those held now (marked ▲).")
+st.dataframe(
+    ui.highlight(preview, "change", lambda v: v != "unchanged"),
+    hide_index=True,
+    column_config={
+        "row": "Row",
+        "partner_code": "Partner",
+        "period": "Period",
+        "kpi_code": "KPI",
+        "kpi_name": "Name",
+        "value": "New figure",
+        "current_value": "Held now",
+        "change": "Change",
+        "note": st.column_config.TextColumn("Note", width="medium"),
+    },
+)
+
+st.subheader("3. Submit")
+if not officer.strip():
+    st.warning("Give your name or e-mail above before you submit.", icon=":material/person:")
+go, cancel = st.columns(2)
+if cancel.button("Cancel: do not send this file", icon=":material/close:", width="stretch"):
+    st.session_state["upload_attempt"] = attempt + 1
+    st.rerun()
+if go.button("Submit these figures", type="primary", disabled=not officer.strip(), width="stretch"):
+    try:
+        stored = resources.write(
+            lambda con: submissions.store_files(con, [(result, data)], by=officer.strip(), source="upload")
+        )
+    except store.DatabaseBusy as exc:
+        st.error(f"Not submitted: {exc}", icon=":material/hourglass:")
+        st.stop()
+    st.session_state["upload_attempt"] = attempt + 1
+    st.session_state["upload_message"] = stored[0].message()
+    st.rerun()
