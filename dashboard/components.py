@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd

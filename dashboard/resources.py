@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
-
 import pandas as pd
 import streamlit as st
 

@@ -53,8 +53,8 @@ for sub in waiting.itertuples():
         if decision is not None:
             try:
                 resources.write(
-                    lambda con, sid=int(sub.id), ok=decision: submissions.review(
-                        con, sid, approve=ok, by=reviewer.strip(), comment=comment
+                    lambda con, sid=int(sub.id), ok=decision, why=comment: submissions.review(
+                        con, sid, approve=ok, by=reviewer.strip(), comment=why
                     )
                 )
             except (submissions.SubmissionError, store.DatabaseBusy) as exc:

@@ -28,7 +28,7 @@ counts = grid.groupby(["partner_name", "state"], sort=False).size().unstack(fill
 st.subheader("By partner")
 rows = []
 for partner_name, row in counts.iterrows():
-    cells = [ui.chip(STATE[s][0], f"{int(row[s])} {STATE[s][1]}") for s in STATE if s in row and row[s]]
+    cells = [ui.chip(STATE[s][0], f"{int(row[s])} {STATE[s][1]}") for s in STATE if row.get(s)]
     rows.append([ui.plain(partner_name), " ".join(cells)])
 st.markdown(ui.html_table(f"Figures for {sel.period} by partner", ["Partner", "Figures"], rows), unsafe_allow_html=True)
 

@@ -1,4 +1,4 @@
-"""Submission history: every file with who, when, SHA-256, rows, status and reviewer; the original file; what it changed."""
+"""Submission history: every file with who, when, SHA-256, rows, status and reviewer; the original; what it changed."""
 
 from __future__ import annotations
 
