@@ -86,8 +86,11 @@ def _xlsx(book: zipfile.ZipFile, sheet: str) -> set[Cell]:
 def _xlsx_sheet_part(book: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member holding the sheet named `sheet`."""
     rel_id = next(
-        (_attr(s, "id") for s in _parse(book, "xl/workbook.xml").iter() if _local(s.tag) == "sheet" and
-         _attr(s, "name") == sheet),
+        (
+            _attr(s, "id")
+            for s in _parse(book, "xl/workbook.xml").iter()
+            if _local(s.tag) == "sheet" and _attr(s, "name") == sheet
+        ),
         None,
     )
     for rel in _parse(book, "xl/_rels/workbook.xml.rels").iter():
@@ -112,7 +115,7 @@ def _ods(book: zipfile.ZipFile, sheet: str) -> set[Cell]:
     )
     if table is None:
         return set()
-    found = set()
+    found: set[Cell] = set()
     row = 0
     for element in _rows(table):
         repeat = min(int(_attr(element, "number-rows-repeated") or 1), _MAX_REPEAT)

@@ -51,7 +51,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_load_framework(args: argparse.Namespace) -> int:
     path = Path(args.file)
     fw = read_framework(path)
-    with store.connect(args.db, wait=args.wait) as con:
+    with store.connect(args.db, wait=args.wait, create=False) as con:
         store.require_current(con, args.db)
         report = load_framework(con, fw, by=args.by or _who(), sha256=submissions.sha256(path.read_bytes()))
     print(f"{path}: loaded the framework of {fw.partnership.name}.")
@@ -67,7 +67,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UsageError(f"{name}: no such file")
         files.append((path, path.read_bytes()))
-    with store.connect(args.db, wait=args.wait, as_of=args.as_of) as con:
+    with store.connect(args.db, wait=args.wait, as_of=args.as_of, create=False) as con:
         store.require_current(con, args.db)
         cat = submissions.catalogue(con, _today(args), set(args.partner) if args.partner else None)
         checked = [(submissions.check_file(data, str(path), cat), data) for path, data in files]
@@ -94,10 +94,11 @@ def cmd_template(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
     with store.connect(args.db, wait=args.wait, read_only=True, as_of=args.as_of) as con:
         store.require_current(con, args.db)
-        data = template.build(con, args.partner, period)
+        code, name = template.find_partner(con, args.partner, period)
+        data = template.build(con, code, period)
     out = Path(args.out)
     out.write_bytes(data)
-    print(f"Wrote {out}: the {period} template for {args.partner.upper()}.")
+    print(f"Wrote {out}: the {period} template for {name} ({code}).")
     return EXIT_OK
 
 
@@ -114,7 +115,7 @@ def cmd_submissions(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace, approve: bool) -> int:
-    with store.connect(args.db, wait=args.wait) as con:
+    with store.connect(args.db, wait=args.wait, create=False) as con:
         store.require_current(con, args.db)
         submissions.review(con, args.id, approve=approve, by=args.by or _who(), comment=getattr(args, "reason", ""))
     print(f"Submission {args.id} {'approved' if approve else 'returned'}.")
@@ -182,7 +183,15 @@ _KNOWN: tuple[tuple[type[Exception], int], ...] = (
     (FrameworkError, EXIT_REJECTED),
     (submissions.SubmissionError, EXIT_REJECTED),
     (store.StoreError, EXIT_REJECTED),
+    (demo.DemoRefused, EXIT_REJECTED),
+    (OSError, EXIT_REJECTED),  # a file that cannot be read or written, said plainly rather than as a traceback
 )
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return str(exc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,5 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except tuple(k for k, _ in _KNOWN) as exc:
-        print(f"charter {args.command}: {exc}" if not isinstance(exc, FrameworkError) else str(exc), file=sys.stderr)
+        print(
+            str(exc) if isinstance(exc, FrameworkError) else f"charter {args.command}: {_describe(exc)}",
+            file=sys.stderr,
+        )
         return next(code for kind, code in _KNOWN if isinstance(exc, kind))

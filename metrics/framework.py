@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from metrics.models import Framework
 from metrics.periods import parse_period
@@ -51,11 +52,22 @@ def read_framework(path: Path | str) -> Framework:
     return parse_framework(text, str(path))
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, leaving dates as text: Pydantic reads them and reports a bad one (2021-13-01) by its line."""
+
+
+def _date_as_text(loader: _Loader, node: yaml.Node) -> str:
+    return str(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
+
+
 def parse_framework(text: str, name: str = "<framework>") -> Framework:
     """Parse and check framework YAML held in `text`; `name` is used in messages."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -67,7 +79,16 @@ def parse_framework(text: str, name: str = "<framework>") -> Framework:
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
-        raise FrameworkError([_from_pydantic(name, lines, err) for err in exc.errors()]) from None
+        errors = exc.errors()
+        # A misspelt required key is reported once, as misspelt, not also as missing.
+        guessed = {(tuple(e["loc"][:-1]), _suggest(e["loc"])) for e in errors if e["type"] == "extra_forbidden"}
+        raise FrameworkError(
+            [
+                _from_pydantic(name, lines, err)
+                for err in errors
+                if not (err["type"] == "missing" and (tuple(err["loc"][:-1]), err["loc"][-1]) in guessed)
+            ]
+        ) from None
     problems = [
         FrameworkProblem(name, _nearest_line(lines, place), _place(place), message)
         for place, message in _cross_check(framework)
@@ -83,12 +104,42 @@ def _from_pydantic(name: str, lines: dict[Place, int], err: Any) -> FrameworkPro
     if message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        message = f"`{place[-1]}` is not a known key here; check its spelling or remove it"
+        close = _suggest(place)
+        message = (
+            f"`{place[-1]}` is not a known key here; did you mean `{close}`?"
+            if close
+            else f"`{place[-1]}` is not a known key here; check its spelling or remove it"
+        )
     elif err["type"] == "missing":
         message = f"`{place[-1]}` is required here; add it"
     elif err["type"] == "enum":
         message = f"{message} (found {err.get('input')!r})"
     return FrameworkProblem(name, _nearest_line(lines, place), _place(place), message)
+
+
+def _suggest(place: Place) -> str | None:
+    """The allowed key closest in spelling to the unknown key at `place`, if one is close."""
+    close = difflib.get_close_matches(str(place[-1]), _keys_at(place[:-1]), n=1)
+    return close[0] if close else None
+
+
+def _keys_at(place: Place) -> list[str]:
+    """The keys allowed in the mapping at `place`, to suggest one for a misspelt key."""
+    model: type[BaseModel] | None = Framework
+    for part in place:
+        if model is None:
+            return []
+        if isinstance(part, str):
+            field = model.model_fields.get(part)
+            model = _model_in(field.annotation) if field is not None else None
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model inside an annotation such as `Partner`, `list[Partner]` or `Tolerance | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for m in map(_model_in, get_args(annotation)) if m is not None), None)
 
 
 def _place(place: Iterable[str | int]) -> str:
@@ -156,7 +207,7 @@ def _cross_check(fw: Framework) -> list[tuple[Place, str]]:
         active = {
             p.code for p in fw.partners if p.joined_on <= window[1] and (p.left_on is None or p.left_on >= window[0])
         }
-        out += _check_objective(i, obj, partners, active, outcomes, commitments, kpis)
+        out += _check_objective(i, obj, partners, active, outcomes, parents, commitments, kpis)
     return out
 
 
@@ -166,6 +217,7 @@ def _check_objective(
     partners: set[str],
     active: set[str],
     outcomes: dict[str, str],
+    parents: set[str],
     commitments: set[str],
     kpis: dict[str, Any],
 ) -> list[tuple[Place, str]]:
@@ -177,12 +229,14 @@ def _check_objective(
             out.append(((*at, "outcomes", j), _unknown("outcome", code, set(outcomes))))
     if obj.commitment is not None and obj.commitment not in commitments:
         out.append(((*at, "commitment"), _unknown("commitment", obj.commitment, commitments)))
-    if obj.commitment is None and not any(outcomes.get(c) in commitments for c in obj.outcomes):
+    # Only when its outcomes are all sound: an unknown outcome or parent is reported once, above.
+    sound = all(outcomes.get(c) in parents for c in obj.outcomes)
+    if obj.commitment is None and sound and not any(outcomes.get(c) in commitments for c in obj.outcomes):
         out.append(((*at, "commitment"), "none of its outcomes belongs to a commitment; add `commitment: CODE`"))
     kpi = kpis.get(obj.kpi)
     if kpi is None:
         out.append(((*at, "kpi"), _unknown("KPI", obj.kpi, set(kpis))))
-    applies = set(obj.partners) if obj.partners is not None else active
+    applies = set(obj.partners) & partners if obj.partners is not None else active
     for j, code in enumerate(obj.partners or []):
         if code not in partners:
             out.append(((*at, "partners", j), _unknown("partner", code, partners)))

@@ -98,6 +98,7 @@ class Sheet:
     rows: list[tuple[int, list[str]]]
     notes: list[str] = field(default_factory=list)
     header_row: int = 1
+    csv: bool = False  # in a CSV, text under no column is a value or note split at an unquoted comma
 
 
 @dataclass
@@ -161,7 +162,9 @@ def _read_csv(data: bytes, name: str) -> Sheet:
             lines.append((len(lines) + 1, row))
     except csv.Error as exc:
         raise IngestError(f"row {len(lines) + 1} cannot be read as CSV ({exc})") from None
-    return _to_sheet(name, lines)
+    sheet = _to_sheet(name, lines)
+    sheet.csv = True
+    return sheet
 
 
 def _read_spreadsheet(data: bytes, name: str) -> Sheet:
@@ -273,7 +276,7 @@ def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
             return cells[i].strip() if i is not None and i < len(cells) else ""
 
         row_problems, figure = _check_row(sheet.name, row_number, cell, catalogue)
-        problems += row_problems
+        problems += row_problems + (_stray_cells(sheet, row_number, cells) if sheet.csv else [])
         if figure is not None:
             key = (figure.partner_code, figure.period, figure.kpi_code)
             if key in seen:
@@ -292,6 +295,24 @@ def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
     if not sheet.rows:
         problems.append(Problem(sheet.name, sheet.header_row + 1, "-", "there are no figures under the header row"))
     return CheckResult(sheet.name, [] if problems else figures, sorted(problems, key=lambda p: (p.row, p.column)))
+
+
+def _stray_cells(sheet: Sheet, row: int, cells: list[str]) -> list[Problem]:
+    """Text in a CSV row under no column: `1,234` or a note with a comma that was not put in quotes."""
+    width = len(sheet.header)
+    stray = [(i, c.strip()) for i, c in enumerate(cells) if c.strip() and (i >= width or not sheet.header[i])]
+    if not stray:
+        return []
+    column, text = stray[0]
+    return [
+        Problem(
+            sheet.name,
+            row,
+            f"column {column + 1}",
+            f"'{text}' is under no column of the header row; put a figure or note that contains a comma "
+            'in double quotes, e.g. "1,234"',
+        )
+    ]
 
 
 def _check_row(file: str, row: int, cell: Any, cat: Catalogue) -> tuple[list[Problem], Figure | None]:

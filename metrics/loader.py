@@ -32,15 +32,30 @@ class LoadReport:
         if self.unchanged:
             out = ["The framework is already up to date: nothing changed."]
         else:
-            out = [f"Added {n} {what}." for what, n in self.added.items()]
-            out += [f"Changed {n} {what}." for what, n in self.changed.items()]
+            out = [f"Added {_count(n, what)}." for what, n in self.added.items()]
+            out += [f"Changed {_count(n, what)}." for what, n in self.changed.items()]
             if self.targets_changed:
                 out.append(
                     f"Changed {self.targets_changed} baselines or targets; the earlier values are kept in history."
                 )
         for what, codes in self.not_in_file.items():
-            out.append(f"Kept {len(codes)} {what} that the file no longer lists: {', '.join(codes)}.")
+            out.append(f"Kept {_count(len(codes), what)} that the file no longer lists: {', '.join(codes)}.")
         return out
+
+
+_LABELS = {
+    "partner": ("partner", "partners"),
+    "commitment": ("commitment", "commitments"),
+    "principle": ("principle", "principles"),
+    "outcome": ("outcome", "outcomes"),
+    "kpi": ("KPI", "KPIs"),
+    "objective": ("objective", "objectives"),
+}
+
+
+def _count(n: int, table: str) -> str:
+    one, many = _LABELS[table]
+    return f"{n} {one if n == 1 else many}"
 
 
 _SIMPLE_TABLES: dict[str, tuple[str, ...]] = {
@@ -181,7 +196,23 @@ def load_framework(con: duckdb.DuckDBPyConnection, fw: Framework, *, by: str, sh
 
 
 def _upsert_partnership(con: duckdb.DuckDBPyConnection, fw: Framework, sha256: str, now: datetime) -> None:
+    """Write the partnership row; a reload of the very same file leaves it (and its loaded_at) alone."""
     p = fw.partnership
+    same = con.execute(
+        "SELECT count(*) FROM core.partnership WHERE name = $name AND short_name = $short AND lead_authority = $lead "
+        "AND data_due_days = $due AND illustrative = $ill AND description = $desc AND framework_sha256 = $sha",
+        {
+            "name": p.name,
+            "short": p.short_name,
+            "lead": p.lead_authority,
+            "due": p.data_due_days,
+            "ill": p.illustrative,
+            "desc": p.description,
+            "sha": sha256,
+        },
+    ).fetchall()[0][0]
+    if same:
+        return
     con.execute(
         "INSERT OR REPLACE INTO core.partnership VALUES (1, $name, $short, $lead, $due, $ill, $desc, $sha, $at)",
         {
@@ -214,7 +245,7 @@ def _upsert(
         for r in con.execute(f"SELECT {listed} FROM core.{table}").fetchall()  # noqa: S608
     }
     insert = f"INSERT OR REPLACE INTO core.{table} ({listed}) VALUES ({', '.join('$' + c for c in columns)})"  # noqa: S608
-    label = "partners" if table == "partner" else f"{table}s".replace("ys", "ies")
+    label = table
     for row in rows:
         before = existing.pop(row["code"], None)
         if before == row:

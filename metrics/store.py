@@ -62,14 +62,20 @@ def _is_lock_error(exc: Exception) -> bool:
 
 @contextmanager
 def connect(
-    path: Path | str, *, read_only: bool = False, wait: float = 5.0, as_of: date | None = None
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    wait: float = 5.0,
+    as_of: date | None = None,
+    create: bool = True,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for the length of a `with` block, waiting up to `wait` seconds for a lock.
 
     `as_of` fixes "today" for the progress rules (tests and `--as-of`); by default it is the real date.
+    `create=False` refuses to make a new, empty file where none is (a mistyped `--db`).
     """
     path = Path(path)
-    if read_only and not path.exists():
+    if (read_only or not create) and not path.exists():
         raise DatabaseMissing(f"there is no database at {path}; create it with `charter init`")
     deadline = time.monotonic() + wait
     delay = 0.02

@@ -30,15 +30,27 @@ class TemplateError(Exception):
     """The template cannot be made as asked."""
 
 
-def rows(con: duckdb.DuckDBPyConnection, partner: str, period: Period) -> tuple[str, list[list[object]]]:
-    """The partner's name and one row per KPI due for `period` (annual KPIs are due with Q4)."""
+def find_partner(con: duckdb.DuckDBPyConnection, partner: str, period: Period) -> tuple[str, str]:
+    """The code and name of the partner given by code or name, refusing one not in the partnership in `period`."""
     found = con.execute(
-        "SELECT code, name FROM core.partner WHERE upper(code) = upper($p) OR lower(name) = lower($p)", {"p": partner}
+        "SELECT code, name, joined_on, left_on FROM core.partner "
+        "WHERE upper(code) = upper(trim($p)) OR lower(name) = lower(trim($p))",
+        {"p": partner},
     ).fetchall()
     if not found:
         codes = [r[0] for r in con.execute("SELECT code FROM core.partner ORDER BY sort_order").fetchall()]
         raise TemplateError(f"there is no partner '{partner}'; use one of {', '.join(codes)}")
-    code, name = found[0]
+    code, name, joined, left = found[0]
+    if left is not None and period.start > left:
+        raise TemplateError(f"{name} was not a partner in {period} (it left on {left:%-d %B %Y})")
+    if period.end < joined:
+        raise TemplateError(f"{name} was not a partner in {period} (it joined on {joined:%-d %B %Y})")
+    return code, name
+
+
+def rows(con: duckdb.DuckDBPyConnection, partner: str, period: Period) -> tuple[str, list[list[object]]]:
+    """The partner's name and one row per KPI due for `period` (annual KPIs are due with Q4)."""
+    code, name = find_partner(con, partner, period)
     periods = [(period.index, period.is_annual)]
     if period.quarter == 4:
         periods.append((period.index, True))
@@ -88,7 +100,7 @@ def build(con: duckdb.DuckDBPyConnection, partner: str, period: Period) -> bytes
             if cell is None:
                 sheet.write_blank(r, col, None, fmt)
             elif title == "value":
-                sheet.write_string(r, col, f"{cell:g}" if isinstance(cell, float) else str(cell), fmt)
+                sheet.write_string(r, col, _number_text(cell), fmt)
             elif isinstance(cell, int | float):
                 sheet.write_number(r, col, float(cell), fmt)
             else:
@@ -98,6 +110,13 @@ def build(con: duckdb.DuckDBPyConnection, partner: str, period: Period) -> bytes
     _instructions(book, name, period, len(data))
     book.close()
     return out.getvalue()
+
+
+def _number_text(value: object) -> str:
+    """A figure written back exactly: 1234567 and 123456.78, never rounded or in exponent form as `:g` would."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
 
 
 def _instructions(book: xlsxwriter.Workbook, name: str, period: Period, count: int) -> None:

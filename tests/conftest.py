@@ -76,3 +76,47 @@ def table_contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 __all__ = ["AS_OF", "FRAMEWORK", "ROOT", "table_contents"]
+
+
+# --- the command line and LibreOffice, for tests that go through them (test_cli, test_template, ...) ----------
+
+CHARTER = ROOT / ".venv" / "bin" / "charter"
+
+
+def charter(db: Path, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 60):
+    """Run the real `charter` command on `db` with "today" at AS_OF; stdout and stderr come back as text."""
+    import os
+    import subprocess
+
+    command = [str(CHARTER), "--db", str(db), "--as-of", AS_OF.isoformat(), *args]
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
+
+
+def libreoffice(files: list[Path], to: str, outdir: Path, profile: Path, infilter: str | None = None) -> list[Path]:
+    """Convert `files` with real LibreOffice (one start for all), in a private profile so parallel runs do not clash.
+
+    `to` is the target format (xlsx, ods); `infilter` the import options, e.g. "CSV:44,34,76,1" for UTF-8 CSV.
+    """
+    import subprocess
+
+    command = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+    if infilter:
+        command.append(f"--infilter={infilter}")
+    command += ["--convert-to", to, "--outdir", str(outdir), *map(str, files)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    out = [outdir / f"{f.stem}.{to}" for f in files]
+    missing = [p for p in out if not p.exists()]
+    assert not missing, f"LibreOffice did not write {missing}: {done.stdout} {done.stderr}"
+    return out
+
+
+__all__ += ["CHARTER", "charter", "libreoffice"]

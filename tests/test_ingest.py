@@ -1,0 +1,476 @@
+"""Quarterly metric files (SPEC section 6): every rule, its exact message, encodings, XLSX and ODS."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from metrics import ingest, store, submissions
+from metrics.ingest import Catalogue, CheckResult, check_file
+from tests.conftest import AS_OF, libreoffice
+
+HEADER = "partner,period,kpi,value,note\n"
+ALL_KPIS = "DS01, DS02, DS03, DS04, DS05, DS06, DS07, DS08, DS09, DS10, ..."
+NOT_A_NUMBER = "is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234"
+NEED_COLUMNS = "it must name the columns partner, period, kpi and value (note is optional)"
+
+
+@pytest.fixture(scope="module")
+def cat(_demo_template: Path) -> Catalogue:
+    """The demo partnership's partners and KPIs, with "today" at AS_OF."""
+    with store.connect(_demo_template, read_only=True) as con:
+        return submissions.catalogue(con, AS_OF)
+
+
+def check(text: str | bytes, cat: Catalogue, name: str = "figures.csv") -> CheckResult:
+    return check_file(text.encode("utf-8") if isinstance(text, str) else text, name, cat)
+
+
+def problems(text: str | bytes, cat: Catalogue, name: str = "figures.csv") -> list[str]:
+    result = check(text, cat, name)
+    assert result.figures == [], "a file with problems must give no figures at all"
+    return [str(p) for p in result.problems]
+
+
+def figures(text: str | bytes, cat: Catalogue, name: str = "figures.csv") -> list[tuple[object, ...]]:
+    result = check(text, cat, name)
+    assert result.problems == []
+    return [(f.partner_code, str(f.period), f.kpi_code, f.value, f.note) for f in result.figures]
+
+
+# --- one row, one rule -------------------------------------------------------------------------------
+
+REFUSED = [
+    # partner
+    ("XYZ,2025/26 Q1,DS01,72.5,", "2:partner: 'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"),
+    (",2025/26 Q1,DS01,72.5,", "2:partner: the partner is blank; write the council's code, e.g. HBBC"),
+    ("Blaby,2025/26 Q1,DS01,72.5,", "2:partner: 'Blaby' is not a partner; use one of HBBC, BDC, MBC, OWBC"),
+    # a partner outside its membership
+    (
+        "OWBC,2025/26 Q1,DS01,72.5,",
+        "2:period: Oadby & Wigston Borough Council was not a partner in 2025/26 Q1 (it left on 31 December 2021)",
+    ),
+    (
+        "Oadby & Wigston Borough Council,2021/22 Q4,DS01,72.5,",
+        "2:period: Oadby & Wigston Borough Council was not a partner in 2021/22 Q4 (it left on 31 December 2021)",
+    ),
+    (
+        "MBC,2012/13 Q4,DS01,72.5,",
+        "2:period: Melton Borough Council was not a partner in 2012/13 Q4 (it joined on 1 April 2013)",
+    ),
+    # KPI
+    ("HBBC,2025/26 Q1,XX99,72.5,", f"2:kpi: 'XX99' is not a KPI code; use one of {ALL_KPIS}"),
+    ("HBBC,2025/26 Q1,,72.5,", "2:kpi: the KPI code is blank; write the code from the template, e.g. DS01"),
+    # period spellings
+    (
+        "HBBC,2025 Q1,DS01,72.5,",
+        "2:period: '2025 Q1' is ambiguous: a single year does not say which financial year; "
+        "write 2025/26 Q1 or 2024/25 Q1 (financial years run April to March)",
+    ),
+    (
+        "HBBC,2025/27 Q1,DS01,72.5,",
+        "2:period: '2025/27 Q1' is not a financial year: it must end the year after it starts, e.g. 2025/26 Q1",
+    ),
+    (
+        "HBBC,2025/26 Q5,DS01,72.5,",
+        "2:period: '2025/26 Q5' names quarter 5; quarters run Q1 to Q4, e.g. 2025/26 Q1",
+    ),
+    (
+        "HBBC,last quarter,DS01,72.5,",
+        "2:period: 'last quarter' is not a period we can read; write it as 2025/26 Q1 (also 2025-26 Q1, "
+        "Q1 2025/26, FY2025/26 Q1, 2025/2026 Q1), or 2025/26 for a whole year",
+    ),
+    (
+        "HBBC,,DS01,72.5,",
+        "2:period: a period is needed; write it as 2025/26 Q1 (also 2025-26 Q1, Q1 2025/26, FY2025/26 Q1, "
+        "2025/2026 Q1), or 2025/26 for a whole year",
+    ),
+    # the future (today is 20 November 2025, in 2025/26 Q3)
+    (
+        "HBBC,2025/26 Q4,DS01,72.5,",
+        "2:period: 2025/26 Q4 is in the future (it starts on 1 January 2026); "
+        "figures can only be sent for past periods",
+    ),
+    (
+        "HBBC,2026/27,FIN02,100,",
+        "2:period: 2026/27 is in the future (it starts on 1 April 2026); figures can only be sent for past periods",
+    ),
+    # quarterly and annual KPIs
+    (
+        "HBBC,2024/25 Q4,FIN02,1000,",
+        "2:period: FIN02 is reported yearly; write the period as a whole year such as 2024/25",
+    ),
+    (
+        "HBBC,2024/25,DS01,72.5,",
+        "2:period: DS01 is reported quarterly; write the period as a quarter such as 2024/25 Q1",
+    ),
+    # values that are not numbers
+    ("HBBC,2025/26 Q1,DS01,about 70,", f"2:value: 'about 70' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,DS01,n/a,", f"2:value: 'n/a' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,DS01,72.5.1,", f"2:value: '72.5.1' {NOT_A_NUMBER}"),
+    ('HBBC,2025/26 Q1,DS04,"1,23",', f"2:value: '1,23' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,DS01,-,", f"2:value: '-' {NOT_A_NUMBER}"),
+    # values out of range
+    (
+        "HBBC,2025/26 Q1,DS02,101,",
+        "2:value: 101% is outside the range for DS02 (Services available end to end online): "
+        "it must be between 0% and 100%",
+    ),
+    (
+        "HBBC,2025/26 Q1,DS02,-0.5%,",
+        "2:value: -0.5% is outside the range for DS02 (Services available end to end online): "
+        "it must be between 0% and 100%",
+    ),
+    (
+        "HBBC,2025/26 Q1,DS04,-3,",
+        "2:value: -3 is outside the range for DS04 (Customer portal accounts): it must be at least 0",
+    ),
+    (
+        "HBBC,2025/26 Q1,ICT09,0.5,",
+        "2:value: 0.5 is outside the range for ICT09 (User satisfaction with the ICT service): "
+        "it must be between 1 and 5",
+    ),
+    (
+        "HBBC,2025/26 Q1,ICT04,-1.5,",
+        "2:value: -1.5 hours is outside the range for ICT04 (Average time to fix priority 1 incidents): "
+        "it must be at least 0 hours",
+    ),
+    # a blank value needs a note
+    (
+        "HBBC,2025/26 Q1,DS01,,",
+        "2:value: the value is blank; give the figure, or say in the note column why there is none",
+    ),
+    (
+        "HBBC,2025/26 Q1,DS01,  ,   ",
+        "2:value: the value is blank; give the figure, or say in the note column why there is none",
+    ),
+]
+
+
+@pytest.mark.parametrize(("row", "expected"), REFUSED, ids=[e.split(":", 2)[2][:50] for _, e in REFUSED])
+def test_a_row_breaking_a_rule_is_refused_with_the_exact_message(cat: Catalogue, row: str, expected: str) -> None:
+    assert problems(HEADER + row + "\n", cat) == [f"figures.csv:{expected}"]
+
+
+ACCEPTED = [
+    # partners by code or by name, in any case
+    ("HBBC,2025/26 Q1,DS01,72.5,", ("HBBC", "2025/26 Q1", "DS01", 72.5, None)),
+    ("hbbc,2025/26 Q1,ds01,72.5,", ("HBBC", "2025/26 Q1", "DS01", 72.5, None)),
+    ("Blaby District Council,2025/26 Q1,DS01,72.5,", ("BDC", "2025/26 Q1", "DS01", 72.5, None)),
+    ("  blaby DISTRICT council ,2025/26 Q1,DS01,72.5,", ("BDC", "2025/26 Q1", "DS01", 72.5, None)),
+    # a former partner, up to the day it left; a partner from the day it joined
+    ("OWBC,2021/22 Q3,DS01,61,", ("OWBC", "2021/22 Q3", "DS01", 61.0, None)),
+    ("MBC,2013/14 Q1,DS01,40,", ("MBC", "2013/14 Q1", "DS01", 40.0, None)),
+    # every spelling of a period
+    ("HBBC,2025-26 Q1,DS01,1,", ("HBBC", "2025/26 Q1", "DS01", 1.0, None)),
+    ("HBBC,Q1 2025/26,DS01,1,", ("HBBC", "2025/26 Q1", "DS01", 1.0, None)),
+    ("HBBC,FY2025/26 Q1,DS01,1,", ("HBBC", "2025/26 Q1", "DS01", 1.0, None)),
+    ("HBBC,2025/2026 Q1,DS01,1,", ("HBBC", "2025/26 Q1", "DS01", 1.0, None)),
+    # the quarter in progress is not in the future; an annual KPI takes a whole year
+    ("HBBC,2025/26 Q3,DS01,1,", ("HBBC", "2025/26 Q3", "DS01", 1.0, None)),
+    ("HBBC,2024/25,FIN02,5000,", ("HBBC", "2024/25", "FIN02", 5000.0, None)),
+    # values as officers write them
+    ("HBBC,2025/26 Q1,DS01,72.5%,", ("HBBC", "2025/26 Q1", "DS01", 72.5, None)),
+    ('HBBC,2025/26 Q1,DS04,"1,234",', ("HBBC", "2025/26 Q1", "DS04", 1234.0, None)),
+    ('HBBC,2025/26 Q1,FIN01,"£1,234",', ("HBBC", "2025/26 Q1", "FIN01", 1234.0, None)),
+    ('HBBC,2025/26 Q1,FIN01,"£1,234.50",', ("HBBC", "2025/26 Q1", "FIN01", 1234.5, None)),
+    ("HBBC,2025/26 Q1,DS01, 72.5 ,", ("HBBC", "2025/26 Q1", "DS01", 72.5, None)),
+    ("HBBC,2025/26 Q1,DS02,100,", ("HBBC", "2025/26 Q1", "DS02", 100.0, None)),
+    ("HBBC,2025/26 Q1,DS02,0,", ("HBBC", "2025/26 Q1", "DS02", 0.0, None)),
+    # a blank value with a note saying why
+    (
+        "HBBC,2025/26 Q1,DS01,,System being replaced",
+        ("HBBC", "2025/26 Q1", "DS01", None, "System being replaced"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("row", "expected"), ACCEPTED, ids=[r for r, _ in ACCEPTED])
+def test_a_good_row_is_read_as_the_officer_meant_it(cat: Catalogue, row: str, expected: tuple[object, ...]) -> None:
+    assert figures(HEADER + row + "\n", cat) == [expected]
+
+
+# --- the file as a whole -----------------------------------------------------------------------------
+
+
+def test_every_problem_is_reported_at_once_in_row_order(cat: Catalogue) -> None:
+    text = HEADER + (
+        "HBBC,2025/26 Q1,DS01,72.5,\nXYZ,2025 Q1,DS99,lots,\nBDC,2025/26 Q1,DS01,70,\nMBC,2025/26 Q1,DS02,,\n"
+    )
+    assert problems(text, cat) == [
+        "figures.csv:3:kpi: 'DS99' is not a KPI code; use one of " + ALL_KPIS,
+        "figures.csv:3:partner: 'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC",
+        "figures.csv:3:period: '2025 Q1' is ambiguous: a single year does not say which financial year; "
+        "write 2025/26 Q1 or 2024/25 Q1 (financial years run April to March)",
+        f"figures.csv:3:value: 'lots' {NOT_A_NUMBER}",
+        "figures.csv:5:value: the value is blank; give the figure, or say in the note column why there is none",
+    ]
+
+
+def test_one_figure_per_partner_period_and_kpi_names_the_first_row(cat: Catalogue) -> None:
+    text = HEADER + (
+        "HBBC,2025/26 Q1,DS01,72.5,\n"
+        "HBBC,2025/26 Q1,DS02,50,\n"
+        "hbbc,Q1 2025/26,ds01,73,\n"  # the same figure, spelt differently
+        "Hinckley & Bosworth Borough Council,2025-26 Q1,DS01,74,\n"
+        "BDC,2025/26 Q1,DS01,70,\n"  # another partner: fine
+        "HBBC,2025/26 Q2,DS01,75,\n"  # another period: fine
+    )
+    again = "DS01 for HBBC in 2025/26 Q1 is already given on row 2; keep one figure per partner, period and KPI"
+    assert problems(text, cat) == [f"figures.csv:4:kpi: {again}", f"figures.csv:5:kpi: {again}"]
+
+
+def test_row_numbers_are_as_the_spreadsheet_shows_them_after_blank_rows(cat: Catalogue) -> None:
+    text = ",,,,\n\npartner,period,kpi,value,note\nHBBC,2025/26 Q1,DS01,72.5,\n\nXYZ,2025/26 Q1,DS01,1,\n"
+    assert problems(text, cat) == ["figures.csv:6:partner: 'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"]
+
+
+def test_a_note_over_two_lines_is_still_one_row(cat: Catalogue) -> None:
+    text = HEADER + 'HBBC,2025/26 Q1,DS01,72.5,"First line\nsecond line"\nXYZ,2025/26 Q1,DS02,1,\n'
+    assert problems(text, cat) == ["figures.csv:3:partner: 'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"]
+    good = HEADER + 'HBBC,2025/26 Q1,DS01,72.5,"First line\nsecond line"\n'
+    assert figures(good, cat) == [("HBBC", "2025/26 Q1", "DS01", 72.5, "First line\nsecond line")]
+
+
+def test_columns_in_any_order_and_case_with_helper_columns_ignored(cat: Catalogue) -> None:
+    text = (
+        "KPI Name,Value,kpi,Unit,NOTE,Period,Partner,Last value,Target\n"
+        "Transactions completed online,72.5,DS01,%,Up,2025/26 Q1,HBBC,70,71\n"
+        'Customer portal accounts,"1,234",DS04,count,,2025/26 Q1,HBBC,1200,\n'
+    )
+    assert figures(text, cat) == [
+        ("HBBC", "2025/26 Q1", "DS01", 72.5, "Up"),
+        ("HBBC", "2025/26 Q1", "DS04", 1234.0, None),
+    ]
+
+
+def test_text_split_off_by_an_unquoted_comma_is_refused_not_dropped(cat: Catalogue) -> None:
+    text = "partner,period,kpi,value\nHBBC,2025/26 Q1,DS04,1,234\n"
+    assert problems(text, cat) == [
+        "figures.csv:2:column 5: '234' is under no column of the header row; put a figure or note that contains a "
+        'comma in double quotes, e.g. "1,234"'
+    ]
+    text = HEADER + "HBBC,2025/26 Q1,DS01,72.5,Up on last quarter, thanks to new forms\n"
+    assert problems(text, cat) == [
+        "figures.csv:2:column 6: 'thanks to new forms' is under no column of the header row; put a figure or note "
+        'that contains a comma in double quotes, e.g. "1,234"'
+    ]
+    # Empty cells past the header, as spreadsheets write them, are fine.
+    assert figures(HEADER + "HBBC,2025/26 Q1,DS01,72.5,,,\n", cat) == [("HBBC", "2025/26 Q1", "DS01", 72.5, None)]
+
+
+def test_the_note_column_is_optional(cat: Catalogue) -> None:
+    assert figures("partner,period,kpi,value\nHBBC,2025/26 Q1,DS01,72.5\n", cat) == [
+        ("HBBC", "2025/26 Q1", "DS01", 72.5, None)
+    ]
+
+
+def test_semicolon_separated_csv_is_read(cat: Catalogue) -> None:
+    assert figures("partner;period;kpi;value\nHBBC;2025/26 Q1;DS01;72.5%\n", cat) == [
+        ("HBBC", "2025/26 Q1", "DS01", 72.5, None)
+    ]
+
+
+HEADER_PROBLEMS = [
+    (
+        "partner,period,value,note\nHBBC,2025/26 Q1,72.5,\n",
+        [f"figures.csv:1:kpi: the header row has no 'kpi' column; {NEED_COLUMNS}"],
+    ),
+    (
+        "partner,period\nHBBC,2025/26 Q1\n",
+        [f"figures.csv:1:kpi: the header row has no 'kpi' or 'value' columns; {NEED_COLUMNS}"],
+    ),
+    (
+        "HBBC,2025/26 Q1,DS01,72.5\n",  # figures without a header row
+        ["figures.csv:1:partner: the header row has no 'partner', 'period', 'kpi' or 'value' columns; " + NEED_COLUMNS],
+    ),
+    (
+        "\n\nperiod,kpi,value\nHBBC,2025/26 Q1,72.5\n",  # the header is on row 3
+        [f"figures.csv:3:partner: the header row has no 'partner' column; {NEED_COLUMNS}"],
+    ),
+    (
+        "partner,period,kpi,value,Value\nHBBC,2025/26 Q1,DS01,72.5,73\n",
+        ["figures.csv:1:Value: the column 'value' appears twice; keep only one"],
+    ),
+    ("", ["figures.csv:1:-: the file is empty; it needs a header row and at least one row of figures"]),
+    (",,,\n\n  \n", ["figures.csv:1:-: the file is empty; it needs a header row and at least one row of figures"]),
+    (HEADER, ["figures.csv:2:-: there are no figures under the header row"]),
+    ("\n" + HEADER + ",,,,\n", ["figures.csv:3:-: there are no figures under the header row"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADER_PROBLEMS)
+def test_header_problems(cat: Catalogue, text: str, expected: list[str]) -> None:
+    assert problems(text, cat) == expected
+
+
+def test_a_file_of_the_wrong_type_is_refused(cat: Catalogue) -> None:
+    assert problems(b"%PDF-1.4 figures", cat, "report.pdf") == [
+        "report.pdf:1:-: a .pdf file cannot be read; save the figures as a CSV, XLSX or ODS file and send that"
+    ]
+
+
+def test_a_damaged_spreadsheet_is_refused(cat: Catalogue) -> None:
+    [message] = problems(b"this is not a spreadsheet at all", cat, "figures.xlsx")
+    assert message.startswith("figures.xlsx:1:-: the file cannot be opened as a spreadsheet (")
+    assert message.endswith("); save it again as XLSX or ODS")
+
+
+def test_a_binary_file_named_csv_is_refused(cat: Catalogue) -> None:
+    assert problems(b"partner\x00period\x00", cat) == [
+        "figures.csv:1:-: the file is not a text CSV file; save it from your spreadsheet as CSV, XLSX or ODS"
+    ]
+
+
+def test_an_oversized_file_is_refused(cat: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "MAX_BYTES", 1024)
+    text = (HEADER + "HBBC,2025/26 Q1,DS01,72.5,\n").ljust(1536, "\n")
+    assert problems(text, cat) == [
+        "figures.csv:1:-: the file is 1.5 KB, over the 1 KB limit; split it into smaller files"
+    ]
+    assert figures(text[:1024], cat) == [("HBBC", "2025/26 Q1", "DS01", 72.5, None)]
+
+
+def test_an_officer_may_only_submit_for_their_own_council(cat: Catalogue) -> None:
+    officer = replace(cat, allowed_partners={"HBBC"})
+    text = HEADER + "HBBC,2025/26 Q1,DS01,72.5,\nBDC,2025/26 Q1,DS01,70,\nMelton Borough Council,2025/26 Q1,DS01,1,\n"
+    assert problems(text, officer) == [
+        "figures.csv:3:partner: you may only submit figures for HBBC, not BDC",
+        "figures.csv:4:partner: you may only submit figures for HBBC, not MBC",
+    ]
+    assert figures(HEADER + "hbbc,2025/26 Q1,DS01,72.5,\n", officer) == [("HBBC", "2025/26 Q1", "DS01", 72.5, None)]
+    two = replace(cat, allowed_partners={"HBBC", "BDC"})
+    assert problems(HEADER + "MBC,2025/26 Q1,DS01,1,\n", two) == [
+        "figures.csv:2:partner: you may only submit figures for BDC, HBBC, not MBC"
+    ]
+
+
+def test_a_blank_value_with_a_note_is_stored_as_no_figure(con: duckdb.DuckDBPyConnection) -> None:
+    data = (HEADER + "HBBC,2025/26 Q3,DS01,,The system was being replaced\n").encode()
+    result = check_file(data, "figures.csv", submissions.catalogue(con, AS_OF))
+    [stored] = submissions.store_files(con, [(result, data)], by="officer", source="test")
+    assert con.execute(
+        "SELECT value, note, approved FROM measurement WHERE partner_code = 'HBBC' AND kpi_code = 'DS01' "
+        "AND period = '2025/26 Q3'"
+    ).fetchall() == [(None, "The system was being replaced", False)]
+    assert con.execute(
+        "SELECT value, note FROM core.measurement WHERE submission_id = $s", {"s": stored.submission_id}
+    ).fetchall() == [(None, "The system was being replaced")]
+
+
+# --- encodings ---------------------------------------------------------------------------------------
+
+NOTE = "Cost up by £1,200 – new licences"
+TEXT = HEADER + f'HBBC,2025/26 Q1,FIN01,"£1,234","{NOTE}"\n'
+EXPECTED = [("HBBC", "2025/26 Q1", "FIN01", 1234.0, NOTE)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode("utf-8"),
+        TEXT.encode("utf-8-sig"),
+        TEXT.encode("cp1252"),
+        TEXT.replace("\n", "\r\n").encode("cp1252"),
+    ],
+    ids=["utf-8", "utf-8 with BOM", "windows-1252", "windows-1252 CRLF"],
+)
+def test_encodings_as_excel_writes_them(cat: Catalogue, data: bytes) -> None:
+    assert figures(data, cat) == EXPECTED
+
+
+def test_a_bom_does_not_hide_the_first_column(cat: Catalogue) -> None:
+    data = "partner,period,kpi,value\r\nHBBC,2025/26 Q1,DS01,72.5\r\n".encode("utf-8-sig")
+    assert figures(data, cat) == [("HBBC", "2025/26 Q1", "DS01", 72.5, None)]
+
+
+# --- spreadsheets, made by real LibreOffice ----------------------------------------------------------
+
+SHEET_CSV = (
+    "partner,period,kpi,value,note\n"
+    'HBBC,2025/26 Q1,DS01,72.5%,"Up by 2.5 points – new forms, cost £1,200"\n'
+    'HBBC,2025/26 Q1,DS04,"1,234",\n'
+    'HBBC,2025/26 Q1,FIN01,"£1,234",\n'
+    "HBBC,2025/26 Q1,ICT04,3.5,\n"
+    "HBBC,2025/26 Q1,ICT09,4.1,\n"
+    "HBBC,2024/25,FIN02,5000,\n"
+    "HBBC,2025/26 Q1,DS02,,Not available: system migrated\n"
+    "BDC,2025/26 Q1,DS07,12.25%,\n"
+)
+SHEET_FIGURES = [
+    ("HBBC", "2025/26 Q1", "DS01", 72.5, "Up by 2.5 points – new forms, cost £1,200"),
+    ("HBBC", "2025/26 Q1", "DS04", 1234.0, None),
+    ("HBBC", "2025/26 Q1", "FIN01", 1234.0, None),
+    ("HBBC", "2025/26 Q1", "ICT04", 3.5, None),
+    ("HBBC", "2025/26 Q1", "ICT09", 4.1, None),
+    ("HBBC", "2024/25", "FIN02", 5000.0, None),
+    ("HBBC", "2025/26 Q1", "DS02", None, "Not available: system migrated"),
+    ("BDC", "2025/26 Q1", "DS07", 12.25, None),
+]
+# Two blank rows and a blank column before the table, and a bad figure on spreadsheet row 5.
+LATE_CSV = ",,,,\n,,,,\n,partner,period,kpi,value\n,HBBC,2025/26 Q1,DS01,72.5\n,XYZ,2025/26 Q1,DS01,70\n"
+
+
+@pytest.fixture(scope="module")
+def spreadsheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """CSV files turned into XLSX and ODS by LibreOffice (UTF-8, en-GB, numbers detected as a user types them)."""
+    work = tmp_path_factory.mktemp("spreadsheets")
+    profile = work / "lo-profile"
+    sources = []
+    for stem, text in (("figures", SHEET_CSV), ("late", LATE_CSV)):
+        sources.append(work / f"{stem}.csv")
+        sources[-1].write_text(text, encoding="utf-8")
+    two = work / "two-sheets.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Read me"
+    book.active.append(["Quarterly figures for Hinckley & Bosworth"])
+    sheet = book.create_sheet("Figures")
+    sheet.append(["partner", "period", "kpi", "value", "note"])
+    sheet.append(["HBBC", "2025/26 Q1", "DS01", 72.5, None])
+    sheet.append(["HBBC", "2025/26 Q1", "DS02", "61%", "typed as text"])
+    book.save(two)
+    options = "CSV:44,34,76,1,,2057,false,true,true"  # comma, quote, UTF-8, row 1, en-GB, detect special numbers
+    out = {}
+    for kind in ("xlsx", "ods"):
+        for path in libreoffice(sources, kind, work / kind, profile, infilter=options):
+            out[path.name] = path
+    [two_ods] = libreoffice([two], "ods", work / "ods", profile)
+    out[two.name], out[two_ods.name] = two, two_ods
+    return out
+
+
+@pytest.mark.parametrize("name", ["figures.xlsx", "figures.ods"])
+def test_spreadsheets_from_libreoffice_give_the_same_figures_as_the_csv(
+    cat: Catalogue, spreadsheets: dict[str, Path], name: str
+) -> None:
+    assert figures(SHEET_CSV, cat) == SHEET_FIGURES
+    result = check(spreadsheets[name].read_bytes(), cat, name)
+    assert [str(p) for p in result.problems] == []
+    got = [(f.partner_code, str(f.period), f.kpi_code, f.value, f.note) for f in result.figures]
+    # 72.5% typed into a cell is held as 0.725 in a percentage format: it must still be read as 72.5.
+    assert got == SHEET_FIGURES
+    assert result.notes == []
+
+
+@pytest.mark.parametrize("name", ["late.xlsx", "late.ods"])
+def test_spreadsheet_row_numbers_count_the_blank_rows_above(
+    cat: Catalogue, spreadsheets: dict[str, Path], name: str
+) -> None:
+    assert problems(spreadsheets[name].read_bytes(), cat, name) == [
+        f"{name}:5:partner: 'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"
+    ]
+
+
+@pytest.mark.parametrize("name", ["two-sheets.xlsx", "two-sheets.ods"])
+def test_the_sheet_with_the_figures_is_read_and_named(cat: Catalogue, spreadsheets: dict[str, Path], name: str) -> None:
+    result = check(spreadsheets[name].read_bytes(), cat, name)
+    assert result.problems == []
+    assert [(f.kpi_code, f.value, f.note, f.row) for f in result.figures] == [
+        ("DS01", 72.5, None, 2),
+        ("DS02", 61.0, "typed as text", 3),
+    ]
+    assert result.notes == [f"{name} has 2 sheets; read the sheet named 'Figures'."]

@@ -1,0 +1,153 @@
+"""The public views (SPEC section 8) on the demo partnership, read with plain SQL as a user's own tools would."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+COLUMNS = {
+    "partner": ["code", "name", "joined_on", "left_on"],
+    "commitment": ["code", "title", "cross_cutting"],
+    "principle": ["code", "strapline"],
+    "outcome": ["code", "parent_code", "text"],
+    "kpi": ["code", "name", "unit", "polarity", "category"],
+    "objective": ["code", "title", "commitment_code", "kpi_code", "deadline_period", "status"],
+    "measurement": ["partner_code", "period", "kpi_code", "value", "note", "submission_id", "approved"],
+    "submission": ["id", "file_name", "sha256", "submitted_by", "submitted_at", "status", "row_count"],
+    "objective_progress": ["objective_code", "partner_code", "period", "actual", "target", "status", "direction"],
+}
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None) -> list[tuple[object, ...]]:
+    return con.execute(sql, params or {}).fetchall()
+
+
+@pytest.mark.parametrize("view", sorted(COLUMNS))
+def test_each_view_has_exactly_the_columns_of_the_spec(con: duckdb.DuckDBPyConnection, view: str) -> None:
+    found = rows(
+        con,
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $v "
+        "ORDER BY ordinal_position",
+        {"v": view},
+    )
+    assert [c for (c,) in found] == COLUMNS[view]
+    assert rows(
+        con,
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $v",
+        {"v": view},
+    ) == [("VIEW",)]
+
+
+def test_measurement_history_says_which_submission_brought_each_figure(con: duckdb.DuckDBPyConnection) -> None:
+    columns = [c for (c,) in rows(con, "SELECT column_name FROM (DESCRIBE measurement_history)")]
+    assert columns[:6] == ["partner_code", "period", "kpi_code", "value", "note", "submission_id"]
+    assert "superseded" in columns
+    # Every figure ever accepted: the current ones and the ones the BDC correction replaced.
+    assert rows(con, "SELECT count(*) FROM measurement_history") == rows(con, "SELECT count(*) FROM core.measurement")
+    assert rows(con, "SELECT count(*) FROM measurement_history WHERE NOT superseded") == rows(
+        con, "SELECT count(*) FROM measurement"
+    )
+    assert rows(
+        con, "SELECT DISTINCT partner_code, period, submission_status FROM measurement_history WHERE superseded"
+    ) == [("BDC", "2025/26 Q2", "approved")]
+
+
+def test_three_current_partners_and_one_former(con: duckdb.DuckDBPyConnection) -> None:
+    assert rows(con, "SELECT code FROM partner WHERE left_on IS NULL") == [("HBBC",), ("BDC",), ("MBC",)]
+    assert rows(con, "SELECT code, CAST(left_on AS VARCHAR) FROM partner WHERE left_on IS NOT NULL") == [
+        ("OWBC", "2021-12-31")
+    ]
+
+
+def test_the_charter_five_commitments_two_cross_cutting_and_seven_principles(con: duckdb.DuckDBPyConnection) -> None:
+    assert rows(con, "SELECT title, cross_cutting FROM commitment") == [
+        ("Digital Councils", False),
+        ("Digital Services", False),
+        ("Digital Localities", False),
+        ("Collaboration", True),
+        ("Data and Governance", True),
+    ]
+    assert rows(con, "SELECT count(*), count(DISTINCT strapline) FROM principle") == [(7, 7)]
+
+
+def test_every_commitment_and_principle_has_an_outcome(con: duckdb.DuckDBPyConnection) -> None:
+    assert (
+        rows(
+            con,
+            "SELECT code FROM (SELECT code FROM commitment UNION ALL SELECT code FROM principle) "
+            "WHERE code NOT IN (SELECT parent_code FROM outcome)",
+        )
+        == []
+    )
+    assert rows(
+        con,
+        "SELECT count(*) FROM outcome WHERE parent_code NOT IN "
+        "(SELECT code FROM commitment UNION ALL SELECT code FROM principle)",
+    ) == [(0,)]
+
+
+def test_at_least_two_objectives_for_every_commitment(con: duckdb.DuckDBPyConnection) -> None:
+    counts = rows(
+        con,
+        "SELECT c.code, count(o.code) FROM commitment c LEFT JOIN objective o ON o.commitment_code = c.code "
+        "GROUP BY c.code ORDER BY c.code",
+    )
+    assert len(counts) == 5
+    assert all(n >= 2 for _, n in counts), counts
+    assert rows(con, "SELECT count(*) FROM objective WHERE kpi_code NOT IN (SELECT code FROM kpi)") == [(0,)]
+
+
+def test_digital_strategy_and_ict_service_kpis(con: duckdb.DuckDBPyConnection) -> None:
+    counts = dict(rows(con, "SELECT category, count(*) FROM kpi GROUP BY ALL"))
+    assert counts["digital"] >= 6
+    assert counts["ict"] >= 6
+    assert set(counts) <= {"digital", "ict", "finance"}
+    assert rows(con, "SELECT DISTINCT polarity FROM kpi ORDER BY 1") == [("higher",), ("lower",)]
+
+
+def test_eight_or_more_quarters_of_figures_for_every_current_partner(con: duckdb.DuckDBPyConnection) -> None:
+    quarters = dict(
+        rows(
+            con,
+            "SELECT p.code, count(DISTINCT m.period) FROM partner p LEFT JOIN measurement m "
+            "ON m.partner_code = p.code AND m.value IS NOT NULL AND m.period LIKE '% Q_' "
+            "WHERE p.left_on IS NULL GROUP BY ALL",
+        )
+    )
+    assert set(quarters) == {"HBBC", "BDC", "MBC"}
+    assert all(n >= 8 for n in quarters.values()), quarters
+    # One current figure per partner, period and KPI.
+    assert rows(
+        con,
+        "SELECT count(*) FROM (SELECT partner_code, period, kpi_code FROM measurement GROUP BY ALL "
+        "HAVING count(*) > 1)",
+    ) == [(0,)]
+
+
+def test_objective_progress_shows_all_five_statuses(con: duckdb.DuckDBPyConnection) -> None:
+    statuses = {s for (s,) in rows(con, "SELECT DISTINCT status FROM objective_progress")}
+    assert statuses == {"On track", "At risk", "Off track", "No data", "Overdue"}
+    directions = {d for (d,) in rows(con, "SELECT DISTINCT direction FROM objective_progress")}
+    assert directions <= {"improving", "worsening", "no change", None}
+    assert {"improving", "worsening"} <= directions
+    # MBC still owes figures for 2025/26 Q2, due on 30 October 2025: overdue on 20 November.
+    overdue = rows(
+        con,
+        "SELECT DISTINCT objective_code FROM objective_progress WHERE status = 'Overdue' AND partner_code = 'MBC' "
+        "AND period = '2025/26 Q2'",
+    )
+    assert len(overdue) >= 2
+    # The quarter in progress has no data yet, and is not overdue.
+    assert rows(con, "SELECT DISTINCT status FROM objective_progress WHERE period = '2025/26 Q3'") == [("No data",)]
+
+
+def test_a_former_partner_is_judged_only_while_it_was_a_partner(con: duckdb.DuckDBPyConnection) -> None:
+    assert rows(
+        con, "SELECT max(period) FROM objective_progress WHERE partner_code = 'OWBC' AND period LIKE '% Q_'"
+    ) == [("2021/22 Q3",)]
+
+
+def test_demo_data_is_flagged_illustrative(con: duckdb.DuckDBPyConnection) -> None:
+    assert rows(con, "SELECT illustrative FROM core.partnership") == [(True,)]
+    assert rows(con, "SELECT count(*) > 0, bool_and(illustrative) FROM core.submission") == [(True, True)]
+    assert rows(con, "SELECT count(*) FROM submission") == rows(con, "SELECT count(*) FROM core.submission")
