@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -210,3 +212,38 @@ def list_submissions(con: duckdb.DuckDBPyConnection, status: str | None = None) 
         "FROM core.submission WHERE $s IS NULL OR status = $s ORDER BY id DESC",
         {"s": status},
     ).df()
+
+
+def _number_text(value: float) -> str:
+    text = repr(float(value))
+    return f"{value:.15f}".rstrip("0").rstrip(".") if "e" in text else text
+
+
+def edit_note(
+    con: duckdb.DuckDBPyConnection, *, partner: str, kpi: str, period: str, note: str, by: str, today: date
+) -> Stored:
+    """Add or change the note on a figure held now.
+
+    The change is a one-row submission carrying the same value and the new note, checked like any file,
+    so the earlier note stays in `measurement_history` and the change is approved like any other.
+    """
+    rows = con.execute(
+        "SELECT value, note FROM core.current_figures(false) WHERE partner_code = $p AND kpi_code = $k "
+        "AND period = $per",
+        {"p": partner, "k": kpi, "per": period},
+    ).fetchall()
+    if not rows:
+        raise SubmissionError(f"there is no figure for {kpi} from {partner} in {period} yet; send the figure first")
+    value, old = rows[0]
+    if (old or "") == note.strip():
+        raise SubmissionError("the note is the same as the one held now; nothing to change")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["partner", "period", "kpi", "value", "note"])
+    writer.writerow([partner, period, kpi, "" if value is None else _number_text(value), note.strip()])
+    data = buffer.getvalue().encode("utf-8")
+    name = f"note-{partner}-{kpi}-{period.replace('/', '-').replace(' ', '-')}.csv"
+    result = check_file(data, name, catalogue(con, today, {partner}))
+    if not result.ok:
+        raise SubmissionError("; ".join(p.message for p in result.problems))
+    return store_files(con, [(result, data)], by=by, source="note edit")[0]

@@ -157,3 +157,23 @@ def test_about_page_explains_the_rules_and_accessibility(app: AppTest) -> None:
         "Accessibility statement",
     ]
     assert "5% of the target" in _text(app)
+
+
+def test_a_note_edited_on_the_page_is_kept_in_history(app: AppTest, demo_db: Path) -> None:
+    _open(app, "collection")
+    app.selectbox(key="note_partner").select("BDC").run()
+    app.selectbox(key="note_kpi").select("DS05").run()
+    app.text_area[0].input("Training figures now include councillors.").run()
+    app.text_input(key="note_by").input("Jo Officer").run()
+    app.button(key="note_save").click().run()
+    assert not app.exception
+    assert "Note saved as submission" in app.success[0].value
+    import duckdb
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        notes = con.execute(
+            "SELECT note, superseded, submission_status FROM measurement_history "
+            "WHERE partner_code = 'BDC' AND kpi_code = 'DS05' AND period = '2025/26 Q2' ORDER BY submission_id"
+        ).fetchall()
+    assert notes[-1] == ("Training figures now include councillors.", False, "submitted")
+    assert len(notes) == 2 and notes[0][1] is True  # the earlier figure and note are kept

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard import resources
+from metrics import store, submissions
 
 sel = ui.selection()
 info = resources.partnership()
@@ -57,3 +58,40 @@ st.dataframe(
         "submission_id": st.column_config.NumberColumn("Submission", format="%d"),
     },
 )
+
+st.subheader("Add or change a note on a figure")
+st.markdown(
+    "A note explains a figure to members. The change is kept in the figure's history and, like any "
+    "submission, is published once the performance lead approves it."
+)
+held = grid[grid["submission_id"].notna()]
+if held.empty:
+    st.markdown(f"No figures for {sel.period} have been received yet.")
+    st.stop()
+left, right = st.columns(2)
+partner = left.selectbox("Council", held["partner_code"].unique().tolist(), key="note_partner")
+mine = held[held["partner_code"] == partner]
+kpi = right.selectbox(
+    "KPI",
+    mine["kpi_code"].tolist(),
+    key="note_kpi",
+    format_func=lambda c: f"{c} · {mine.set_index('kpi_code').loc[c, 'kpi_name']}",
+)
+row = mine.set_index("kpi_code").loc[kpi]
+st.markdown(f"Figure held now: **{ui.plain(row['value'], 'blank')}**; note: {ui.plain(row['note'], 'none')}")
+text = st.text_area(
+    "Note", value=row["note"] if isinstance(row["note"], str) else "", key=f"note_text-{partner}-{kpi}", max_chars=2000
+)
+by = st.text_input("Your name or e-mail", key="note_by")
+if st.button("Save the note", key="note_save", disabled=not by.strip()):
+    try:
+        saved = resources.write(
+            lambda con: submissions.edit_note(
+                con, partner=partner, kpi=kpi, period=str(row["period"]), note=text, by=by.strip(),
+                today=resources.today(),
+            )
+        )  # fmt: skip
+    except (submissions.SubmissionError, store.DatabaseBusy) as exc:
+        st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
+    else:
+        st.success(f"Note saved as submission {saved.submission_id}; it awaits approval.", icon=":material/task_alt:")
