@@ -177,3 +177,41 @@ def test_a_note_edited_on_the_page_is_kept_in_history(app: AppTest, demo_db: Pat
         ).fetchall()
     assert notes[-1] == ("Training figures now include councillors.", False, "submitted")
     assert len(notes) == 2 and notes[0][1] is True  # the earlier figure and note are kept
+
+
+def test_charter_statuses_follow_the_quarter_and_partner(app: AppTest) -> None:
+    _open(app, "charter")
+    before = _text(app)
+    app.sidebar.selectbox[1].select("MBC").run()
+    assert not app.exception
+    after = _text(app)
+    assert "BDC: " in before and "BDC: " not in after and "MBC: " in after
+    app.sidebar.selectbox[0].select("2021/22 Q1").run()
+    assert "OWBC: " not in _text(app)  # a partner filter of MBC hides Oadby & Wigston too
+    app.sidebar.selectbox[1].select("All partners").run()
+    assert "OWBC: " in _text(app)  # Oadby & Wigston was a partner in 2021/22
+
+
+def test_kpis_page_follows_the_partner_and_quarter(app: AppTest) -> None:
+    _open(app, "kpis")
+    everyone = app.dataframe[0].value
+    app.sidebar.selectbox[1].select("HBBC").run()
+    assert not app.exception
+    one = app.dataframe[0].value
+    assert set(one["partner_code"]) == {"HBBC"} and len(set(everyone["partner_code"])) == 3
+    app.sidebar.selectbox[0].select("2023/24 Q1").run()
+    assert "the eight quarters to 2023/24 Q1" in app.caption[0].value
+    assert app.dataframe[0].value["period"].max() == "2023/24 Q1"
+
+
+def test_about_page_gives_the_chosen_quarters_due_date(app: AppTest) -> None:
+    _open(app, "about")
+    assert "were due by **30 October 2025**" in _text(app)
+    app.sidebar.selectbox[0].select("2024/25 Q4").run()
+    assert "Figures for **2024/25 Q4**" in _text(app) and "due by **30 April 2025**" in _text(app)
+
+
+def test_overview_changes_with_the_quarter(app: AppTest) -> None:
+    _open(app, "overview")
+    app.sidebar.selectbox[0].select("2021/22 Q3").run()
+    assert "4 councils" in app.markdown[1].value  # Oadby & Wigston was still a partner

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import components as ui
 from dashboard import resources
 
+sel = ui.selection()
 info = resources.partnership()
 kpis = resources.query("kpis")
 objectives = resources.query("objectives")
@@ -62,6 +63,11 @@ them: **only approved figures appear on these pages**. Every figure can be trace
 (submission) it came from, and every earlier figure is kept. The same figures can be read from the
 database's public views (`objective_progress`, `measurement`, `measurement_history`, `submission`).
 """
+)
+due = sel.period.due(info.data_due_days)
+st.markdown(
+    f"Figures for **{sel.period}** (the quarter chosen in the sidebar) were due by **{due:%-d %B %Y}**, "
+    f"{info.data_due_days} days after the quarter ended on {sel.period.end:%-d %B %Y}."
 )
 if info.illustrative:
     st.markdown("**The figures shown now are illustrative demonstration data, not real council figures.**")
