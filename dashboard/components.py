@@ -144,3 +144,14 @@ def highlight(frame: pd.DataFrame, column: str, marked: Callable[[Any], bool]) -
 def submission_label(history: pd.DataFrame, submission_id: int) -> str:
     row = history[history["id"] == submission_id].iloc[0]
     return f"{row['file_name']} ({row['status']}, {row['submitted_at']:%-d %b %Y})"
+
+
+def url_select(label: str, options: list[Any], key: str, format_func: Callable[[Any], str] = str) -> Any:
+    """A select box whose choice is kept in the URL under `key`, so a copied link reproduces it."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(key, "")
+        matches = [o for o in options if str(o).upper() == wanted.upper()]
+        st.session_state[key] = matches[0] if matches else options[0]
+    chosen = st.selectbox(label, options, key=key, format_func=format_func)
+    st.query_params[key] = str(chosen)
+    return chosen

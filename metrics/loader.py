@@ -198,34 +198,25 @@ def load_framework(con: duckdb.DuckDBPyConnection, fw: Framework, *, by: str, sh
 def _upsert_partnership(con: duckdb.DuckDBPyConnection, fw: Framework, sha256: str, now: datetime) -> None:
     """Write the partnership row; a reload of the very same file leaves it (and its loaded_at) alone."""
     p = fw.partnership
+    values = {
+        "name": p.name,
+        "short": p.short_name,
+        "lead": p.lead_authority,
+        "due": p.data_due_days,
+        "ill": p.illustrative,
+        "desc": p.description,
+        "sha": sha256,
+    }
     same = con.execute(
         "SELECT count(*) FROM core.partnership WHERE name = $name AND short_name = $short AND lead_authority = $lead "
         "AND data_due_days = $due AND illustrative = $ill AND description = $desc AND framework_sha256 = $sha",
-        {
-            "name": p.name,
-            "short": p.short_name,
-            "lead": p.lead_authority,
-            "due": p.data_due_days,
-            "ill": p.illustrative,
-            "desc": p.description,
-            "sha": sha256,
-        },
+        values,
     ).fetchall()[0][0]
-    if same:
-        return
-    con.execute(
-        "INSERT OR REPLACE INTO core.partnership VALUES (1, $name, $short, $lead, $due, $ill, $desc, $sha, $at)",
-        {
-            "name": p.name,
-            "short": p.short_name,
-            "lead": p.lead_authority,
-            "due": p.data_due_days,
-            "ill": p.illustrative,
-            "desc": p.description,
-            "sha": sha256,
-            "at": now,
-        },
-    )
+    if not same:
+        con.execute(
+            "INSERT OR REPLACE INTO core.partnership VALUES (1, $name, $short, $lead, $due, $ill, $desc, $sha, $at)",
+            values | {"at": now},
+        )
 
 
 def _upsert(

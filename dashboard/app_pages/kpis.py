@@ -44,11 +44,7 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
 st.subheader("One KPI, every partner")
 codes = kpis["code"].tolist()
 names = dict(zip(kpis["code"], kpis["name"], strict=True))
-if "kpi" not in st.session_state:
-    wanted = st.query_params.get("kpi", "").upper()
-    st.session_state["kpi"] = wanted if wanted in codes else codes[0]
-code = st.selectbox("KPI", codes, key="kpi", format_func=lambda c: f"{c} · {names[c]}")
-st.query_params["kpi"] = code
+code = ui.url_select("KPI", codes, "kpi", lambda c: f"{c} · {names[c]}")
 kpi = kpis.set_index("code").loc[code]
 arrow = "↑" if kpi["polarity"] == "higher" else "↓"
 st.markdown(

@@ -15,11 +15,7 @@ sel = ui.selection()
 objectives = resources.query("objectives")
 codes = objectives["code"].tolist()
 titles = dict(zip(objectives["code"], objectives["title"], strict=True))
-if "objective" not in st.session_state:
-    wanted = st.query_params.get("objective", "").upper()
-    st.session_state["objective"] = wanted if wanted in codes else codes[0]
-code = st.selectbox("Objective", codes, key="objective", format_func=lambda c: f"{c} · {titles[c]}")
-st.query_params["objective"] = code
+code = ui.url_select("Objective", codes, "objective", lambda c: f"{c} · {titles[c]}")
 obj = objectives.set_index("code").loc[code]
 unit = str(obj["unit"])
 
