@@ -29,8 +29,13 @@ officers = [
     st.Page("app_pages/collection.py", title="Data collection", icon=":material/checklist:"),
     st.Page("app_pages/approvals.py", title="Approve figures", icon=":material/approval:"),
     st.Page("app_pages/history.py", title="Submission history", icon=":material/history:"),
+    st.Page("app_pages/ict.py", title="ICT service desk", icon=":material/support_agent:"),
 ]
-navigation = st.navigation({"Performance": pages, "Figures": officers})
+board_pages = [
+    st.Page("app_pages/board.py", title="Board review", icon=":material/gavel:"),
+    st.Page("app_pages/actions.py", title="Actions", icon=":material/task_alt:"),
+]
+navigation = st.navigation({"Performance": pages, "Figures": officers, "Board": board_pages})
 
 
 def _sync_selection() -> None:

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from metrics import queries, store
+from metrics import board, queries, store
 from metrics.config import Settings
 from metrics.periods import Period, parse_period
 
@@ -50,6 +50,20 @@ def _query(name: str, version: tuple[Any, ...], args: tuple[Any, ...], kwargs: t
 def query(name: str, *args: Any, **kwargs: Any) -> Any:
     """Run `metrics.queries.NAME(con, *args, **kwargs)`, cached until the data changes."""
     return _query(name, _version(), args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _board_query(
+    name: str, version: tuple[Any, ...], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> Any:
+    del version  # part of the cache key only
+    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
+        return getattr(board, name)(con, *args, **dict(kwargs))
+
+
+def board_query(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run `metrics.board.NAME(con, *args, **kwargs)` (the board's reads), cached until the data changes."""
+    return _board_query(name, _version(), args, tuple(sorted(kwargs.items())))
 
 
 def database_ready() -> str | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from metrics import demo, store, submissions, template
+from metrics import cli_board, cli_tickets, demo, store, submissions, template
 from metrics.config import DEMO_DIR, Settings
 from metrics.framework import FrameworkError, read_framework
 from metrics.loader import load_framework
@@ -173,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p.add_argument("--reason", required=True)
     p.set_defaults(func=lambda a: _review(a, False))
+    cli_tickets.register(sub)
+    cli_board.register(sub)
     return parser
 
 

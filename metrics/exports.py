@@ -1,8 +1,13 @@
-"""Files people download: CSV (and later XLSX) with spreadsheet formulas neutralised (SPEC 10)."""
+"""Files people download: CSV and XLSX with spreadsheet formulas neutralised (SPEC 10)."""
 
 from __future__ import annotations
 
+import io
+from datetime import date, datetime
+
+import numpy as np
 import pandas as pd
+import xlsxwriter
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,3 +32,39 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM, so Excel shows "£" and "–" correctly."""
     return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An XLSX workbook with one sheet per table; text is written as text (never a formula or a link)
+    and neutralised as in the CSV, so a cell stays harmless even after someone edits it."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
+    )
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    day = book.add_format({"num_format": "d mmm yyyy"})
+    stamp = book.add_format({"num_format": "d mmm yyyy hh:mm"})
+    for name, frame in sheets.items():
+        sheet = book.add_worksheet(name[:31])
+        safe = safe_frame(frame)
+        sheet.write_row(0, 0, [str(c) for c in safe.columns], bold)
+        sheet.freeze_panes(1, 0)
+        for r, row in enumerate(safe.itertuples(index=False), start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, list | tuple | np.ndarray):
+                    value = neutralise("; ".join(str(v) for v in value))
+                if value is None or (not isinstance(value, str) and pd.isna(value)):
+                    continue
+                if isinstance(value, datetime | pd.Timestamp):
+                    sheet.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), stamp)
+                elif isinstance(value, date):
+                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), day)
+                elif isinstance(value, bool | np.bool_):
+                    sheet.write_boolean(r, c, bool(value))
+                elif isinstance(value, int | float | np.integer | np.floating):
+                    sheet.write_number(r, c, float(value))
+                else:
+                    sheet.write_string(r, c, str(value))
+        sheet.set_column(0, max(len(safe.columns) - 1, 0), 16)
+    book.close()
+    return out.getvalue()

@@ -15,13 +15,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from metrics.cellformats import percent_cells
+from metrics.cellformats import Cell, SheetLayout, sheet_layout
 from metrics.periods import Period, PeriodError, parse_period
 
 MAX_BYTES = 20 * 1024 * 1024
+_HEADER_SEARCH = 10  # rows at the top of a sheet to look through for the header (below a title or two)
 REQUIRED = ("partner", "period", "kpi", "value")
 OPTIONAL = ("note",)
-SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}  # .xls is refused for figures (see read_sheet)
+UNSAVED_FORMULA = (
+    "this cell has a formula whose result is not saved in the file; open the file in Excel or LibreOffice "
+    "and save it, so that the results are saved, then send it again"
+)
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
@@ -99,6 +104,7 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
     header_row: int = 1
     csv: bool = False  # in a CSV, text under no column is a value or note split at an unquoted comma
+    formula_problems: dict[Cell, str] = field(default_factory=dict)  # (row number, column from 0) -> problem
 
 
 @dataclass
@@ -123,6 +129,11 @@ def read_sheet(data: bytes, name: str) -> Sheet:
             f"the file is {_size(len(data))}, over the {_size(MAX_BYTES)} limit; split it into smaller files"
         )
     suffix = Path(name).suffix.lower()
+    if suffix == ".xls":  # the old binary format keeps no readable formats: 72.5% would be read as 0.725
+        raise IngestError(
+            "a .xls file (Excel 97-2003) cannot be checked reliably; open it in Excel or LibreOffice, "
+            "save it as XLSX and send that"
+        )
     if suffix in SPREADSHEETS:
         return _read_spreadsheet(data, name)
     if suffix in (".csv", ".txt", ""):
@@ -173,29 +184,76 @@ def _read_spreadsheet(data: bytes, name: str) -> Sheet:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = book.sheet_names
-        chosen = _choose_sheet(book, sheets)
-        sheet = book.get_sheet_by_name(chosen)
-        cells = sheet.to_python(skip_empty_area=False)
+        chosen = _choose_sheet(book)
+        cells = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several of its own types for a damaged file
         raise IngestError(f"the file cannot be opened as a spreadsheet ({exc}); save it again as XLSX or ODS") from None
-    percent = percent_cells(data, Path(name).suffix.lower(), chosen)
-    lines = [
-        (i + 1, [_cell_text(c, percent=(i, j) in percent) for j, c in enumerate(row)]) for i, row in enumerate(cells)
-    ]
-    result = _to_sheet(name, lines)
+    layout = sheet_layout(data, Path(name).suffix.lower(), chosen)
+    grid = [[_cell_text(c, percent=(i, j) in layout.percent) for j, c in enumerate(row)] for i, row in enumerate(cells)]
+    last = max((r for r, _ in layout.unsaved_formulas | set(layout.formula_errors)), default=-1)
+    grid += [[] for _ in range(last + 1 - len(grid))]  # calamine leaves off trailing rows that show nothing
+    _fill_merged(grid, layout)
+    formulas = _formula_problems(layout)
+    result = _to_sheet(name, list(enumerate(grid, start=1)), keep={row for row, _ in formulas})
+    result.formula_problems = formulas
     if len(sheets) > 1:
         result.notes.append(f"{name} has {len(sheets)} sheets; read the sheet named '{chosen}'.")
+    read = {result.header_row} | {row for row, _ in result.rows}
+    hidden = sorted(read & {row + 1 for row in layout.hidden_rows})
+    if hidden:
+        one = len(hidden) == 1
+        result.notes.append(
+            f"{name}: {_row_list(hidden)} {'is' if one else 'are'} hidden in the spreadsheet; "
+            f"{'it was' if one else 'they were'} read like the others."
+        )
     return result
 
 
-def _choose_sheet(book: Any, names: list[str]) -> str:
-    """The sheet whose first row has the required columns; else the first visible sheet."""
+def _choose_sheet(book: Any) -> str:
+    """The first sheet with a row naming the required columns near its top; else the first visible sheet."""
+    from python_calamine import SheetVisibleEnum
+
+    names = [str(n) for n in book.sheet_names]
     for sheet_name in names:
-        rows = book.get_sheet_by_name(sheet_name).to_python(nrows=1, skip_empty_area=False)
-        header = {_cell_text(c).strip().lower() for c in (rows[0] if rows else [])}
-        if set(REQUIRED) <= header:
-            return str(sheet_name)
-    return str(names[0])
+        rows = book.get_sheet_by_name(sheet_name).to_python(nrows=_HEADER_SEARCH, skip_empty_area=False)
+        if any(_is_header([_cell_text(c) for c in row]) for row in rows):
+            return sheet_name
+    visible = [str(m.name) for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+    return visible[0] if visible else names[0]
+
+
+def _fill_merged(grid: list[list[str]], layout: SheetLayout) -> None:
+    """A cell merged down over several rows shows its value on each of them, so it is read on each of them."""
+    for (top, column), (bottom, _) in layout.merged:
+        if top >= len(grid) or column >= len(grid[top]):
+            continue
+        for row in grid[top + 1 : bottom + 1]:  # not into rows left empty below a table
+            if column < len(row) and not row[column].strip() and any(c.strip() for c in row):
+                row[column] = grid[top][column]
+
+
+def _formula_problems(layout: SheetLayout) -> dict[Cell, str]:
+    """Formula cells with no saved result or with an error, by (spreadsheet row number, column from 0)."""
+    found = dict.fromkeys(((r + 1, c) for r, c in layout.unsaved_formulas), UNSAVED_FORMULA)
+    for (r, c), shown in layout.formula_errors.items():
+        found[(r + 1, c)] = (
+            f"the formula in this cell gives the error {shown}; correct the formula or type the figure in, "
+            "then save the file and send it again"
+        )
+    return found
+
+
+def _row_list(rows: list[int]) -> str:
+    """[5] as "row 5"; [5, 6, 7, 9] as "rows 5 to 7 and 9"."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    parts = [part for r in runs for part in ([f"{r[0]} to {r[-1]}"] if len(r) > 2 else map(str, r))]
+    text = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"row {text}" if len(rows) == 1 else f"rows {text}"
 
 
 def _cell_text(cell: object, percent: bool = False) -> str:
@@ -212,13 +270,26 @@ def _cell_text(cell: object, percent: bool = False) -> str:
     return str(cell)
 
 
-def _to_sheet(name: str, lines: list[tuple[int, list[str]]]) -> Sheet:
-    """The first non-empty row is the header; fully empty rows are dropped."""
-    filled = [(n, row) for n, row in lines if any(c.strip() for c in row)]
+def _is_header(cells: list[str]) -> bool:
+    return set(REQUIRED) <= {c.strip().lower() for c in cells}
+
+
+def _to_sheet(name: str, lines: list[tuple[int, list[str]]], keep: set[int] | None = None) -> Sheet:
+    """The header is the first row naming the required columns (else the first non-empty row); rows above
+    it (titles) are left out and said so. Fully empty rows are dropped, except those numbered in `keep`."""
+    filled = [(n, row) for n, row in lines if any(c.strip() for c in row) or n in (keep or ())]
     if not filled:
         raise IngestError("the file is empty; it needs a header row and at least one row of figures")
-    (header_row, header), *rows = filled
-    return Sheet(name=name, header=[h.strip() for h in header], rows=rows, header_row=header_row)
+    start = next((i for i, (_, row) in enumerate(filled) if _is_header(row)), 0)
+    (header_row, header), *rows = filled[start:]
+    sheet = Sheet(name=name, header=[h.strip() for h in header], rows=rows, header_row=header_row)
+    if start:
+        above = [n for n, _ in filled[:start]]
+        sheet.notes.append(
+            f"{name}: the header row is row {header_row}; {_row_list(above)} above it "
+            f"{'was' if len(above) == 1 else 'were'} not read."
+        )
+    return sheet
 
 
 # --- check -------------------------------------------------------------------------------------------
@@ -269,32 +340,43 @@ def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
         return CheckResult(sheet.name, [], problems)
     figures: list[Figure] = []
     seen: dict[tuple[str, Period, str], int] = {}
+    read = 0
     for row_number, cells in sheet.rows:
+        broken = {k: m for k, i in columns.items() if (m := sheet.formula_problems.get((row_number, i))) is not None}
+        if not broken and not any(c.strip() for c in cells):
+            continue  # kept only for a formula in a column that is not read
+        read += 1
 
         def cell(key: str, cells: list[str] = cells) -> str:
             i = columns.get(key)
             return cells[i].strip() if i is not None and i < len(cells) else ""
 
         row_problems, figure = _check_row(sheet.name, row_number, cell, catalogue)
+        if broken:  # what the formula shows is not in the file: say that, not "the value is blank"
+            row_problems = [p for p in row_problems if p.column not in broken]
+            row_problems += [Problem(sheet.name, row_number, key, message) for key, message in broken.items()]
+            figure = None
         problems += row_problems + (_stray_cells(sheet, row_number, cells) if sheet.csv else [])
         if figure is not None:
             key = (figure.partner_code, figure.period, figure.kpi_code)
             if key in seen:
-                problems.append(
-                    Problem(
-                        sheet.name,
-                        row_number,
-                        "kpi",
-                        f"{figure.kpi_code} for {figure.partner_code} in {figure.period} is already given on row "
-                        f"{seen[key]}; keep one figure per partner, period and KPI",
-                    )
-                )
+                problems.append(_duplicate(sheet.name, figure, seen[key]))
             else:
                 seen[key] = row_number
                 figures.append(figure)
-    if not sheet.rows:
+    if not read:
         problems.append(Problem(sheet.name, sheet.header_row + 1, "-", "there are no figures under the header row"))
     return CheckResult(sheet.name, [] if problems else figures, sorted(problems, key=lambda p: (p.row, p.column)))
+
+
+def _duplicate(file: str, figure: Figure, first: int) -> Problem:
+    return Problem(
+        file,
+        figure.row,
+        "kpi",
+        f"{figure.kpi_code} for {figure.partner_code} in {figure.period} is already given on row {first}; "
+        "keep one figure per partner, period and KPI",
+    )
 
 
 def _stray_cells(sheet: Sheet, row: int, cells: list[str]) -> list[Problem]:

@@ -271,3 +271,46 @@ def preview(con: duckdb.DuckDBPyConnection, figures: list[Figure]) -> pd.DataFra
 
     out["change"] = out.apply(change, axis=1) if len(out) else []
     return out[["row", "partner_code", "period", "kpi_code", "kpi_name", "value", "current_value", "change", "note"]]
+
+
+# --- service desk tickets (issue 7): computed from the stored tickets, whether or not their figures are approved
+
+
+def _tickets_frame(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pd.DataFrame:
+    con.execute(read_sql("tickets_macros"))  # temporary macros, on this connection only
+    return _frame(con, name, params)
+
+
+def ticket_measures(
+    con: duckdb.DuckDBPyConnection, *, partner: str | None = None, first: int = 0, last: int
+) -> pd.DataFrame:
+    """Every service desk measure per partner, quarter and priority, with the KPI it feeds."""
+    return _tickets_frame(
+        con, "tickets_measures", {"partners": [partner] if partner else None, "first": first, "last": last}
+    )
+
+
+def ticket_resolution_bands(con: duckdb.DuckDBPyConnection, period: Period, partner: str | None = None) -> pd.DataFrame:
+    """Incidents fixed in a quarter per partner and priority, by how long they took."""
+    return _tickets_frame(
+        con, "tickets_resolution_bands", {"partners": [partner] if partner else None, "idx": period.index}
+    )
+
+
+def ticket_backlog_ageing(
+    con: duckdb.DuckDBPyConnection, *, partner: str | None = None, first: int, last: int
+) -> pd.DataFrame:
+    """Tickets open at each quarter's end per partner, by age."""
+    return _tickets_frame(
+        con, "tickets_backlog_ageing", {"partners": [partner] if partner else None, "first": first, "last": last}
+    )
+
+
+def ticket_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Ticket imports, newest first, with what each left out."""
+    return _frame(con, "tickets_imports")
+
+
+def ticket_kpi_map(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Which service desk measure feeds which KPI."""
+    return _tickets_frame(con, "tickets_kpi_map", {})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -28,6 +28,10 @@ class StoreError(Exception):
 
 class DatabaseBusy(StoreError):
     """Another program holds the database for longer than we are willing to wait."""
+
+
+class WriteConflict(DatabaseBusy):
+    """Someone else changed the same records at the same moment; nothing of this change was written."""
 
 
 class DatabaseMissing(StoreError):
@@ -103,14 +107,33 @@ def connect(
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Run a block as one transaction: all of it is written, or none of it."""
+    """Run a block as one transaction: all of it is written, or none of it.
+
+    Inside one process (the app's sessions are threads) DuckDB lets two transactions run at once and
+    refuses the second change of the same row ("Conflict on update", e.g. two reviewers approving one
+    file at once): that writer is told to try again, as for a busy database, rather than shown a traceback.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
+        con.execute("COMMIT")
+    except duckdb.TransactionException as exc:
+        _rollback(con)
+        if "conflict" not in str(exc).lower():
+            raise
+        raise WriteConflict(
+            "the database is busy: someone else changed the same records at the same moment, so nothing "
+            "of this change was written. Try again."
+        ) from exc
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
-    con.execute("COMMIT")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (DuckDB ends one itself when its COMMIT fails)."""
+    with suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -474,3 +474,190 @@ def test_the_sheet_with_the_figures_is_read_and_named(cat: Catalogue, spreadshee
         ("DS02", 61.0, "typed as text", 3),
     ]
     assert result.notes == [f"{name} has 2 sheets; read the sheet named 'Figures'."]
+
+
+# --- hidden rows, merged cells, formulas, title rows (issue 4: nothing silently lost) ---------------
+
+
+def _layout_book(path: Path) -> None:
+    """As an officer might leave the template: a merged title, a header cell merged over two columns,
+    a council merged down six rows (two past the figures), two rows hidden, and a formula in place of a figure."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Figures"
+    sheet.append(["Quarterly figures for Hinckley & Bosworth"])
+    sheet.append(["partner", "period", "kpi", "value", None, "note"])
+    sheet.append(["HBBC", "2025/26 Q1", "DS01", "=70+2.5", None, "Worked out in the sheet"])
+    sheet.append([None, "2025/26 Q1", "DS02", 61])
+    sheet.append([None, "2025/26 Q1", "DS04", 1234])
+    sheet.append([None, "2025/26 Q1", "DS07", 12.5])
+    sheet.merge_cells("A1:F1")
+    sheet.merge_cells("D2:E2")  # the header 'value' spans D and E; its text is in D, the figures are in D
+    sheet.merge_cells("A3:A8")  # two rows further than the figures: those stay empty
+    sheet.row_dimensions[5].hidden = True
+    sheet.row_dimensions[6].hidden = True
+    book.save(path)
+
+
+def _errors_book(path: Path) -> None:
+    """A formula that shows an error where a figure should be, and broken formulas in a column not read."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["partner", "period", "kpi", "value", "working"])
+    sheet.append(["HBBC", "2025/26 Q1", "DS01", "=1/0", "=1/0"])
+    sheet.append(["HBBC", "2025/26 Q1", "DS02", 61, "=NOSUCHFUNCTION()"])
+    book.save(path)
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The books above as openpyxl writes them (no formula results) and as LibreOffice saves them."""
+    import zipfile
+
+    work = tmp_path_factory.mktemp("layouts")
+    profile = work / "lo-profile"
+    sources = [work / "layout.xlsx", work / "errors.xlsx"]
+    _layout_book(sources[0])
+    _errors_book(sources[1])
+    out = {f"openpyxl-{p.name}": p for p in sources}
+    for kind in ("xlsx", "ods"):
+        for path in libreoffice(sources, kind, work / kind, profile):
+            out[path.name] = path
+    # An ODS whose rows are hidden by a filter rather than by hand.
+    filtered = work / "filtered.ods"
+    with zipfile.ZipFile(out["layout.ods"]) as src, zipfile.ZipFile(filtered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "content.xml":
+                assert b'table:visibility="collapse"' in data
+                data = data.replace(b'table:visibility="collapse"', b'table:visibility="filter"')
+            dst.writestr(item, data)
+    out[filtered.name] = filtered
+    return out
+
+
+LAYOUT_FIGURES = [
+    ("HBBC", "2025/26 Q1", "DS01", 72.5, "Worked out in the sheet", 3),
+    ("HBBC", "2025/26 Q1", "DS02", 61.0, None, 4),
+    ("HBBC", "2025/26 Q1", "DS04", 1234.0, None, 5),
+    ("HBBC", "2025/26 Q1", "DS07", 12.5, None, 6),
+]
+
+
+@pytest.mark.parametrize("name", ["layout.xlsx", "layout.ods", "filtered.ods"])
+def test_hidden_rows_merged_cells_and_formula_results_are_read(
+    cat: Catalogue, layouts: dict[str, Path], name: str
+) -> None:
+    result = check(layouts[name].read_bytes(), cat, name)
+    assert [str(p) for p in result.problems] == []
+    got = [(f.partner_code, str(f.period), f.kpi_code, f.value, f.note, f.row) for f in result.figures]
+    # The formula =70+2.5 is read as its saved result; HBBC merged down rows 3 to 6 counts on each row;
+    # the header 'value' merged over two columns is still found; the hidden rows 5 and 6 are read.
+    assert got == LAYOUT_FIGURES
+    assert result.notes == [
+        f"{name}: the header row is row 2; row 1 above it was not read.",
+        f"{name}: rows 5 and 6 are hidden in the spreadsheet; they were read like the others.",
+    ]
+
+
+def test_a_formula_without_a_saved_result_says_to_save_the_file(cat: Catalogue, layouts: dict[str, Path]) -> None:
+    name = "openpyxl-layout.xlsx"
+    assert problems(layouts[name].read_bytes(), cat, name) == [
+        f"{name}:3:value: this cell has a formula whose result is not saved in the file; open the file in Excel "
+        "or LibreOffice and save it, so that the results are saved, then send it again"
+    ]
+    # The rows are still found and noted, and the other figures pass (only the formula needs fixing).
+    assert check(layouts[name].read_bytes(), cat, name).notes[1] == (
+        f"{name}: rows 5 and 6 are hidden in the spreadsheet; they were read like the others."
+    )
+
+
+@pytest.mark.parametrize("name", ["openpyxl-errors.xlsx", "errors.xlsx", "errors.ods"])
+def test_a_formula_showing_an_error_is_named_and_one_in_an_unread_column_is_not(
+    cat: Catalogue, layouts: dict[str, Path], name: str
+) -> None:
+    found = problems(layouts[name].read_bytes(), cat, name)
+    if name.startswith("openpyxl"):
+        assert found == [f"{name}:2:value: " + ingest.UNSAVED_FORMULA]
+    else:
+        assert found == [
+            f"{name}:2:value: the formula in this cell gives the error #DIV/0!; correct the formula or type the "
+            "figure in, then save the file and send it again"
+        ]
+
+
+def test_a_row_with_only_an_unsaved_formula_is_not_dropped_as_empty(cat: Catalogue, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["partner", "period", "kpi", "value"])
+    book.active.append(['="HB"&"BC"', '="2025/26 Q1"', '="DS01"', "=70+2.5"])
+    book.save(tmp_path / "all-formulas.xlsx")
+    assert problems((tmp_path / "all-formulas.xlsx").read_bytes(), cat, "all-formulas.xlsx") == [
+        f"all-formulas.xlsx:2:{column}: {ingest.UNSAVED_FORMULA}" for column in ("kpi", "partner", "period", "value")
+    ]
+
+
+def test_a_hidden_xlsx_row_by_itself_is_named(cat: Catalogue, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    for row in (
+        ["partner", "period", "kpi", "value"],
+        ["HBBC", "2025/26 Q1", "DS01", 70],
+        ["HBBC", "2025/26 Q1", "DS02", 61],
+    ):
+        book.active.append(row)
+    book.active.row_dimensions[3].hidden = True
+    book.active.row_dimensions[9].hidden = True  # a hidden empty row is not worth a word
+    book.save(tmp_path / "hidden.xlsx")
+    result = check((tmp_path / "hidden.xlsx").read_bytes(), cat, "hidden.xlsx")
+    assert [(f.kpi_code, f.value) for f in result.figures] == [("DS01", 70.0), ("DS02", 61.0)]
+    assert result.notes == ["hidden.xlsx: row 3 is hidden in the spreadsheet; it was read like the others."]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([5], "row 5"),
+        ([5, 6], "rows 5 and 6"),
+        ([2, 4, 6], "rows 2, 4 and 6"),
+        ([5, 6, 7, 9], "rows 5 to 7 and 9"),
+        ([3, 4, 8, 9, 10, 11], "rows 3, 4 and 8 to 11"),
+    ],
+)
+def test_rows_are_listed_as_people_write_them(rows: list[int], expected: str) -> None:
+    assert ingest._row_list(rows) == expected
+
+
+def test_a_title_row_above_the_header_is_left_out_and_said(cat: Catalogue) -> None:
+    text = "Figures for Hinckley & Bosworth,,,,\n\n" + HEADER + "HBBC,2025/26 Q1,DS01,72.5,\n"
+    result = check(text, cat)
+    assert [(f.kpi_code, f.value, f.row) for f in result.figures] == [("DS01", 72.5, 4)]
+    assert result.notes == ["figures.csv: the header row is row 3; row 1 above it was not read."]
+
+
+def test_an_old_xls_file_is_refused_with_what_to_do(cat: Catalogue) -> None:
+    # Percentages are lost in the old format: 72.5% would come through as 0.725, so it is not guessed at.
+    assert problems(b"\xd0\xcf\x11\xe0 old excel", cat, "figures.xls") == [
+        "figures.xls:1:-: a .xls file (Excel 97-2003) cannot be checked reliably; open it in Excel or LibreOffice, "
+        "save it as XLSX and send that"
+    ]
+
+
+def test_a_cell_merged_down_past_the_figures_does_not_make_rows_of_its_own(cat: Catalogue, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    for row in (
+        ["partner", "period", "kpi", "value"],
+        ["HBBC", "2025/26 Q1", "DS01", 70],
+        [None, "2025/26 Q1", "DS02", 61],
+        [],
+        [],
+        ["BDC", "2025/26 Q1", "DS01", 65],
+    ):
+        book.active.append(row)
+    book.active.merge_cells("A2:A5")  # over the two blank rows below the HBBC figures too
+    book.save(tmp_path / "merged.xlsx")
+    result = check((tmp_path / "merged.xlsx").read_bytes(), cat, "merged.xlsx")
+    assert [str(p) for p in result.problems] == []
+    assert [(f.partner_code, f.kpi_code, f.row) for f in result.figures] == [
+        ("HBBC", "DS01", 2),
+        ("HBBC", "DS02", 3),
+        ("BDC", "DS01", 6),
+    ]

@@ -58,7 +58,7 @@ for sub in waiting.itertuples():
                     )
                 )
             except (submissions.SubmissionError, store.DatabaseBusy) as exc:
-                st.error(str(exc)[0].upper() + str(exc)[1:], icon=":material/error:")
+                st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
             else:
                 verb = "approved: its figures are now published" if decision else "returned to the officer"
                 st.session_state["approval_message"] = f"Submission {sub.id} {verb}."

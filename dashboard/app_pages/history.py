@@ -13,7 +13,7 @@ st.title("Submission history")
 st.caption("Every file ever sent, kept with its fingerprint (SHA-256); no figure is ever overwritten or lost.")
 history = resources.query("submissions", partner=sel.partner)
 if history.empty:
-    st.markdown("No submissions yet.")
+    st.markdown(f"No submissions for {sel.partner} yet." if sel.partner else "No submissions yet.")
     st.stop()
 
 st.dataframe(
@@ -54,7 +54,20 @@ st.markdown(
 st.dataframe(
     ui.highlight(changes, "change", lambda v: v != "unchanged"),
     hide_index=True,
-    column_config={"unit": None, "previous_submission": st.column_config.NumberColumn("From submission", format="%d")},
+    column_config={
+        "row_number": st.column_config.NumberColumn("Row", format="%d"),
+        "partner_code": "Partner",
+        "period": "Period",
+        "kpi_code": "KPI",
+        "kpi_name": "Name",
+        "unit": None,
+        "value": "Figure",
+        "note": st.column_config.TextColumn("Note", width="medium"),
+        "previous_value": "Before",
+        "previous_note": st.column_config.TextColumn("Note before", width="medium"),
+        "previous_submission": st.column_config.NumberColumn("Before, from submission", format="%d"),
+        "change": "Change",
+    },
 )
 original = resources.read(lambda con: queries.submission_file(con, chosen))
 if original:
@@ -62,5 +75,6 @@ if original:
         f"Download the original file ({original[0]})",
         data=original[1],
         file_name=original[0],
+        mime="application/octet-stream",
         icon=":material/download:",
     )

@@ -29,7 +29,11 @@ if sel.partner:
     targets = targets[targets["partner_code"] == sel.partner]
 
 # --- the SMART card -----------------------------------------------------------------------------------
-live = targets[targets["in_force"]]
+# The framework's targets; the board's revisions (which apply from a quarter on) are listed beside them.
+live = targets[targets["in_force"] & targets["applies_from"].isna()]
+revisions = resources.board_query("revisions", code)
+if sel.partner:
+    revisions = revisions[revisions["partner_code"] == sel.partner]
 
 
 def _targets_text(kind: str) -> str:
@@ -55,7 +59,12 @@ with st.container(border=True):
         f"{escape(str(obj['kpi_definition']))}  \n"
         f"**Baseline:** {_targets_text('baseline')}  \n"
         f"**Target and deadline:** {_targets_text('final')} by {obj['deadline_period']}  \n"
-        f"**Interim targets:** {_targets_text('interim')}  \n"
+        + "".join(
+            f"**Revised by the board:** {escape(r.partner_code)} {ui.fmt_value(r.value, unit)} by {r.deadline} from "
+            f"{r.applies_from} (was {ui.fmt_value(r.was, unit)}): {escape(r.reason)}  \n"
+            for r in revisions[revisions["in_force"]].itertuples()
+        )
+        + f"**Interim targets:** {_targets_text('interim')}  \n"
         f"**Owner:** {escape(str(obj['owner']))}  \n"
         f"**At risk rather than off track:** within {tolerance}, {escape(agreed)}  \n"
         f"**Serves outcomes:** {obj['outcome_codes']} under *{escape(str(obj['commitment_title']))}*"
@@ -132,19 +141,29 @@ else:
     )
 
 st.subheader("Targets and their history")
-revised = targets[~targets["in_force"]]
-if revised.empty:
+replaced = targets[~targets["in_force"]]
+if replaced.empty and revisions.empty:
     st.markdown("The targets have not been revised since they were set.")
-else:
-    st.markdown(f"{len(revised)} earlier targets were replaced; they are kept here with when they changed.")
+if not replaced.empty:
+    st.markdown(f"{len(replaced)} earlier targets were replaced; they are kept here with when they changed.")
+for r in revisions.itertuples():
+    st.markdown(
+        f"The board revised {escape(r.partner_code)}'s final target to **{ui.fmt_value(r.value, unit)}** by "
+        f"{r.deadline}, from {r.applies_from} on (was {ui.fmt_value(r.was, unit)}, which still applies to earlier "
+        f"quarters){'' if r.in_force else ', since replaced'}. Reason: {escape(r.reason)}. Recorded by "
+        f"{escape(r.recorded_by)} on {r.recorded_at:%-d %B %Y}."
+    )
 st.dataframe(
-    targets[["partner_code", "kind", "period", "value", "in_force", "recorded_at", "recorded_by", "reason"]],
+    targets[
+        ["partner_code", "kind", "period", "value", "applies_from", "in_force", "recorded_at", "recorded_by", "reason"]
+    ],
     hide_index=True,
     column_config={
         "partner_code": "Partner",
         "kind": "Kind",
         "period": "Period",
         "value": "Value",
+        "applies_from": "Applies from",
         "in_force": st.column_config.CheckboxColumn("In force"),
         "recorded_at": st.column_config.DatetimeColumn("Recorded", format="D MMM YYYY"),
         "recorded_by": "By",
@@ -155,6 +174,26 @@ changes = resources.query("objective_changes", code)
 if not changes.empty:
     st.markdown("**Changes to the objective**")
     st.dataframe(changes, hide_index=True)
+
+st.subheader("The board's reviews")
+reviews = resources.board_query("reviews", code)
+if reviews.empty:
+    st.markdown("The strategy board has not reviewed this objective yet.")
+else:
+    st.dataframe(
+        reviews[["held_on", "period", "assessment", "decision", "comment", "actions", "recorded_by", "recorded_at"]],
+        hide_index=True,
+        column_config={
+            "held_on": st.column_config.DateColumn("Meeting", format="D MMM YYYY"),
+            "period": "Quarter reviewed",
+            "assessment": "Assessment",
+            "decision": "Decision",
+            "comment": st.column_config.TextColumn("Comment", width="large"),
+            "actions": st.column_config.TextColumn("Actions agreed", width="medium"),
+            "recorded_by": "Recorded by",
+            "recorded_at": st.column_config.DatetimeColumn("Recorded", format="D MMM YYYY HH:mm"),
+        },
+    )
 
 st.subheader("All figures")
 table = progress[["partner_code", "period", "actual", "target", "status", "direction", "direction_year", "note"]]

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard import resources
-from metrics import queries, store, submissions, template
+from metrics import ingest, queries, store, submissions, template
 from metrics.ingest import CheckResult
 from metrics.periods import parse_period
 
@@ -20,7 +20,9 @@ names = dict(zip(partners["code"], partners["name"], strict=True))
 st.title("Send quarterly figures")
 st.caption(f"{info.name} · figures are checked as a whole file; nothing is loaded until everything is right")
 if done := st.session_state.pop("upload_message", None):
-    st.success(f"{done}. The performance lead will now review it.", icon=":material/task_alt:")
+    st.success(done, icon=":material/task_alt:")
+if told := st.session_state.pop("upload_info", None):
+    st.info(told, icon=":material/info:")
 
 left, right = st.columns(2)
 default = sel.partner if sel.partner in set(current["code"]) else current["code"].iloc[0]
@@ -47,29 +49,59 @@ st.download_button(
 st.subheader("2. Send the completed file")
 officer = st.text_input("Your name or e-mail", key="officer_name", help="Recorded with the submission")
 attempt = st.session_state.setdefault("upload_attempt", 0)
+limit_mb = -(-ingest.MAX_BYTES // 1_048_576)
+# Any file type is taken, so that a wrong one gets the same plain "what to do" as every other problem.
 uploaded = st.file_uploader(
-    "CSV, XLSX or ODS file", type=["csv", "xlsx", "ods"], key=f"upload-{attempt}", max_upload_size=20
+    "CSV, XLSX or ODS file",
+    key=f"upload-{attempt}",
+    max_upload_size=limit_mb,
+    help=f"One header row naming partner, period, kpi and value (note is optional); up to {limit_mb} MB",
 )
 if uploaded is None:
     st.stop()
 
 data = uploaded.getvalue()
-result: CheckResult = resources.read(
-    lambda con: submissions.check_file(data, uploaded.name, submissions.catalogue(con, resources.today(), {partner}))
-)
+try:
+    result: CheckResult = resources.read(
+        lambda con: submissions.check_file(
+            data, uploaded.name, submissions.catalogue(con, resources.today(), {partner})
+        )
+    )
+    duplicate = resources.read(lambda con: submissions.find_duplicate(con, submissions.sha256(data)))
+except store.DatabaseBusy as exc:
+    st.error(f"The file could not be checked just now: {exc}", icon=":material/hourglass:")
+    st.stop()
 for note in result.notes:
     st.info(note, icon=":material/description:")
 if not result.ok:
+    other_council = any(p.column == "partner" and p.message.startswith("you may only") for p in result.problems)
     st.error(
         f"**{uploaded.name} was not loaded**: {len(result.problems)} "
         f"{'problem needs' if len(result.problems) == 1 else 'problems need'} fixing. Change the file as the table "
-        "says, save it and send it again. Nothing has been loaded.",
+        "says, save it and send it again. Nothing has been loaded."
+        + (" If the file is for another council, choose that council above." if other_council else ""),
         icon=":material/error:",
     )
     st.dataframe(
-        pd.DataFrame([{"Row": p.row, "Column": p.column, "Problem": p.message} for p in result.problems]),
+        pd.DataFrame(
+            [
+                {
+                    "Row": p.row,
+                    "Column": "–" if p.column == "-" else p.column,
+                    "Problem": p.message[:1].upper() + p.message[1:],
+                }
+                for p in result.problems
+            ]
+        ),
         hide_index=True,
         column_config={"Problem": st.column_config.TextColumn(width="large")},
+    )
+    st.stop()
+if duplicate is not None:
+    st.info(
+        f"**{uploaded.name}** is the very same file as submission {duplicate[0]}, sent on "
+        f"{duplicate[1]:%-d %B %Y at %H:%M}; there is nothing new to submit. See it on the Submission history page.",
+        icon=":material/content_copy:",
     )
     st.stop()
 
@@ -99,6 +131,7 @@ if not officer.strip():
 go, cancel = st.columns(2)
 if cancel.button("Cancel: do not send this file", icon=":material/close:", width="stretch"):
     st.session_state["upload_attempt"] = attempt + 1
+    st.session_state["upload_info"] = f"{uploaded.name} was not sent; nothing has been loaded."
     st.rerun()
 if go.button("Submit these figures", type="primary", disabled=not officer.strip(), width="stretch"):
     try:
@@ -109,5 +142,8 @@ if go.button("Submit these figures", type="primary", disabled=not officer.strip(
         st.error(f"Not submitted: {exc}", icon=":material/hourglass:")
         st.stop()
     st.session_state["upload_attempt"] = attempt + 1
-    st.session_state["upload_message"] = stored[0].message()
+    if stored[0].duplicate_of is None:
+        st.session_state["upload_message"] = f"{stored[0].message()}. The performance lead will now review it."
+    else:  # the same file arrived from elsewhere between the check and the click
+        st.session_state["upload_info"] = stored[0].message()
     st.rerun()

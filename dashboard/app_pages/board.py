@@ -1,0 +1,104 @@
+"""Board review: the quarter's exception list by commitment, the board's decisions beside each objective,
+the form to record its review, and the board pack."""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from dashboard import board_ui, resources
+from dashboard import components as ui
+from metrics import board
+
+sel = ui.selection()
+info = resources.partnership()
+today = resources.today()
+exceptions = resources.board_query("exceptions", sel.period)
+listed = board.exception_objectives(exceptions)
+reviews = resources.board_query("reviews", upto=sel.period)
+open_actions = resources.board_query("actions", today, states=["overdue", "open"])
+
+st.title("Board review")
+st.caption(f"{info.name} · {sel.period} · every partner (the board reviews the partnership) · approved figures only")
+
+# --- the meeting ---------------------------------------------------------------------------------------
+st.subheader("The meeting")
+meeting_id = board_ui.meeting(sel.period, today)
+
+# --- the exception list --------------------------------------------------------------------------------
+st.subheader("Exception list")
+if listed.empty:
+    st.markdown(f"No objective is off track, at risk, overdue or near its deadline in {sel.period}.")
+else:
+    st.markdown(
+        f"**{len(listed)} objectives** need the board's attention in {sel.period}: off track, at risk or overdue "
+        "for a partner, forecast unlikely to meet the target, within two quarters of the deadline, or missing "
+        "commentary on an off-track or at-risk figure. Last four quarters run oldest first."
+    )
+
+
+def _partners_table(code: str) -> str:
+    rows = []
+    for r in exceptions[exceptions["objective_code"] == code].itertuples():
+        trend = " ".join(ui.symbol(s) for s in r.recent_statuses) if r.recent_statuses is not None else "–"
+        rows.append(
+            [escape(r.partner_name), ui.chip(r.status), escape(ui.fmt_value(r.actual, r.unit)),
+             escape(ui.fmt_value(r.target, r.unit)), ui.plain(r.direction), escape(trend), ui.plain(r.forecast)]
+        )  # fmt: skip
+    header = ["Partner", "Status", "Actual", "Target", "On last quarter", "Last four quarters", "Forecast"]
+    return ui.html_table(f"{code} by partner in {sel.period}", header, rows)
+
+
+def _board_record(code: str) -> str:
+    def text(value: object) -> str:
+        return escape(str(value or ""), quote=False)
+
+    lines = [
+        f"- {r.held_on:%-d %b %Y}: **{text(r.decision)}** ({text(r.assessment)}). {text(r.comment)}"
+        for r in reviews[reviews["objective_code"] == code].head(3).itertuples()
+    ] or ["- No earlier decisions."]
+    actions = open_actions[open_actions["objective_code"] == code]
+    lines += [
+        f"- Action ({a.state}): {text(a.description)} – {text(a.owner)}, due {a.due_on:%-d %b %Y}"
+        for a in actions.itertuples()
+    ]
+    return "**The board's record**\n\n" + "\n".join(lines)
+
+
+def _choose(code: str) -> None:
+    st.session_state["review_objective"] = code
+
+
+for commitment, group in listed.groupby("commitment_title", sort=False):
+    st.markdown(f"#### {commitment}")
+    for obj in group.itertuples():
+        with st.container(border=True):
+            st.markdown(f"**{obj.objective_code} {escape(obj.objective_title)}**  \n{escape(obj.reasons)}.")
+            left, right = st.columns([3, 2])
+            left.markdown(f'<div class="charter-scroll">{_partners_table(obj.objective_code)}</div>',
+                          unsafe_allow_html=True)  # fmt: skip
+            right.markdown(_board_record(obj.objective_code))
+            right.button(f"Review {obj.objective_code}", key=f"choose-{obj.objective_code}", on_click=_choose,
+                         args=(obj.objective_code,))  # fmt: skip
+
+# --- record the review ---------------------------------------------------------------------------------
+st.subheader("Record the board's review")
+board_ui.flash("review")
+objectives = resources.query("objectives")
+titles = dict(zip(objectives["code"], objectives["title"], strict=True))
+order = [*listed["objective_code"], *[c for c in objectives["code"] if c not in set(listed["objective_code"])]]
+code = st.selectbox("Objective", order, format_func=lambda c: f"{c} · {titles[c]}", key="review_objective")
+st.markdown(_board_record(code))
+progress = resources.progress_for_period(sel.period)
+partners = progress.loc[progress["objective_code"] == code, "partner_code"].tolist()
+board_ui.review_form(code, meeting_id, sel.period, partners)
+
+# --- the pack ------------------------------------------------------------------------------------------
+st.subheader("Board pack")
+st.markdown(
+    f"The pack for {sel.period}: cover and data status, a summary by commitment, the exception report with "
+    "charts, a page for each objective under review, open actions and data completeness. Its tables come "
+    "as a spreadsheet too."
+)
+board_ui.pack_downloads(sel.period)

@@ -1,0 +1,152 @@
+"""Pieces of the Board review and Actions pages: the meeting, the review form, the pack downloads.
+
+Every write goes through `metrics.board` (checked, one transaction, who and when); this module only turns
+widgets into its inputs and its errors into words on the page.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from dashboard import resources
+from metrics import board, boardpack, store
+from metrics.periods import Period, parse_period
+
+DATE_HELP = "Day/month/year, e.g. 18/11/2025"
+
+
+def save(action: Callable[[Any], Any], success: str, where: str) -> None:
+    """Run a write. On success, rerun the page (so everything on it shows the new record) and say what was
+    recorded at `where` (see `flash`); otherwise say plainly what went wrong: nothing was written."""
+    try:
+        resources.write(action)
+    except (board.BoardError, store.DatabaseBusy) as exc:
+        st.error(f"{exc} Nothing was recorded.", icon=":material/error:")
+        return
+    st.session_state[f"board_flash-{where}"] = success
+    st.rerun()
+
+
+def flash(where: str) -> None:
+    """What the last write made at `where` recorded, said once."""
+    message = st.session_state.pop(f"board_flash-{where}", None)
+    if message:
+        st.success(message, icon=":material/task_alt:")
+
+
+def meeting(period: Period, today: date) -> int | None:
+    """Choose this quarter's meeting, or record it; the id of the chosen meeting, if there is one."""
+    flash("meeting")
+    meetings = resources.board_query("meetings", period)
+    chosen = None
+    if meetings.empty:
+        st.markdown(f"No meeting has been recorded for the {period} review yet. Record it first.")
+    else:
+        labels = {int(m.id): f"{m.held_on:%-d %B %Y} ({m.attendees})" for m in meetings.itertuples()}
+        chosen = st.selectbox("Meeting", list(labels), format_func=labels.__getitem__, key=f"meeting-{period}")
+    expander = st.expander("Record a meeting" if chosen else "Record the meeting", expanded=chosen is None)
+    with expander, st.form("meeting_form"):
+        held_on = st.text_input("Date of the meeting", value=f"{today:%d/%m/%Y}", help=DATE_HELP, key="meeting_date")
+        attendees = st.text_area("Who attended", help="One name a line, or separated by commas", key="meeting_who")
+        notes = st.text_area("Notes (optional)", key="meeting_notes")
+        by = st.text_input("Your name or e-mail", key="meeting_by")
+        submitted = st.form_submit_button("Record the meeting")
+    if submitted:
+        # The newest meeting comes first in the list, so the page chooses it after the rerun.
+        st.session_state.pop(f"meeting-{period}", None)
+        save(
+            lambda con: board.record_meeting(
+                con, held_on=held_on, period=period, attendees=attendees, by=by, today=today, notes=notes
+            ),
+            f"Meeting recorded for the {period} review.",
+            "meeting",
+        )
+    return chosen
+
+
+def _number(text: str) -> float:
+    cleaned = text.replace(",", "").replace("£", "").replace("%", "").strip()
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise board.BoardError(f"The new target '{text}' is not a number.") from None
+
+
+def review_form(code: str, meeting_id: int | None, period: Period, partners: list[str]) -> None:
+    """The board's record for one objective: assessment, decision, comment, action, target revision."""
+    quarters = [str(period.shift(i)) for i in range(0, 5)]
+    with st.form(f"review_form-{code}"):
+        left, right = st.columns(2)
+        assessment = left.selectbox("The board's assessment", board.ASSESSMENTS, index=None, key="review_assessment")
+        decision = right.selectbox("Decision", board.DECISIONS, index=None, key="review_decision")
+        comment = st.text_area("Comment", key="review_comment")
+        st.markdown("**Action agreed** (for the decision *action agreed*)")
+        a1, a2, a3 = st.columns([3, 2, 1])
+        action_text = a1.text_input("What is to be done", key="review_action")
+        owner = a2.text_input("Action owner", key="review_owner")
+        due = a3.text_input("Due date", key="review_due", help=DATE_HELP)
+        st.markdown("**Target revision** (for the decision *target revised*; the original target is kept)")
+        r1, r2, r3 = st.columns([1, 1, 2])
+        new_target = r1.text_input("New final target", key="review_target")
+        applies_from = r2.selectbox("Applies from", quarters, index=1, key="review_from")
+        chosen = r3.multiselect("For", partners, default=partners, key="review_partners")
+        reason = st.text_area("Reason for the revision", key="review_reason")
+        by = st.text_input("Your name or e-mail", key="review_by")
+        submitted = st.form_submit_button("Record the review")
+    if not submitted:
+        return
+    if meeting_id is None:
+        st.error("Record the meeting first: every review belongs to a meeting.", icon=":material/error:")
+        return
+
+    def write(con: Any) -> int:
+        wanted = any(t.strip() for t in (action_text, owner, due))
+        action = board.ActionInput(action_text or comment, owner, board.parse_day(due)) if wanted else None
+        revision = (
+            board.RevisionInput(_number(new_target), parse_period(applies_from), reason, tuple(chosen))
+            if new_target.strip() or reason.strip()
+            else None
+        )
+        return board.record_review(
+            con, meeting_id=meeting_id, objective=code, assessment=assessment or "", decision=decision or "",
+            comment=comment, by=by, action=action, revision=revision,
+        )  # fmt: skip
+
+    save(write, f"The board's review of {code} is recorded.", "review")
+
+
+def pack_downloads(period: Period) -> None:
+    """The board pack (PDF) and its tables (XLSX, CSV), each built only when asked for."""
+    today = resources.today()
+
+    def gather() -> boardpack.Pack:
+        return resources.read(lambda con: boardpack.gather(con, period, today))
+
+    def csv_zip() -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped:
+            for name, data in boardpack.csv_files(gather()).items():
+                zipped.writestr(name, data)
+        return out.getvalue()
+
+    stem = boardpack.file_stem(period)
+    left, middle, right = st.columns(3)
+    left.download_button(
+        "Board pack (PDF)", data=lambda: boardpack.pdf_bytes(gather()), file_name=f"{stem}.pdf",
+        mime="application/pdf", icon=":material/picture_as_pdf:", key="pack_pdf",
+    )  # fmt: skip
+    middle.download_button(
+        "Its tables (XLSX)", data=lambda: boardpack.xlsx_bytes(gather()), file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:",
+        key="pack_xlsx",
+    )  # fmt: skip
+    right.download_button(
+        "Its tables (CSV, zipped)", data=csv_zip, file_name=f"{stem}-csv.zip", mime="application/zip",
+        icon=":material/folder_zip:", key="pack_csv",
+    )  # fmt: skip

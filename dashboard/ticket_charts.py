@@ -1,0 +1,127 @@
+"""Altair factories for the ICT service desk page: a DataFrame in, a chart out. Never calls `st.*`.
+
+Kept beside `charts.py` (whose theme and partner order they share) so the service desk's charts can change
+without touching the charts every other page uses. Every series has its own shape or position as well as
+its colour, and tooltips give the words and exact figures.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard.charts import INK, PARTNER_COLOURS, partner_names
+
+PRIORITIES = ["All priorities", "P1", "P2", "P3", "P4", "P5"]
+PRIORITY_COLOURS = [INK, *PARTNER_COLOURS[:5]]
+PRIORITY_SHAPES = ["circle", "triangle-up", "square", "diamond", "cross", "triangle-down"]
+# An ordered blue ramp: older (darker) is worse; each band is also its own labelled stack segment.
+AGE_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+
+
+def priority_label(priority: int) -> str:
+    return "All priorities" if priority == 0 else f"P{priority}"
+
+
+def _scale(shown: list[str], values: list[str]) -> alt.Scale:
+    """Each priority keeps its own colour or shape whichever priorities a chart shows; the legend lists those only."""
+    return alt.Scale(domain=shown, range=[values[PRIORITIES.index(p)] for p in shown])
+
+
+def _x(periods: list[str]) -> alt.X:
+    return alt.X("period:O", sort=periods, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+
+
+def _facet(frame: pd.DataFrame) -> alt.Facet:
+    return alt.Facet(
+        "partner_name:N", sort=partner_names(frame), title=None, header=alt.Header(labelFontWeight=600, labelLimit=0)
+    )
+
+
+def sla_by_priority(frame: pd.DataFrame, periods: list[str], columns: int = 3) -> alt.FacetChart:
+    """% of incidents resolved within SLA over the quarters, a line per priority, a panel per partner."""
+    data = frame.assign(priority_name=frame["priority"].map(priority_label))
+    shown = [p for p in PRIORITIES if p in set(data["priority_name"])]
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=_x(periods),
+            y=alt.Y("value:Q", title="Resolved within SLA (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "priority_name:N",
+                title="Priority",
+                sort=shown,
+                scale=_scale(shown, PRIORITY_COLOURS),
+            ),
+            shape=alt.Shape(
+                "priority_name:N",
+                title="Priority",
+                sort=shown,
+                scale=_scale(shown, PRIORITY_SHAPES),
+            ),
+            strokeDash=alt.condition(alt.datum.priority == 0, alt.value([1, 0]), alt.value([5, 3])),
+            tooltip=[
+                alt.Tooltip("partner_name:N", title="Partner"),
+                alt.Tooltip("period:N", title="Quarter"),
+                alt.Tooltip("priority_name:N", title="Priority"),
+                alt.Tooltip("value:Q", title="Within SLA (%)", format=",.1f"),
+            ],
+        )
+        .properties(width=260, height=200)
+        .facet(facet=_facet(data), columns=columns)
+    )
+
+
+def resolution_bands(frame: pd.DataFrame, columns: int = 3) -> alt.FacetChart:
+    """How long incidents took to fix: incidents per band of time, stacked by priority, a panel per partner."""
+    bands = frame.sort_values("band_order")["band"].drop_duplicates().tolist()
+    shown = [p for p in PRIORITIES if p in set(frame["priority"])]
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("band:O", sort=bands, title="Time to resolve", axis=alt.Axis(labelAngle=-30)),
+            y=alt.Y("sum(incidents):Q", title="Incidents resolved"),
+            color=alt.Color("priority:N", title="Priority", sort=shown, scale=_scale(shown, PRIORITY_COLOURS)),
+            order=alt.Order("priority:N", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("partner_name:N", title="Partner"),
+                alt.Tooltip("priority:N", title="Priority"),
+                alt.Tooltip("band:N", title="Time to resolve"),
+                alt.Tooltip("incidents:Q", title="Incidents", format=",.0f"),
+            ],
+        )
+        .properties(width=260, height=200)
+        .facet(facet=_facet(frame), columns=columns)
+    )
+
+
+def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) -> alt.FacetChart:
+    """Tickets open at each quarter's end, stacked by age band (youngest at the bottom), a panel per partner."""
+    present = frame[["band", "band_order"]].drop_duplicates().sort_values("band_order")
+    bands = present["band"].tolist()
+    colours = [AGE_COLOURS[min(int(o), len(AGE_COLOURS)) - 1] for o in present["band_order"]]
+    return (
+        alt.Chart(frame)
+        .mark_bar(stroke="#ffffff", strokeWidth=0.5)
+        .encode(
+            x=_x(periods),
+            y=alt.Y("sum(tickets):Q", title="Tickets open at quarter end"),
+            color=alt.Color(
+                "band:N",
+                title="Open for",
+                sort=bands,
+                scale=alt.Scale(domain=bands, range=colours),
+            ),
+            order=alt.Order("band_order:Q", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("partner_name:N", title="Partner"),
+                alt.Tooltip("period:N", title="Quarter end"),
+                alt.Tooltip("band:N", title="Open for"),
+                alt.Tooltip("tickets:Q", title="Tickets", format=",.0f"),
+            ],
+        )
+        .properties(width=260, height=200)
+        .facet(facet=_facet(frame), columns=columns)
+    )

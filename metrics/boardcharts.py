@@ -1,0 +1,146 @@
+"""Charts for print (the board pack): Altair specs with an explicit size, rendered offline to PNG by vl-convert.
+
+The colours and shapes are the dashboard's (dashboard/charts.py): status is never shown by colour alone.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+STATUS_ORDER = ["On track", "At risk", "Off track", "Overdue", "No data"]
+STATUS_COLOURS = ["#00703c", "#f47738", "#d4351c", "#4c2c92", "#505a5f"]
+STATUS_SHAPES = ["circle", "triangle-up", "cross", "square", "diamond"]
+INK = "#0b0c0c"
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT = "DejaVu Sans"
+
+
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    font = FONT if FONT_DIR.is_dir() else "sans-serif"
+    configured: alt.TopLevelMixin = (
+        chart.configure(font=font, background="#ffffff")
+        .configure_view(stroke=None)
+        .configure_axis(labelColor=INK, titleColor=INK, gridColor="#d9dbdc", labelFontSize=10, titleFontSize=10)
+        .configure_legend(labelColor=INK, titleColor=INK, labelFontSize=10, titleFontSize=10, orient="bottom")
+    )
+    return configured
+
+
+def status_by_partner(rows: pd.DataFrame) -> alt.TopLevelMixin:
+    """How many objectives on the list each partner has in each status: a bar per partner, split by status."""
+    counts = rows.groupby(["partner_order", "partner_name", "status"]).size().reset_index(name="objectives")
+    partners = counts.sort_values("partner_order")["partner_name"].drop_duplicates().tolist()
+    chart = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("partner_name:N", sort=partners, title=None, axis=alt.Axis(labelLimit=0)),
+            x=alt.X("objectives:Q", title="Objectives on the exception list", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
+                title="Status",
+                sort=STATUS_ORDER,
+            ),
+            order=alt.Order("status_rank:Q"),
+        )
+        .transform_calculate(status_rank=f"indexof({STATUS_ORDER!r}, datum.status)")
+        .properties(width=440, height=28 * max(len(partners), 1))
+    )
+    labels = (
+        alt.Chart(counts)
+        .mark_text(fontSize=10, dx=-8, align="right")
+        .encode(
+            # Dark text on the orange of "At risk", white on the others: each passes WCAG contrast.
+            color=alt.condition(alt.datum.status == "At risk", alt.value(INK), alt.value("#ffffff")),
+            y=alt.Y("partner_name:N", sort=partners),
+            x=alt.X("objectives:Q", stack="zero"),
+            detail="status:N",
+            order=alt.Order("status_rank:Q"),
+            text=alt.Text("objectives:Q"),
+        )
+        .transform_calculate(status_rank=f"indexof({STATUS_ORDER!r}, datum.status)")
+    )
+    return _config(alt.layer(chart, labels))
+
+
+def status_by_commitment(progress: pd.DataFrame) -> alt.TopLevelMixin:
+    """Each commitment's objectives by status, a small bar chart per partner side by side."""
+    counts = (
+        progress.groupby(["commitment_order", "commitment_title", "partner_order", "partner_code", "status"])
+        .size()
+        .reset_index(name="objectives")
+    )
+    partners = counts.sort_values("partner_order")["partner_code"].drop_duplicates().tolist()
+    commitments = counts.sort_values("commitment_order")["commitment_title"].drop_duplicates().tolist()
+    chart = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("commitment_title:N", sort=commitments, title=None, axis=alt.Axis(labelLimit=0)),
+            x=alt.X("objectives:Q", title="Objectives", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
+                title="Status",
+                sort=STATUS_ORDER,
+            ),
+            order=alt.Order("status_rank:Q"),
+        )
+        .transform_calculate(status_rank=f"indexof({STATUS_ORDER!r}, datum.status)")
+        .properties(width=max(90, 330 // max(len(partners), 1)), height=22 * max(len(commitments), 1))
+        .facet(column=alt.Column("partner_code:N", sort=partners, title=None, header=alt.Header(labelFontSize=11)))
+    )
+    return _config(chart)
+
+
+def objective_by_partner(series: pd.DataFrame, unit: str) -> alt.TopLevelMixin:
+    """One objective: each partner's figures (status-shaped points) against its target line, side by side."""
+    partners = series.sort_values("partner_order")["partner_name"].drop_duplicates().tolist()
+    periods = series.sort_values("period_index")["period"].drop_duplicates().tolist()
+    width = max(110, min(220, 470 // max(len(partners), 1)))
+    x = alt.X("period:O", sort=periods, title=None, axis=alt.Axis(labelAngle=-45, labelFontSize=8))
+    base = alt.Chart().encode(x=x)
+    target = base.mark_line(strokeDash=[5, 3], color="#505a5f").encode(
+        y=alt.Y("target:Q", title=unit_title(unit), scale=alt.Scale(zero=False))
+    )
+    actual = base.mark_line(color="#1d70b8").encode(y="actual:Q")
+    points = base.mark_point(filled=True, size=45, opacity=1).encode(
+        y="actual:Q",
+        color=alt.Color("status:N", scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS), title="Status"),
+        shape=alt.Shape("status:N", scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_SHAPES), title="Status"),
+    )
+    chart = (
+        alt.layer(target, actual, points, data=series)
+        .properties(width=width, height=120)
+        .facet(column=alt.Column("partner_name:N", sort=partners, title=None))
+        .resolve_scale(y="independent")
+    )
+    return _config(chart)
+
+
+def unit_title(unit: str) -> str:
+    return {"%": "Per cent", "GBP": "Pounds (£)", "count": "Number", "hours": "Hours", "days": "Days"}.get(
+        unit, unit.capitalize()
+    )
+
+
+@cache
+def _fonts_registered() -> bool:
+    import vl_convert
+
+    if FONT_DIR.is_dir():
+        vl_convert.register_font_directory(str(FONT_DIR))
+    return True
+
+
+def png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """The chart as a PNG, rendered offline (no browser, no network)."""
+    import vl_convert
+
+    _fonts_registered()
+    return bytes(vl_convert.vegalite_to_png(chart.to_dict(), scale=scale))

@@ -1,0 +1,118 @@
+"""`charter tickets FILE`: import a service desk export and submit the ICT figures it gives (issue 7)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from metrics import store, tickets
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def register(subparsers: Any) -> None:
+    """Add the `tickets` command to the `charter` command's subparsers."""
+    p = subparsers.add_parser(
+        "tickets",
+        help="import a service desk export (CSV or XLSX) and submit the ICT figures it gives",
+        description="Import a service desk ticket export (the canonical format, ServiceNow's incident list, or "
+        "another tool's through a saved column mapping); the KPI figures it gives are submitted for approval.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--partner", metavar="CODE", help="the partner council of every ticket in the file")
+    p.add_argument(
+        "--skip-bad-rows", action="store_true", help="leave out rows that cannot be used (they are recorded)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    p.add_argument("--source", metavar="NAME", help="the tool the export comes from: use (and save) its column mapping")
+    p.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="read the file's column HEADER as the ticket field FIELD (saved under --source); repeat for more",
+    )
+    p.add_argument(
+        "--map-partner",
+        action="append",
+        default=[],
+        metavar="VALUE=CODE",
+        help="read VALUE in the partner column as partner CODE (saved for later imports); repeat for more",
+    )
+    p.set_defaults(func=cmd_tickets)
+
+
+def _pairs(items: list[str], flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.rpartition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise tickets.TicketUsageError(f"{flag} needs the form A=B, not '{item}'")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _who(args: argparse.Namespace) -> str:
+    if args.by:
+        return str(args.by)
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except (KeyError, OSError):
+        return "command line"
+
+
+def cmd_tickets(args: argparse.Namespace) -> int:
+    """Exit 0 when imported (or nothing changed), 1 when refused, 2 when called wrongly."""
+    path = Path(args.file)
+    try:
+        if not path.is_file():
+            raise tickets.TicketUsageError(f"{args.file}: no such file")
+        if args.column and not args.source:
+            raise tickets.TicketUsageError("--column needs --source NAME, the name the mapping is saved under")
+        options = tickets.Options(
+            partner=args.partner.upper() if args.partner else None,
+            source=args.source,
+            columns=_pairs(args.column, "--column"),
+            partner_map={k: v.upper() for k, v in _pairs(args.map_partner, "--map-partner").items()},
+        )
+        return _run(args, path, options)
+    except tickets.BadRowsRefused as exc:
+        print(f"{exc}.", file=sys.stderr)
+        for line in exc.check.lines():
+            print(line, file=sys.stderr)
+        print(
+            "Correct those rows and import the file again, or use --skip-bad-rows to leave them out "
+            "(what is left out is recorded).",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED
+    except tickets.TicketUsageError as exc:
+        print(f"charter tickets: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except tickets.TicketError as exc:
+        print(f"charter tickets: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+
+
+def _run(args: argparse.Namespace, path: Path, options: tickets.Options) -> int:
+    today: date = args.as_of or date.today()
+    with store.connect(args.db, wait=args.wait, as_of=args.as_of, create=False) as con:
+        store.require_current(con, args.db)
+        if args.dry_run:
+            found = tickets.check(con, path, path.name, options)
+            print(
+                f"{path.name}: {found.layout.format} export, {found.rows_read:,} rows, {found.good:,} good, "
+                f"{found.bad_total:,} bad (dry run: nothing stored)"
+            )
+            for line in found.lines():
+                print(line)
+            return EXIT_OK
+        done = tickets.import_export(
+            con, path, path.name, by=_who(args), today=today, options=options, skip_bad_rows=args.skip_bad_rows
+        )
+    print(done.message())
+    return EXIT_OK

@@ -1,0 +1,245 @@
+"""Service desk exports as files: read a CSV or XLSX export and find which column holds each ticket field.
+
+The canonical field names, ServiceNow's, and mappings saved per source for other tools (README "Service desk
+exports"). DuckDB streams a CSV itself; a spreadsheet is written out as CSV first, with its row numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from metrics.ingest import SPREADSHEETS
+
+FIELDS = (
+    "ticket", "partner", "type", "priority", "state", "opened", "resolved", "closed", "within_sla",
+    "reassignments", "category",
+)  # fmt: skip
+REQUIRED = ("ticket", "priority", "opened")
+# Header names (lower case) read as each canonical field: the canonical name first, then ServiceNow's field
+# names and the labels ServiceNow writes when a list is exported with display names.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "ticket": ("ticket", "number", "ticket number"),
+    "partner": ("partner", "company", "council"),
+    "type": ("type", "sys_class_name", "task type", "ticket type"),
+    "priority": ("priority",),
+    "state": ("state", "status"),
+    "opened": ("opened", "opened_at"),
+    "resolved": ("resolved", "resolved_at"),
+    "closed": ("closed", "closed_at"),
+    "within_sla": ("within_sla", "made_sla", "made sla"),
+    "reassignments": ("reassignments", "reassignment_count", "reassignment count"),
+    "category": ("category",),
+}
+SERVICENOW = {"ticket": "number", "opened": "opened_at"}  # field names only a ServiceNow export uses
+
+
+class TicketError(Exception):
+    """A ticket export cannot be imported as asked."""
+
+
+class TicketFileError(TicketError):
+    """The export cannot be read, or lacks a column it needs (nothing was imported)."""
+
+
+class MissingColumns(TicketFileError):
+    """The export has no column for a field it needs; another tool's columns can be mapped to the fields."""
+
+    def __init__(self, message: str, missing: list[str], headers: list[str]) -> None:
+        self.missing = missing
+        self.headers = headers
+        super().__init__(message)
+
+
+class TicketUsageError(TicketError):
+    """The import was asked for wrongly: an unknown partner code, a mapping that names no field."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to read an export: the partner of every row, or mappings of its partner values and columns."""
+
+    partner: str | None = None
+    source: str | None = None  # a saved column mapping's name (saved again with `columns`)
+    columns: Mapping[str, str] = field(default_factory=dict)  # field -> header, added to the saved mapping
+    partner_map: Mapping[str, str] = field(default_factory=dict)  # value in the file -> partner code
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which header of the file holds each canonical field."""
+
+    format: str
+    headers: list[str]
+    columns: dict[str, str]
+
+    def names(self) -> list[str]:
+        """A column name for each column of the file: its field, or `_unused_N`."""
+        by_header = {"_row": "_row", **{header: name for name, header in self.columns.items()}}
+        return [by_header.get(h, f"_unused_{i}") if h not in self.headers[:i] else f"_unused_{i}"
+                for i, h in enumerate(self.headers)]  # fmt: skip
+
+    def header(self, name: str) -> str:
+        return self.columns.get(name, name)
+
+
+# --- read --------------------------------------------------------------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextmanager
+def as_csv(path: Path) -> Iterator[Path]:
+    """The export as a CSV file DuckDB can stream: a CSV as it is; a spreadsheet written out as CSV."""
+    if path.suffix.lower() not in SPREADSHEETS:
+        yield path
+        return
+    handle, name = tempfile.mkstemp(suffix=".csv", prefix="charter-tickets-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            _spreadsheet_to_csv(path, out)
+        yield Path(name)
+    finally:
+        with suppress(OSError):
+            os.unlink(name)
+
+
+def _spreadsheet_to_csv(path: Path, out: io.TextIOBase | io.TextIOWrapper) -> None:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several of its own types for a damaged file
+        raise TicketFileError(f"{path.name}: the file cannot be opened as a spreadsheet ({exc})") from None
+    start = next((i for i, row in enumerate(rows) if any(_cell(c) for c in row)), None)
+    if start is None:
+        raise TicketFileError(f"{path.name}: the spreadsheet is empty")
+    writer = csv.writer(out)
+    writer.writerow([*(_cell(c) for c in rows[start]), "_row"])
+    for i, row in enumerate(rows[start + 1 :], start=start + 2):
+        if any(_cell(c) for c in row):
+            writer.writerow([*(_cell(c) for c in row), str(i)])
+
+
+def _cell(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime):
+        return cell.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def encoding_of(path: Path) -> str:
+    """UTF-8 (with or without BOM), else Latin-1 (near enough Windows-1252, as Excel on UK Windows saves)."""
+    with path.open("rb") as f:
+        sample = f.read(1 << 20)
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # not just a character cut in two at the end of the sample
+            return "latin-1"
+    return "utf-8"
+
+
+def read_headers(con: duckdb.DuckDBPyConnection, path: Path, name: str, encoding: str) -> list[str]:
+    try:
+        rows = con.execute(
+            "DESCRIBE SELECT * FROM read_csv($p, header = true, all_varchar = true, encoding = $e)",
+            {"p": str(path), "e": encoding},
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise TicketFileError(f"{name}: the file cannot be read as CSV ({first_line(exc)})") from None
+    return [str(r[0]) for r in rows]
+
+
+def first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def layout(con: duckdb.DuckDBPyConnection, headers: list[str], name: str, options: Options) -> Layout:
+    """Match the file's headers to the canonical fields: a named saved mapping, else known names, else any
+    saved mapping that fits; then the mappings given now."""
+    shown = [h for h in headers if h != "_row"]  # _row: the row numbers of a spreadsheet written out as CSV
+    unknown = sorted(set(options.columns) - set(FIELDS))
+    if unknown:
+        raise TicketUsageError(f"'{unknown[0]}' is not a ticket field; map one of {', '.join(FIELDS)}")
+    saved = _saved_mappings(con)
+    if options.source in saved:
+        fmt, columns = str(options.source), dict(saved[str(options.source)])
+    else:
+        fmt, columns = _known_names(headers)
+        if not set(_required(options)) <= set(columns):
+            fmt, columns = next(
+                ((source, dict(mapping)) for source, mapping in saved.items()
+                 if set(_required(options)) <= set(mapping) and set(mapping.values()) <= set(headers)),
+                (fmt, columns),
+            )  # fmt: skip
+        fmt = options.source or fmt
+    for fld, header in options.columns.items():
+        if header not in headers:
+            raise TicketUsageError(
+                f"{name} has no column '{header}' to read as {fld}; its columns are {', '.join(shown)}"
+            )
+        columns[fld] = header
+    if options.partner:
+        columns.pop("partner", None)
+    doubled = [h for h in set(columns.values()) if list(columns.values()).count(h) > 1]
+    if doubled:
+        raise TicketUsageError(f"the column '{doubled[0]}' is mapped to more than one field")
+    missing = [f for f in _required(options) if f not in columns]
+    if missing:
+        raise MissingColumns(_missing_message(name, missing, shown), missing, shown)
+    return Layout(fmt, headers, columns)
+
+
+def _known_names(headers: list[str]) -> tuple[str, dict[str, str]]:
+    """The canonical names and ServiceNow's, in any case; the first of a field's names found wins."""
+    lower = {h.strip().lower(): h for h in reversed(headers)}
+    columns = {f: lower[a] for f in FIELDS for a in reversed(ALIASES[f]) if a in lower}
+    servicenow = any(f in columns and columns[f].strip().lower() == h for f, h in SERVICENOW.items())
+    return ("ServiceNow" if servicenow else "canonical"), columns
+
+
+def _required(options: Options) -> tuple[str, ...]:
+    return REQUIRED if options.partner else (*REQUIRED, "partner")
+
+
+def _missing_message(name: str, missing: list[str], headers: list[str]) -> str:
+    wanted = "; ".join(f"{f} (e.g. {' or '.join(repr(a) for a in ALIASES[f][:2])})" for f in missing)
+    hint = " or give the partner of every row" if "partner" in missing else ""
+    return (
+        f"{name}:1:-: the header row has no column for {wanted}. Rename the columns, or map them to these "
+        f"fields (saved for next time under a source name){hint}. Its columns are: {', '.join(headers)}"
+    )
+
+
+def _saved_mappings(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    saved: dict[str, dict[str, str]] = {}
+    for source, fld, header in con.execute(
+        "SELECT source, field, header FROM core.ticket_column_map ORDER BY source, field"
+    ).fetchall():
+        saved.setdefault(str(source), {})[str(fld)] = str(header)
+    return saved

@@ -1,0 +1,328 @@
+"""Service desk exports: tickets in, ICT performance figures out, computed by DuckDB (README "Service desk exports").
+
+Small steps, as for metric files: find the columns (`metrics.ticket_files`) -> stage every row as typed values
+with the first problem that rules it out (`tickets_stage.sql`, streamed by DuckDB's CSV reader) -> report bad
+rows by reason -> in ONE transaction, store the new and changed tickets, record what was left out, and submit
+the KPI figures that changed, for the performance lead to approve like any upload.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from metrics import submissions
+from metrics.ingest import MAX_BYTES
+from metrics.periods import last_complete_quarter
+from metrics.store import read_sql, transaction
+from metrics.ticket_files import FIELDS as FIELDS
+from metrics.ticket_files import Layout as Layout
+from metrics.ticket_files import MissingColumns as MissingColumns
+from metrics.ticket_files import Options as Options
+from metrics.ticket_files import TicketError as TicketError
+from metrics.ticket_files import TicketFileError as TicketFileError
+from metrics.ticket_files import TicketUsageError as TicketUsageError
+from metrics.ticket_files import as_csv, encoding_of, file_sha256, first_line, layout, read_headers
+
+EXAMPLES = 5  # bad rows named for each reason
+SOURCE = "service desk"
+
+
+class BadRowsRefused(TicketError):
+    """The export has bad rows and leaving them out was not accepted (nothing was imported)."""
+
+    def __init__(self, check: Check) -> None:
+        self.check = check
+        super().__init__(f"{check.file}: {check.bad_total:,} bad rows; nothing was imported")
+
+
+@dataclass(frozen=True)
+class BadReason:
+    """Rows left out for one reason: how many, and the first few as FILE:ROW:COLUMN: message."""
+
+    reason: str
+    rows: int
+    first_rows: list[int]
+    examples: list[str]
+
+    def line(self) -> str:
+        more = f" and {self.rows - len(self.first_rows):,} more" if self.rows > len(self.first_rows) else ""
+        rows = ", ".join(str(r) for r in self.first_rows)
+        plural = "s" if self.rows != 1 else ""
+        return f"{self.reason}: {self.rows:,} row{plural} (row{plural} {rows}{more})"
+
+
+@dataclass(frozen=True)
+class Check:
+    """What an export holds, before anything is written."""
+
+    file: str
+    sha256: str
+    layout: Layout
+    rows_read: int
+    good: int
+    bad: list[BadReason]
+    unknown_partners: list[tuple[str, int]]
+    partners: list[str]
+    first_opened: datetime | None
+    last_opened: datetime | None
+    first_idx: int | None
+    last_idx: int | None
+
+    @property
+    def bad_total(self) -> int:
+        return sum(b.rows for b in self.bad)
+
+    def lines(self) -> list[str]:
+        """The bad rows by reason, then the first rows of each, as the command line prints them."""
+        return [line for b in self.bad for line in (b.line(), *(f"  {e}" for e in b.examples))]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did."""
+
+    file: str
+    import_id: int
+    rows_read: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    left_out: int = 0
+    submission_id: int | None = None
+    figures: int = 0
+    quarters: list[str] = field(default_factory=list)
+    duplicate_at: datetime | None = None
+
+    def message(self) -> str:
+        if self.duplicate_at is not None:
+            return (
+                f"{self.file}: this identical export was already imported (import {self.import_id}, "
+                f"{self.duplicate_at:%-d %B %Y at %H:%M}); nothing changed"
+            )
+        text = (
+            f"{self.file}: {self.rows_read:,} rows read; {self.new:,} new tickets, {self.changed:,} changed, "
+            f"{self.unchanged:,} unchanged"
+        )
+        if self.left_out:
+            text += f"; {self.left_out:,} bad rows left out (recorded with import {self.import_id})"
+        if self.submission_id is not None:
+            text += (
+                f". {self.figures} KPI figure{'s' if self.figures != 1 else ''} for {', '.join(self.quarters)} "
+                f"submitted as submission {self.submission_id}, for the performance lead to approve"
+            )
+        else:
+            text += ". The KPI figures it gives are the same as those held: no new figures"
+        return text
+
+
+# --- check -------------------------------------------------------------------------------------------
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, options: Options) -> None:
+    """The temporary macros, and every name the partner column may use: mappings given now, saved mappings,
+    partner codes and names, in that order of precedence."""
+    con.execute(read_sql("tickets_macros"))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ticket_partner_names AS SELECT name_key, partner_code FROM ("
+        "SELECT lower(trim(unnest($values))) AS name_key, unnest($codes) AS partner_code, 0 AS rank "
+        "UNION ALL SELECT value_key, partner_code, 1 FROM core.ticket_partner_map "
+        "UNION ALL SELECT lower(code), code, 2 FROM core.partner "
+        "UNION ALL SELECT lower(name), code, 3 FROM core.partner"
+        ") QUALIFY row_number() OVER (PARTITION BY name_key ORDER BY rank) = 1",
+        {"values": list(options.partner_map), "codes": list(options.partner_map.values())},
+    )
+
+
+def _check_codes(con: duckdb.DuckDBPyConnection, options: Options) -> None:
+    codes = {str(r[0]) for r in con.execute("SELECT code FROM core.partner").fetchall()}
+    for code in [options.partner, *options.partner_map.values()]:
+        if code is not None and code not in codes:
+            raise TicketUsageError(f"'{code}' is not a partner code; use one of {', '.join(sorted(codes))}")
+
+
+def check(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Options | None = None) -> Check:
+    """Stage an export (temporary table `ticket_stage`) and say what it holds; nothing is stored."""
+    options = options or Options()
+    if options.partner_map and options.partner:
+        raise TicketUsageError("give either the partner of every row or mappings of the partner column, not both")
+    _check_codes(con, options)
+    digest = file_sha256(path)
+    with as_csv(path) as readable:
+        encoding = encoding_of(readable)
+        found = layout(con, read_headers(con, readable, name, encoding), name, options)
+        _prepare(con, options)
+        try:
+            con.execute(
+                read_sql("tickets_stage"),
+                {"path": str(readable), "names": found.names(), "encoding": encoding, "partner": options.partner},
+            )
+        except duckdb.Error as exc:
+            raise TicketFileError(f"{name}: the file cannot be read as CSV ({first_line(exc)})") from None
+    con.execute(read_sql("tickets_stage_repeats"))
+    summary = con.execute(read_sql("tickets_stage_summary")).fetchall()[0]
+    if not summary[0]:
+        raise TicketFileError(f"{name}: there are no tickets under the header row")
+    return Check(
+        name,
+        digest,
+        found,
+        int(summary[0]),
+        int(summary[1]),
+        _bad_reasons(con, name, found),
+        [(str(v), int(n)) for v, n in con.execute(read_sql("tickets_unknown_partners")).fetchall()],
+        list(summary[2] or []),
+        summary[3],
+        summary[4],
+        summary[5],
+        summary[6],
+    )
+
+
+def _bad_reasons(con: duckdb.DuckDBPyConnection, name: str, found: Layout) -> list[BadReason]:
+    reasons: dict[str, BadReason] = {}
+    for reason, rows, _first, row_no, fld, message in con.execute(
+        read_sql("tickets_bad_examples"), {"examples": EXAMPLES}
+    ).fetchall():
+        entry = reasons.setdefault(reason, BadReason(reason, int(rows), [], []))
+        entry.first_rows.append(int(row_no))
+        entry.examples.append(f"{name}:{row_no}:{found.header(fld)}: {message}")
+    return list(reasons.values())
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+def find_import(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, datetime] | None:
+    """An earlier import of the very same bytes, if there is one."""
+    rows = con.execute(
+        "SELECT id, imported_at FROM core.ticket_import WHERE sha256 = $h ORDER BY id DESC LIMIT 1", {"h": digest}
+    ).fetchall()
+    return (int(rows[0][0]), rows[0][1]) if rows else None
+
+
+def import_export(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    name: str,
+    *,
+    by: str,
+    today: date,
+    options: Options | None = None,
+    skip_bad_rows: bool = False,
+) -> Imported:
+    """Check an export and, unless it has bad rows that may not be left out, store it in one transaction."""
+    options = options or Options()
+    _check_codes(con, options)
+    dup = find_import(con, file_sha256(path))
+    if dup is not None:
+        return Imported(name, dup[0], duplicate_at=dup[1])
+    found = check(con, path, name, options)
+    if found.bad and not skip_bad_rows:
+        raise BadRowsRefused(found)
+    if not found.good:
+        raise TicketFileError(f"{name}: no row can be imported; every row has a problem")
+    now = datetime.now()
+    with transaction(con):
+        import_id = _record_import(con, found, options, by, now)
+        if found.bad:
+            con.execute(read_sql("tickets_record_bad_rows"), {"import_id": import_id})
+        changed = int(con.execute(read_sql("tickets_replace_changed")).fetchall()[0][0])
+        inserted = int(con.execute(read_sql("tickets_insert_new"), {"import_id": import_id}).fetchall()[0][0])
+        submission_id, figures, quarters = _submit_figures(con, found, path, by=by, today=today, now=now)
+        con.execute(
+            "UPDATE core.ticket_import SET tickets_new = $n, tickets_changed = $c, tickets_unchanged = $u, "
+            "submission_id = $s, figures = $f WHERE id = $id",
+            {"n": inserted - changed, "c": changed, "u": found.good - inserted, "s": submission_id,
+             "f": figures, "id": import_id},
+        )  # fmt: skip
+        _save_mappings(con, found, options, by, now)
+    con.execute("DROP TABLE IF EXISTS ticket_stage")
+    return Imported(
+        name, import_id, found.rows_read, inserted - changed, changed, found.good - inserted, found.bad_total,
+        submission_id, figures, quarters,
+    )  # fmt: skip
+
+
+def _record_import(con: duckdb.DuckDBPyConnection, found: Check, options: Options, by: str, now: datetime) -> int:
+    return int(
+        con.execute(
+            "INSERT INTO core.ticket_import (file_name, sha256, format, partner_code, imported_by, imported_at, "
+            "rows_read, tickets_new, tickets_changed, tickets_unchanged, bad_rows, first_opened, last_opened) "
+            "VALUES ($f, $h, $fmt, $p, $by, $at, $n, 0, 0, 0, $bad, $first, $last) RETURNING id",
+            {"f": found.file, "h": found.sha256, "fmt": found.layout.format, "p": options.partner, "by": by,
+             "at": now, "n": found.rows_read, "bad": found.bad_total, "first": found.first_opened,
+             "last": found.last_opened},
+        ).fetchall()[0][0]
+    )  # fmt: skip
+
+
+def kpi_figures(
+    con: duckdb.DuckDBPyConnection, partners: list[str] | None, first: int, last: int
+) -> list[tuple[str, str, str, float | None, str | None, bool]]:
+    """(partner, period, KPI, value, note, changed) for the KPIs that service desk measures feed."""
+    con.execute(read_sql("tickets_macros"))
+    rows = con.execute(read_sql("tickets_kpi_figures"), {"partners": partners, "first": first, "last": last})
+    return [(str(r[0]), str(r[1]), str(r[3]), r[4], r[5], bool(r[7])) for r in rows.fetchall()]
+
+
+def _submit_figures(
+    con: duckdb.DuckDBPyConnection, found: Check, path: Path, *, by: str, today: date, now: datetime
+) -> tuple[int | None, int, list[str]]:
+    """Submit the KPI figures of the export's quarters that differ from those held; (id, count, quarters).
+
+    Only quarters that have ended count: a quarter still under way would give part of a quarter's figures.
+    """
+    last = min(found.last_idx or 0, last_complete_quarter(today).index)
+    if found.first_idx is None or found.first_idx > last:
+        return None, 0, []
+    changed = [row for row in kpi_figures(con, found.partners, found.first_idx, last) if row[5]]
+    if not changed:
+        return None, 0, []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["partner", "period", "kpi", "value", "note"])
+    writer.writerows([p, period, kpi, "" if value is None else repr(float(value)), note or ""]
+                     for p, period, kpi, value, note, _ in changed)  # fmt: skip
+    figures_csv = buffer.getvalue().encode("utf-8")
+    result = submissions.check_file(figures_csv, "figures.csv", submissions.catalogue(con, today))
+    if not result.ok:
+        raise TicketError("; ".join(str(p) for p in result.problems[:5]))
+    # The submission keeps the export itself as its original file when it is no bigger than an upload may
+    # be; a bigger one is kept as its tickets (core.ticket) and its fingerprint.
+    small = path.stat().st_size <= MAX_BYTES
+    # Not store_files: it opens its own transaction, and this import's must hold the tickets and figures together.
+    sid = submissions._insert(
+        con,
+        dataclasses.replace(result, file=found.file),
+        path.read_bytes() if small else b"",
+        found.sha256,
+        by=by,
+        source=SOURCE,
+        approve=False,
+        illustrative=False,
+        now=now,
+    )
+    if not small:
+        con.execute("UPDATE core.submission SET content = NULL WHERE id = $id", {"id": sid})
+    return sid, len(result.figures), sorted({str(f.period) for f in result.figures})
+
+
+def _save_mappings(con: duckdb.DuckDBPyConnection, found: Check, options: Options, by: str, now: datetime) -> None:
+    if options.source and options.columns:
+        for fld, header in found.layout.columns.items():
+            con.execute(
+                "INSERT OR REPLACE INTO core.ticket_column_map VALUES ($s, $f, $h, $by, $at)",
+                {"s": options.source, "f": fld, "h": header, "by": by, "at": now},
+            )
+    for value, code in options.partner_map.items():
+        con.execute(
+            "INSERT OR REPLACE INTO core.ticket_partner_map VALUES (lower(trim($v)), trim($v), $c, $by, $at)",
+            {"v": value, "c": code, "by": by, "at": now},
+        )

@@ -1,0 +1,163 @@
+"""The Board review and Actions pages through AppTest: record the meeting, a review, a revision and an action."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics.config import ROOT
+from tests.conftest import AS_OF, table_contents
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _open(app: AppTest, page: str) -> AppTest:
+    app.run()
+    app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _text(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _record_meeting(app: AppTest) -> None:
+    app.text_input(key="meeting_date").input("18/11/2025")
+    app.text_area(key="meeting_who").input("Chief Executive (HBBC)\nDirector of Resources (BDC)")
+    app.text_input(key="meeting_by").input("Clerk to the board")
+    app.button(key="FormSubmitter:meeting_form-Record the meeting").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.success[0].value == "Meeting recorded for the 2025/26 Q2 review."
+
+
+def _review(app: AppTest, objective: str, assessment: str, decision: str, **fields: str) -> None:
+    app.selectbox(key="review_objective").select(objective).run()
+    app.selectbox(key="review_assessment").select(assessment)
+    app.selectbox(key="review_decision").select(decision)
+    for key, value in fields.items():
+        widget = app.text_area(key=key) if key in ("review_comment", "review_reason") else app.text_input(key=key)
+        widget.input(value)
+    app.text_input(key="review_by").input("Clerk to the board")
+    app.button(key=f"FormSubmitter:review_form-{objective}-Record the review").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def test_the_board_page_lists_the_exceptions_by_commitment(app: AppTest) -> None:
+    _open(app, "board")
+    assert app.title[0].value == "Board review"
+    text = _text(app)
+    assert "**19 objectives** need the board's attention in 2025/26 Q2" in text
+    headings = [m.value for m in app.markdown if m.value.startswith("#### ")]
+    assert headings == [
+        "#### Digital Councils", "#### Digital Services", "#### Digital Localities", "#### Collaboration",
+        "#### Data and Governance",
+    ]  # fmt: skip
+    assert "OBJ07 by partner in 2025/26 Q2" in text and "Off track: BDC" in text
+    assert "No meeting has been recorded for the 2025/26 Q2 review yet" in text
+    assert [b.label for b in app.get("download_button")] == [
+        "Board pack (PDF)", "Its tables (XLSX)", "Its tables (CSV, zipped)",
+    ]  # fmt: skip
+
+
+def test_a_review_with_an_action_is_recorded_on_the_board_page(app: AppTest, demo_db: Path) -> None:
+    _open(app, "board")
+    _record_meeting(app)
+    app.button(key="choose-OBJ07").click().run()
+    assert app.selectbox(key="review_objective").value == "OBJ07"
+    _review(
+        app, "OBJ07", "Off track", "action agreed", review_comment="Blaby's payments moved to a new supplier.",
+        review_action="Report on the new payment portal", review_owner="Head of Digital (BDC)", review_due="27/02/2026",
+    )  # fmt: skip
+    assert app.success[0].value == "The board's review of OBJ07 is recorded."
+    assert _rows(
+        demo_db, "SELECT objective_code, assessment, decision, comment, recorded_by FROM core.board_review"
+    ) == [("OBJ07", "Off track", "action agreed", "Blaby's payments moved to a new supplier.", "Clerk to the board")]
+    assert _rows(demo_db, "SELECT description, owner, due_on, state FROM core.board_action") == [
+        ("Report on the new payment portal", "Head of Digital (BDC)", date(2026, 2, 27), "open")
+    ]
+    # the earlier decision and the open action now show beside the objective
+    assert "**action agreed** (Off track). Blaby's payments moved to a new supplier." in _text(app)
+    assert "Action (open): Report on the new payment portal – Head of Digital (BDC), due 27 Feb 2026" in _text(app)
+
+
+def test_a_target_revision_is_recorded_on_the_board_page_and_shown_on_the_objective_page(
+    app: AppTest, demo_db: Path
+) -> None:
+    _open(app, "board")
+    _record_meeting(app)
+    _review(
+        app, "OBJ05", "At risk", "target revised", review_comment="Demand rose with new estates.",
+        review_target="1,700", review_reason="Two new housing estates added 4,000 users",
+    )  # fmt: skip
+    assert app.success[0].value == "The board's review of OBJ05 is recorded."
+    rows = _rows(
+        demo_db,
+        "SELECT partner_code, value, effective_from_index, reason, recorded_by FROM core.target "
+        "WHERE objective_code = 'OBJ05' AND kind = 'final' AND superseded_at IS NULL ORDER BY id",
+    )
+    originals = [r for r in rows if r[2] is None]
+    revised = [r for r in rows if r[2] is not None]
+    assert [r[:2] for r in originals] == [("HBBC", 1960.0), ("BDC", 1360.0), ("MBC", 945.0), ("OWBC", 1040.0)]
+    assert revised == [
+        (p, 1700.0, 8102, "Two new housing estates added 4,000 users", "Clerk to the board")
+        for p in ("HBBC", "BDC", "MBC")
+    ]  # applies from 2025/26 Q3, the quarter after the one reviewed
+    app.query_params["objective"] = "OBJ05"
+    app.switch_page("app_pages/objective.py").run()
+    assert not app.exception
+    text = _text(app)
+    assert "**Target and deadline:** HBBC 1,960 (2025/26 Q4); BDC 1,360 (2025/26 Q4)" in text
+    assert "**Revised by the board:** HBBC 1,700 by 2025/26 Q4 from 2025/26 Q3 (was 1,960)" in text
+    assert "The board revised BDC's final target to **1,700** by 2025/26 Q4, from 2025/26 Q3 on (was 1,360" in text
+    reviews = next(d.value for d in app.dataframe if "decision" in d.value.columns)
+    assert reviews[["decision", "recorded_by"]].values.tolist() == [["target revised", "Clerk to the board"]]
+
+
+def test_a_revision_without_a_reason_is_refused_on_the_page_and_changes_nothing(app: AppTest, demo_db: Path) -> None:
+    _open(app, "board")
+    _record_meeting(app)
+    before = table_contents(demo_db)
+    _review(app, "OBJ05", "At risk", "target revised", review_target="1700")
+    assert app.error[0].value == (
+        "A target revision needs a reason: say why the board is changing the target. Nothing was recorded."
+    )
+    assert table_contents(demo_db) == before
+
+
+def test_the_actions_page_filters_and_marks_an_action_done(app: AppTest, demo_db: Path) -> None:
+    _open(app, "actions")
+    assert "The board has not agreed any actions yet" in _text(app)
+    app.selectbox(key="add_objective").select("OBJ12")
+    app.text_input(key="add_description").input("Agree a common data standard")
+    app.text_input(key="add_owner").input("Data Lead")
+    app.text_input(key="add_due").input("1/11/2025")
+    app.text_input(key="add_by").input("Clerk")
+    app.button(key="FormSubmitter:action_add_form-Add the action").click().run()
+    assert not app.exception and app.success[0].value == "Action added."
+    assert "**1** overdue" in _text(app)  # due 1 November 2025, before "today" (20 November)
+    table = app.dataframe[0].value
+    assert table[["objective_code", "owner", "state"]].values.tolist() == [["OBJ12", "Data Lead", "overdue"]]
+    app.multiselect(key="actions_state").set_value(["done"]).run()
+    assert app.dataframe[0].value.empty
+    app.text_input(key="done_by").input("Data Lead")
+    app.button(key="FormSubmitter:action_done_form-Mark it done").click().run()
+    assert app.success[0].value == "Action 1 is marked done."
+    assert app.dataframe[0].value["state"].tolist() == ["done"]
+    assert _rows(demo_db, "SELECT state, done_by FROM core.board_action") == [("done", "Data Lead")]
