@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components, resources
+from dashboard import auth, components, resources
+from metrics.access import Action
 
 st.set_page_config(page_title="Charter", page_icon=":material/insights:", layout="wide")
 st.markdown(components.CSS, unsafe_allow_html=True)
@@ -16,7 +17,9 @@ if problem:
     st.stop()
 
 info = resources.partnership()
-pages = [
+actor = auth.current_actor()
+auth.remember(actor)
+members = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("app_pages/charter.py", title="Charter", icon=":material/account_tree:"),
     st.Page("app_pages/objective.py", title="Objective", icon=":material/flag:"),
@@ -24,18 +27,32 @@ pages = [
     st.Page("app_pages/kpis.py", title="KPIs", icon=":material/monitoring:"),
     st.Page("app_pages/about.py", title="About", icon=":material/info:"),
 ]
-officers = [
-    st.Page("app_pages/upload.py", title="Upload figures", icon=":material/upload_file:"),
-    st.Page("app_pages/collection.py", title="Data collection", icon=":material/checklist:"),
-    st.Page("app_pages/approvals.py", title="Approve figures", icon=":material/approval:"),
-    st.Page("app_pages/history.py", title="Submission history", icon=":material/history:"),
-    st.Page("app_pages/ict.py", title="ICT service desk", icon=":material/support_agent:"),
+# Each page is offered only to the roles that may use it; a page left out cannot be reached by its URL.
+PAGES: list[tuple[str, str, str, str, Action | None]] = [
+    ("Figures", "app_pages/upload.py", "Upload figures", ":material/upload_file:", Action.SUBMIT),
+    ("Figures", "app_pages/collection.py", "Data collection", ":material/checklist:", Action.SEE_SUBMITTED),
+    ("Figures", "app_pages/approvals.py", "Approve figures", ":material/approval:", Action.APPROVE),
+    ("Figures", "app_pages/history.py", "Submission history", ":material/history:", Action.SEE_SUBMITTED),
+    ("Figures", "app_pages/ict.py", "ICT service desk", ":material/support_agent:", Action.SUBMIT),
+    ("Board", "app_pages/board.py", "Board review", ":material/gavel:", Action.REVIEW),
+    ("Board", "app_pages/actions.py", "Actions", ":material/task_alt:", Action.REVIEW),
+    ("Administration", "app_pages/admin.py", "Admin", ":material/admin_panel_settings:", Action.USERS),
 ]
-board_pages = [
-    st.Page("app_pages/board.py", title="Board review", icon=":material/gavel:"),
-    st.Page("app_pages/actions.py", title="Actions", icon=":material/task_alt:"),
-]
-navigation = st.navigation({"Performance": pages, "Figures": officers, "Board": board_pages})
+sections: dict[str, list[st.Page]] = {}
+if actor is not None or resources.settings().public:
+    sections["Performance"] = members
+for section, path, title, icon, action in PAGES:
+    if auth.can(actor, action):
+        sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon))
+account = (
+    [st.Page(auth.sign_out_page, title="Sign out", icon=":material/logout:", url_path="signout")]
+    if actor is not None
+    else [
+        st.Page("app_pages/signin.py", title="Sign in", icon=":material/login:", default="Performance" not in sections)
+    ]
+)
+sections["Account"] = account
+navigation = st.navigation(sections, expanded=True)
 
 
 def _sync_selection() -> None:
@@ -53,6 +70,9 @@ def _sync_selection() -> None:
         st.session_state["partner"] = wanted if wanted in choices else components.ALL_PARTNERS
     with st.sidebar:
         st.markdown(f"**{info.name}**")
+        if actor is not None:
+            councils = f" for {', '.join(sorted(actor.partners))}" if actor.partners else ""
+            st.caption(f"Signed in as {actor.email} ({actor.role.value}{councils})")
         st.selectbox("Quarter", quarters, key="quarter", help="Financial-year quarter (April to March)")
         st.selectbox(
             "Partner",

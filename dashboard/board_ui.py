@@ -14,8 +14,9 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import resources
+from dashboard import auth, resources
 from metrics import board, boardpack, store
+from metrics.access import AccessDenied
 from metrics.periods import Period, parse_period
 
 DATE_HELP = "Day/month/year, e.g. 18/11/2025"
@@ -26,10 +27,13 @@ def save(action: Callable[[Any], Any], success: str, where: str) -> None:
     recorded at `where` (see `flash`); otherwise say plainly what went wrong: nothing was written."""
     try:
         resources.write(action)
-    except (board.BoardError, store.DatabaseBusy) as exc:
+    except (board.BoardError, store.DatabaseBusy, AccessDenied) as exc:
         st.error(f"{exc} Nothing was recorded.", icon=":material/error:")
         return
     st.session_state[f"board_flash-{where}"] = success
+    # Empty the form just used, so that its entries are not carried into the next objective's review.
+    for key in [k for k in st.session_state if str(k).startswith(f"{where}_")]:
+        del st.session_state[key]
     st.rerun()
 
 
@@ -55,14 +59,13 @@ def meeting(period: Period, today: date) -> int | None:
         held_on = st.text_input("Date of the meeting", value=f"{today:%d/%m/%Y}", help=DATE_HELP, key="meeting_date")
         attendees = st.text_area("Who attended", help="One name a line, or separated by commas", key="meeting_who")
         notes = st.text_area("Notes (optional)", key="meeting_notes")
-        by = st.text_input("Your name or e-mail", key="meeting_by")
         submitted = st.form_submit_button("Record the meeting")
     if submitted:
         # The newest meeting comes first in the list, so the page chooses it after the rerun.
         st.session_state.pop(f"meeting-{period}", None)
         save(
             lambda con: board.record_meeting(
-                con, held_on=held_on, period=period, attendees=attendees, by=by, today=today, notes=notes
+                con, held_on=held_on, period=period, attendees=attendees, by=auth.signed_in(), today=today, notes=notes
             ),
             f"Meeting recorded for the {period} review.",
             "meeting",
@@ -97,7 +100,6 @@ def review_form(code: str, meeting_id: int | None, period: Period, partners: lis
         applies_from = r2.selectbox("Applies from", quarters, index=1, key="review_from")
         chosen = r3.multiselect("For", partners, default=partners, key="review_partners")
         reason = st.text_area("Reason for the revision", key="review_reason")
-        by = st.text_input("Your name or e-mail", key="review_by")
         submitted = st.form_submit_button("Record the review")
     if not submitted:
         return
@@ -115,7 +117,7 @@ def review_form(code: str, meeting_id: int | None, period: Period, partners: lis
         )
         return board.record_review(
             con, meeting_id=meeting_id, objective=code, assessment=assessment or "", decision=decision or "",
-            comment=comment, by=by, action=action, revision=revision,
+            comment=comment, by=auth.signed_in(), action=action, revision=revision,
         )  # fmt: skip
 
     save(write, f"The board's review of {code} is recorded.", "review")

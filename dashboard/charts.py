@@ -34,6 +34,7 @@ def _theme() -> dict[str, Any]:
             },
             "legend": {
                 "labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 13, "orient": "bottom",
+                "columns": 2, "labelLimit": 0,
             },
             "header": {"labelColor": INK, "labelFontSize": 12, "titleColor": INK},
             "title": {"color": INK, "fontSize": 14, "anchor": "start", "fontWeight": 600},

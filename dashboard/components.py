@@ -22,6 +22,13 @@ STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     "Overdue": ("◷", "#4c2c92", "#ffffff"),
     "No data": ("–", "#505a5f", "#ffffff"),
 }
+# The state of a figure in data collection: not a performance status, so it has its own look.
+FIGURE_STYLE: dict[str, tuple[str, str, str]] = {
+    "Approved": ("✓", "#1d70b8", "#ffffff"),
+    "Awaiting approval": ("…", "#ffdd00", "#0b0c0c"),
+    "Not yet received": ("–", "#505a5f", "#ffffff"),
+    "Figure overdue": ("◷", "#4c2c92", "#ffffff"),
+}
 ALL_PARTNERS = "All partners"
 
 
@@ -35,7 +42,7 @@ class Selection:
 
 def chip(status: str, label: str | None = None) -> str:
     """A status as HTML: symbol and word on the status colour."""
-    symbol, fill, ink = STATUS_STYLE.get(status, ("?", "#ffffff", "#0b0c0c"))
+    symbol, fill, ink = STATUS_STYLE.get(status) or FIGURE_STYLE.get(status, ("?", "#ffffff", "#0b0c0c"))
     text = escape(label if label is not None else status)
     return (
         f'<span class="charter-chip" style="background:{fill};color:{ink};padding:0.1em 0.5em;'

@@ -12,8 +12,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import resources
+from dashboard import auth, resources
 from metrics import store, tickets
+from metrics.access import AccessDenied, Actor, Role
 
 FROM_FILE, NO_COLUMN, LEAVE_OUT = "From the file's partner column", "(no column)", "(leave those rows out)"
 
@@ -32,7 +33,9 @@ def form(partners: pd.DataFrame) -> None:
     )
     names = dict(zip(partners["code"], partners["name"], strict=True))
     current = partners[partners["current"]]["code"].tolist()
-    officer = st.text_input("Your name or e-mail", key="ict_officer", help="Recorded with the import")
+    actor = auth.signed_in()
+    if actor.role is Role.OFFICER:  # an officer imports for their own council(s) only
+        current = [c for c in current if c in actor.partners]
     choice = st.selectbox("Council", [FROM_FILE, *current], key="ict_partner", format_func=lambda c: names.get(c, c))
     skip = st.checkbox("Leave out bad rows (what is left out is recorded)", key="ict_skip")
     attempt = st.session_state.setdefault("ict_attempt", 0)
@@ -48,11 +51,9 @@ def form(partners: pd.DataFrame) -> None:
         path.write_bytes(uploaded.getvalue())
         found = _check(path, uploaded.name, options)
         _show(found, current)
-        blocked = not officer.strip() or (bool(found.bad) and not skip)
+        blocked = bool(found.bad) and not skip
         if st.button("Import these tickets", type="primary", disabled=blocked, icon=":material/upload:"):
-            _import(path, uploaded.name, options, officer.strip(), skip, attempt)
-    if not officer.strip():
-        st.caption("Give your name or e-mail above to import.")
+            _import(path, uploaded.name, options, actor, skip, attempt)
 
 
 def _options(partner: str | None) -> tickets.Options:
@@ -114,7 +115,7 @@ def _show(found: tickets.Check, current: list[str]) -> None:
         )  # fmt: skip
 
 
-def _import(path: Path, name: str, options: tickets.Options, officer: str, skip: bool, attempt: int) -> None:
+def _import(path: Path, name: str, options: tickets.Options, officer: Actor, skip: bool, attempt: int) -> None:
     """Import, then start the form afresh with the outcome said at the top of the page."""
     try:
         result = resources.write(
@@ -122,7 +123,7 @@ def _import(path: Path, name: str, options: tickets.Options, officer: str, skip:
                 con, path, name, by=officer, today=resources.today(), options=options, skip_bad_rows=skip
             )
         )
-    except (tickets.TicketError, store.StoreError) as exc:
+    except (tickets.TicketError, store.StoreError, AccessDenied) as exc:
         st.error(f"Not imported: {exc}", icon=":material/error:")
         st.stop()
     st.session_state["ict_attempt"] = attempt + 1

@@ -16,6 +16,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from metrics import audit
+from metrics.access import Action, Actor, require
 from metrics.periods import Period, PeriodError, parse_period
 from metrics.store import read_sql, transaction
 
@@ -143,10 +145,12 @@ def _text(value: str | None, what: str, *, required: bool = True) -> str:
     return cleaned
 
 
-def _who(by: str) -> str:
-    if not (by or "").strip():
+def _who(by: Actor, action: Action = Action.REVIEW) -> str:
+    """The acting person's name for the record, once their role is shown to allow `action`."""
+    require(by, action)
+    if not by.email.strip():
         raise BoardError("Say who is recording this (a name or e-mail address): the record keeps who and when.")
-    return by.strip()
+    return by.email.strip()
 
 
 def _objective(con: duckdb.DuckDBPyConnection, code: str) -> tuple[str, str, float | None, float | None, bool]:
@@ -190,7 +194,7 @@ def record_meeting(
     held_on: date | str,
     period: Period | str,
     attendees: list[str] | str,
-    by: str,
+    by: Actor,
     today: date,
     notes: str = "",
 ) -> int:
@@ -216,6 +220,8 @@ def record_meeting(
             "recorded_at) VALUES ($d, $p, $i, $a, $n, $by, $at) RETURNING id",
             {"d": day, "p": str(quarter), "i": quarter.index, "a": people, "n": text, "by": who, "at": datetime.now()},
         ).fetchall()
+        audit.record(con, by, "record meeting", "board meeting", rows[0][0], None,
+                     {"held_on": day, "period": str(quarter), "attendees": people})  # fmt: skip
     return int(rows[0][0])
 
 
@@ -227,7 +233,7 @@ def record_review(
     assessment: str,
     decision: str,
     comment: str,
-    by: str,
+    by: Actor,
     action: ActionInput | None = None,
     revision: RevisionInput | None = None,
 ) -> int:
@@ -236,7 +242,7 @@ def record_review(
     'action agreed' needs an action; 'target revised' needs a revision (and a revision needs that decision).
     The review, action and revision are written together or not at all. Returns the review's id.
     """
-    who = _who(by)
+    who = _who(by, Action.REVISE if revision is not None else Action.REVIEW)
     code = _objective(con, objective)[0]
     held_on, _ = _meeting(con, meeting_id)
     if assessment not in ASSESSMENTS:
@@ -265,21 +271,26 @@ def record_review(
             _insert_action(con, code, checked_action, who, now, review_id)
         if revision is not None:
             _insert_revision(con, code, new_targets, revision, who, now)
+        audit.record(con, by, "record review", "board review", review_id, None,
+                     {"objective": code, "assessment": assessment, "decision": decision, "comment": text,
+                      "action": checked_action, "revision": revision})  # fmt: skip
     return review_id
 
 
 def record_action(
-    con: duckdb.DuckDBPyConnection, *, objective: str, action: ActionInput, by: str, review_id: int | None = None
+    con: duckdb.DuckDBPyConnection, *, objective: str, action: ActionInput, by: Actor, review_id: int | None = None
 ) -> int:
     """Record an action on an objective (outside a review, or added to one). Returns its id."""
     who = _who(by)
     code = _objective(con, objective)[0]
     checked = _check_action(action, None)
     with transaction(con):
-        return _insert_action(con, code, checked, who, datetime.now(), review_id)
+        action_id = _insert_action(con, code, checked, who, datetime.now(), review_id)
+        audit.record(con, by, "record action", "board action", action_id, None, {"objective": code, "action": checked})
+        return action_id
 
 
-def complete_action(con: duckdb.DuckDBPyConnection, action_id: int, *, by: str, note: str = "") -> None:
+def complete_action(con: duckdb.DuckDBPyConnection, action_id: int, *, by: Actor, note: str = "") -> None:
     """Mark an open action done, with who did so, when, and an optional note."""
     who = _who(by)
     rows = con.execute(
@@ -294,15 +305,18 @@ def complete_action(con: duckdb.DuckDBPyConnection, action_id: int, *, by: str, 
             "UPDATE core.board_action SET state = 'done', done_by = $by, done_at = $at, done_note = $n WHERE id = $id",
             {"by": who, "at": datetime.now(), "n": _text(note, "note", required=False), "id": int(action_id)},
         )
+        audit.record(con, by, "complete action", "board action", action_id, {"state": rows[0][0]}, {"state": "done"})
 
 
-def revise_target(con: duckdb.DuckDBPyConnection, *, objective: str, revision: RevisionInput, by: str) -> list[int]:
+def revise_target(con: duckdb.DuckDBPyConnection, *, objective: str, revision: RevisionInput, by: Actor) -> list[int]:
     """Revise an objective's final target from a quarter on, keeping the original. Returns the new rows' ids."""
-    who = _who(by)
+    who = _who(by, Action.REVISE)
     code = _objective(con, objective)[0]
     planned = _plan_revision(con, code, revision)
     with transaction(con):
-        return _insert_revision(con, code, planned, revision, who, datetime.now())
+        ids = _insert_revision(con, code, planned, revision, who, datetime.now())
+        audit.record(con, by, "revise target", "objective", code, None, {"revision": revision, "rows": ids})
+        return ids
 
 
 def _insert_action(

@@ -10,7 +10,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from metrics import cli_board, cli_tickets, demo, store, submissions, template
+import duckdb
+
+from metrics import accounts, cli_board, cli_tickets, cli_users, demo, store, submissions, template
+from metrics.access import AccessDenied, Actor
 from metrics.config import DEMO_DIR, Settings
 from metrics.framework import FrameworkError, read_framework
 from metrics.loader import load_framework
@@ -28,6 +31,11 @@ def _who() -> str:
         return f"{getpass.getuser()} (command line)"
     except (KeyError, OSError):
         return "command line"
+
+
+def acting(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> Actor:
+    """The person the command acts as (`--as EMAIL`), or the database's administrator."""
+    return accounts.acting(con, args.as_email, args.by or _who())
 
 
 def _today(args: argparse.Namespace) -> date:
@@ -53,7 +61,7 @@ def cmd_load_framework(args: argparse.Namespace) -> int:
     fw = read_framework(path)
     with store.connect(args.db, wait=args.wait, create=False) as con:
         store.require_current(con, args.db)
-        report = load_framework(con, fw, by=args.by or _who(), sha256=submissions.sha256(path.read_bytes()))
+        report = load_framework(con, fw, by=acting(con, args), sha256=submissions.sha256(path.read_bytes()))
     print(f"{path}: loaded the framework of {fw.partnership.name}.")
     for line in report.lines():
         print(line)
@@ -78,13 +86,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
-            print(f"Rejected: {len(problems)} problem(s) to fix; nothing was loaded.", file=sys.stderr)
+            n = len(problems)
+            print(f"Rejected: {n} {'problem' if n == 1 else 'problems'} to fix; nothing was loaded.", file=sys.stderr)
             return EXIT_REJECTED
         if args.dry_run:
             for result, _ in checked:
                 print(f"{result.file}: {len(result.figures)} figures would be accepted (dry run: nothing loaded)")
             return EXIT_OK
-        stored = submissions.store_files(con, checked, by=args.by or _who(), source="command line")
+        stored = submissions.store_files(con, checked, by=acting(con, args), source="command line")
     for item in stored:
         print(item.message())
     return EXIT_OK
@@ -117,7 +126,7 @@ def cmd_submissions(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace, approve: bool) -> int:
     with store.connect(args.db, wait=args.wait, create=False) as con:
         store.require_current(con, args.db)
-        submissions.review(con, args.id, approve=approve, by=args.by or _who(), comment=getattr(args, "reason", ""))
+        submissions.review(con, args.id, approve=approve, by=acting(con, args), comment=getattr(args, "reason", ""))
     print(f"Submission {args.id} {'approved' if approve else 'returned'}.")
     return EXIT_OK
 
@@ -135,7 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="treat this day as today (for reports on an earlier date)",
     )
-    parser.add_argument("--by", default=None, help="who is acting (recorded with every change)")
+    parser.add_argument("--by", default=None, help="the name recorded with every change (default: your login)")
+    parser.add_argument(
+        "--as",
+        dest="as_email",
+        default=None,
+        metavar="EMAIL",
+        help="act with the role and councils of this Charter account",
+    )
     parser.set_defaults(wait=settings.lock_wait_seconds)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -175,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=lambda a: _review(a, False))
     cli_tickets.register(sub)
     cli_board.register(sub)
+    cli_users.register(sub)
     return parser
 
 
@@ -186,6 +203,8 @@ _KNOWN: tuple[tuple[type[Exception], int], ...] = (
     (submissions.SubmissionError, EXIT_REJECTED),
     (store.StoreError, EXIT_REJECTED),
     (demo.DemoRefused, EXIT_REJECTED),
+    (AccessDenied, EXIT_REJECTED),
+    (accounts.AccountError, EXIT_REJECTED),
     (OSError, EXIT_REJECTED),  # a file that cannot be read or written, said plainly rather than as a traceback
 )
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from metrics import store, tickets
+from metrics import accounts, store, tickets
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -112,7 +112,13 @@ def _run(args: argparse.Namespace, path: Path, options: tickets.Options) -> int:
                 print(line)
             return EXIT_OK
         done = tickets.import_export(
-            con, path, path.name, by=_who(args), today=today, options=options, skip_bad_rows=args.skip_bad_rows
+            con,
+            path,
+            path.name,
+            by=accounts.acting(con, args.as_email, _who(args)),
+            today=today,
+            options=options,
+            skip_bad_rows=args.skip_bad_rows,
         )
     print(done.message())
     return EXIT_OK

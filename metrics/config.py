@@ -17,6 +17,8 @@ class Settings(BaseModel):
     db: Path = Field(Path("data/charter.duckdb"), description="the DuckDB file (CHARTER_DB)")
     lock_wait_seconds: float = Field(5.0, ge=0, description="how long a writer waits for a busy database")
     max_upload_mb: int = Field(20, ge=1, le=200, description="largest file officers may upload")
+    public: bool = Field(True, description="members' pages readable without signing in (CHARTER_PUBLIC)")
+    session_minutes: int = Field(30, ge=1, le=24 * 60, description="a signed-in session ends after this idle time")
 
     @classmethod
     def from_env(cls) -> Settings:

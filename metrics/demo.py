@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 import duckdb
 
+from metrics.access import Actor
 from metrics.config import DEMO_DIR
 from metrics.framework import read_framework
 from metrics.loader import load_framework
@@ -63,7 +64,7 @@ def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str) -> list[str
     existing = con.execute("SELECT name, illustrative FROM core.partnership").fetchall()
     if existing and not existing[0][1]:
         raise DemoRefused(f"this database holds a real partnership ({existing[0][0]}); the demo is not loaded into it")
-    report = load_framework(con, fw, by=by, sha256=sha256(FRAMEWORK.read_bytes()))
+    report = load_framework(con, fw, by=Actor.administrator(by), sha256=sha256(FRAMEWORK.read_bytes()))
     files = list(demo_files(fw, today))
     cat = catalogue(con, today)
     checked = []
@@ -75,7 +76,7 @@ def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str) -> list[str
     stored = store_files(
         con,
         checked,
-        by="Demo data (illustrative)",
+        by=Actor.administrator("Demo data (illustrative)"),
         source="demo",
         illustrative=True,
         times=[when for _, _, when, _ in files],

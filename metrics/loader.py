@@ -8,6 +8,8 @@ from typing import Any
 
 import duckdb
 
+from metrics import audit
+from metrics.access import Action, Actor, require
 from metrics.models import Framework, Objective
 from metrics.periods import parse_period
 from metrics.store import transaction
@@ -175,15 +177,17 @@ def _desired_targets(fw: Framework, obj: Objective) -> dict[TargetKey, tuple[str
     return out
 
 
-def load_framework(con: duckdb.DuckDBPyConnection, fw: Framework, *, by: str, sha256: str) -> LoadReport:
+def load_framework(con: duckdb.DuckDBPyConnection, fw: Framework, *, by: Actor, sha256: str) -> LoadReport:
     """Load or update `fw` in one transaction; loading the same framework twice changes nothing."""
+    require(by, Action.FRAMEWORK)
+    who = by.email
     report = LoadReport()
     now = datetime.now()
     rows = _rows(fw)
     with transaction(con):
         _upsert_partnership(con, fw, sha256, now)
         for table, columns in _SIMPLE_TABLES.items():
-            _upsert(con, table, columns, rows[table], report, by, now)
+            _upsert(con, table, columns, rows[table], report, who, now)
         _replace_users(con, fw)
         for obj in fw.objectives:
             con.execute("DELETE FROM core.objective_outcome WHERE objective_code = $o", {"o": obj.code})
@@ -191,7 +195,10 @@ def load_framework(con: duckdb.DuckDBPyConnection, fw: Framework, *, by: str, sh
                 "INSERT INTO core.objective_outcome VALUES ($1, $2)",
                 [(obj.code, c) for c in dict.fromkeys(obj.outcomes)],
             )
-            report.targets_changed += _sync_targets(con, obj.code, _desired_targets(fw, obj), by, now)
+            report.targets_changed += _sync_targets(con, obj.code, _desired_targets(fw, obj), who, now)
+        if not report.unchanged:
+            audit.record(con, by, "load framework", "framework", fw.partnership.short_name, None,
+                         {"sha256": sha256, "changes": report.lines()})  # fmt: skip
     return report
 
 

@@ -201,6 +201,8 @@ def headline_kpis(
                 "polarity": kpi["polarity"], "latest": latest,
                 "latest_period": own["period"].iloc[-1] if values else None,
                 "previous": previous, "direction": direction, "trend": values,
+                "councils": (f"{int(own['reporting'].iloc[-1])} of {int(own['expected'].iloc[-1])}"
+                             if partner is None and values else ""),
             }
         )  # fmt: skip
     return pd.DataFrame(rows)
@@ -314,3 +316,15 @@ def ticket_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def ticket_kpi_map(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Which service desk measure feeds which KPI."""
     return _tickets_frame(con, "tickets_kpi_map", {})
+
+
+def audit_trail(
+    con: duckdb.DuckDBPyConnection, *, actor: str | None = None, action: str | None = None, entity: str | None = None
+) -> pd.DataFrame:
+    """The audit trail, newest first, optionally for one person, one kind of action or one kind of record."""
+    return con.execute(
+        "SELECT id, recorded_at, actor, role, action, entity, entity_key, before, after FROM audit "
+        "WHERE ($a IS NULL OR actor = $a) AND ($act IS NULL OR action = $act) AND ($e IS NULL OR entity = $e) "
+        "ORDER BY id DESC",
+        {"a": actor, "act": action, "e": entity},
+    ).df()

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from metrics import audit
+from metrics.access import Action, Actor, require
 from metrics.ingest import Catalogue, CheckResult, KpiRule, PartnerRule
 from metrics.ingest import check_file as check_file  # callers check and store through this module
 from metrics.store import transaction
@@ -43,7 +45,8 @@ class Stored:
                 f"{self.file}: this identical file was already loaded as submission {self.duplicate_of}{when}; "
                 "nothing changed"
             )
-        return f"{self.file}: accepted {self.rows} figures as submission {self.submission_id}"
+        figures = "figure" if self.rows == 1 else "figures"
+        return f"{self.file}: accepted {self.rows} {figures} as submission {self.submission_id}"
 
 
 def sha256(data: bytes) -> str:
@@ -83,7 +86,7 @@ def store_files(
     con: duckdb.DuckDBPyConnection,
     checked: Sequence[tuple[CheckResult, bytes]],
     *,
-    by: str,
+    by: Actor,
     source: str,
     approve: bool = False,
     illustrative: bool = False,
@@ -96,6 +99,8 @@ def store_files(
     """
     if any(not result.ok for result, _ in checked):
         raise SubmissionError("a file with problems cannot be stored")
+    require(by, Action.COMMENT if source == "note edit" else Action.SUBMIT,
+            {f.partner_code for result, _ in checked for f in result.figures})  # fmt: skip
     now = datetime.now()
     out: list[Stored] = []
     with transaction(con):
@@ -110,12 +115,14 @@ def store_files(
                 result,
                 data,
                 digest,
-                by=by,
+                by=by.email,
                 source=source,
                 approve=approved[i] if approved is not None else approve,
                 illustrative=illustrative,
                 now=times[i] if times is not None else now,
             )
+            audit.record(con, by, f"submit ({source})", "submission", sid, None,
+                         {"file": result.file, "figures": len(result.figures), "sha256": digest})  # fmt: skip
             out.append(Stored(result.file, sid, len(result.figures)))
     return out
 
@@ -178,8 +185,9 @@ def _insert(
     return sid
 
 
-def review(con: duckdb.DuckDBPyConnection, submission_id: int, *, approve: bool, by: str, comment: str = "") -> None:
+def review(con: duckdb.DuckDBPyConnection, submission_id: int, *, approve: bool, by: Actor, comment: str = "") -> None:
     """Approve a submitted file, or return it to the officer with a reason."""
+    require(by, Action.APPROVE)
     if not approve and not comment.strip():
         raise SubmissionError("say why the submission is returned, so the officer knows what to change")
     with transaction(con):
@@ -196,12 +204,15 @@ def review(con: duckdb.DuckDBPyConnection, submission_id: int, *, approve: bool,
             "WHERE id = $id",
             {
                 "s": "approved" if approve else "returned",
-                "by": by,
+                "by": by.email,
                 "at": datetime.now(),
                 "c": comment.strip(),
                 "id": submission_id,
             },
         )
+        audit.record(con, by, "approve" if approve else "return", "submission", submission_id,
+                     {"status": rows[0][0]}, {"status": "approved" if approve else "returned",
+                                              "comment": comment.strip()})  # fmt: skip
 
 
 def list_submissions(con: duckdb.DuckDBPyConnection, status: str | None = None) -> pd.DataFrame:
@@ -220,13 +231,14 @@ def _number_text(value: float) -> str:
 
 
 def edit_note(
-    con: duckdb.DuckDBPyConnection, *, partner: str, kpi: str, period: str, note: str, by: str, today: date
+    con: duckdb.DuckDBPyConnection, *, partner: str, kpi: str, period: str, note: str, by: Actor, today: date
 ) -> Stored:
     """Add or change the note on a figure held now.
 
     The change is a one-row submission carrying the same value and the new note, checked like any file,
     so the earlier note stays in `measurement_history` and the change is approved like any other.
     """
+    require(by, Action.COMMENT, [partner])
     rows = con.execute(
         "SELECT value, note FROM core.current_figures(false) WHERE partner_code = $p AND kpi_code = $k "
         "AND period = $per",

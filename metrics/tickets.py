@@ -17,7 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from metrics import submissions
+from metrics import audit, submissions
+from metrics.access import Action, Actor, require
 from metrics.ingest import MAX_BYTES
 from metrics.periods import last_complete_quarter
 from metrics.store import read_sql, transaction
@@ -212,37 +213,42 @@ def import_export(
     path: Path,
     name: str,
     *,
-    by: str,
+    by: Actor,
     today: date,
     options: Options | None = None,
     skip_bad_rows: bool = False,
 ) -> Imported:
     """Check an export and, unless it has bad rows that may not be left out, store it in one transaction."""
+    require(by, Action.SUBMIT, [options.partner] if options and options.partner else [])
     options = options or Options()
     _check_codes(con, options)
     dup = find_import(con, file_sha256(path))
     if dup is not None:
         return Imported(name, dup[0], duplicate_at=dup[1])
     found = check(con, path, name, options)
+    require(by, Action.SUBMIT, found.partners)
+    who = by.email
     if found.bad and not skip_bad_rows:
         raise BadRowsRefused(found)
     if not found.good:
         raise TicketFileError(f"{name}: no row can be imported; every row has a problem")
     now = datetime.now()
     with transaction(con):
-        import_id = _record_import(con, found, options, by, now)
+        import_id = _record_import(con, found, options, who, now)
         if found.bad:
             con.execute(read_sql("tickets_record_bad_rows"), {"import_id": import_id})
         changed = int(con.execute(read_sql("tickets_replace_changed")).fetchall()[0][0])
         inserted = int(con.execute(read_sql("tickets_insert_new"), {"import_id": import_id}).fetchall()[0][0])
-        submission_id, figures, quarters = _submit_figures(con, found, path, by=by, today=today, now=now)
+        submission_id, figures, quarters = _submit_figures(con, found, path, by=who, today=today, now=now)
         con.execute(
             "UPDATE core.ticket_import SET tickets_new = $n, tickets_changed = $c, tickets_unchanged = $u, "
             "submission_id = $s, figures = $f WHERE id = $id",
             {"n": inserted - changed, "c": changed, "u": found.good - inserted, "s": submission_id,
              "f": figures, "id": import_id},
         )  # fmt: skip
-        _save_mappings(con, found, options, by, now)
+        _save_mappings(con, found, options, who, now)
+        summary = {"file": name, "rows": found.rows_read, "bad_rows": found.bad_total, "submission": submission_id}
+        audit.record(con, by, "import tickets", "ticket import", import_id, None, summary)
     con.execute("DROP TABLE IF EXISTS ticket_stage")
     return Imported(
         name, import_id, found.rows_read, inserted - changed, changed, found.good - inserted, found.bad_total,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from metrics.access import Actor, Role
 from metrics.config import ROOT
 from tests.conftest import AS_OF
 
@@ -160,23 +161,25 @@ def test_about_page_explains_the_rules_and_accessibility(app: AppTest) -> None:
 
 
 def test_a_note_edited_on_the_page_is_kept_in_history(app: AppTest, demo_db: Path) -> None:
+    app.session_state["actor"] = Actor("lead@example.org", Role.ADMIN)  # editing notes needs someone signed in
     _open(app, "collection")
     app.selectbox(key="note_partner").select("BDC").run()
     app.selectbox(key="note_kpi").select("DS05").run()
     app.text_area[0].input("Training figures now include councillors.").run()
-    app.text_input(key="note_by").input("Jo Officer").run()
     app.button(key="note_save").click().run()
     assert not app.exception
     assert "Note saved as submission" in app.success[0].value
     import duckdb
 
     with duckdb.connect(str(demo_db), read_only=True) as con:
+        by = con.execute("SELECT submitted_by FROM core.submission ORDER BY id DESC LIMIT 1").fetchall()
         notes = con.execute(
             "SELECT note, superseded, submission_status FROM measurement_history "
             "WHERE partner_code = 'BDC' AND kpi_code = 'DS05' AND period = '2025/26 Q2' ORDER BY submission_id"
         ).fetchall()
     assert notes[-1] == ("Training figures now include councillors.", False, "submitted")
     assert len(notes) == 2 and notes[0][1] is True  # the earlier figure and note are kept
+    assert by == [("lead@example.org",)]  # the signed-in person is recorded with the change
 
 
 def test_charter_statuses_follow_the_quarter_and_partner(app: AppTest) -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from metrics import board, queries, store
+from metrics.access import Actor
 from metrics.board import ActionInput, BoardError, RevisionInput
 from metrics.framework import read_framework
 from metrics.loader import load_framework
@@ -31,7 +32,7 @@ def opened(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def _meeting(con: duckdb.DuckDBPyConnection) -> int:
     return board.record_meeting(
         con, held_on="18/11/2025", period="2025/26 Q2", attendees="Chief Executive, HBBC\nDirector, BDC",
-        by="Clerk to the board", today=AS_OF,
+        by=Actor.administrator("Clerk to the board"), today=AS_OF,
     )  # fmt: skip
 
 
@@ -93,7 +94,7 @@ def test_a_review_with_an_action_is_recorded_with_who_and_when(demo_db: Path) ->
         meeting = _meeting(con)
         review = board.record_review(
             con, meeting_id=meeting, objective="OBJ07", assessment="Off track", decision="action agreed",
-            comment="Blaby to report on the fall.", by="Clerk to the board",
+            comment="Blaby to report on the fall.", by=Actor.administrator("Clerk to the board"),
             action=ActionInput("Report on the fall in online payments", "Head of Digital (BDC)", date(2026, 1, 31)),
         )  # fmt: skip
         reviews = board.reviews(con, "OBJ07")
@@ -116,20 +117,22 @@ def test_an_action_is_open_then_overdue_then_done(demo_db: Path) -> None:
     with opened(demo_db) as con:
         action = board.record_action(
             con, objective="OBJ05", action=ActionInput("Publish self-service guide", "Service Desk Manager",
-                                                       date(2025, 12, 31)), by="Clerk",
+                                                       date(2025, 12, 31)), by=Actor.administrator("Clerk"),
         )  # fmt: skip
         assert board.actions(con, AS_OF)["state"].tolist() == ["open"]
         assert board.actions(con, date(2026, 1, 1))["state"].tolist() == ["overdue"]
         assert board.actions(con, date(2026, 1, 1), states=["open"]).empty
         assert len(board.actions(con, AS_OF, owner="Service Desk Manager")) == 1
         assert board.actions(con, AS_OF, objective="OBJ07").empty
-        board.complete_action(con, action, by="Service Desk Manager", note="Published on the intranet")
+        board.complete_action(
+            con, action, by=Actor.administrator("Service Desk Manager"), note="Published on the intranet"
+        )
         done = board.actions(con, date(2026, 1, 1)).iloc[0]
         assert (done["state"], done["done_by"], done["done_note"]) == (
             "done", "Service Desk Manager", "Published on the intranet",
         )  # fmt: skip
         with pytest.raises(BoardError, match=r"^Action 1 is already done \(marked by Service Desk Manager on "):
-            board.complete_action(con, action, by="Someone else")
+            board.complete_action(con, action, by=Actor.administrator("Someone else"))
 
 
 # --- target revisions ----------------------------------------------------------------------------------
@@ -139,7 +142,7 @@ def test_a_revision_changes_the_status_from_then_on_and_keeps_the_original(demo_
     with opened(demo_db) as con:
         before = queries.objective_progress(con, "OBJ05")
         board.revise_target(
-            con, objective="OBJ05", by="Strategy board",
+            con, objective="OBJ05", by=Actor.administrator("Strategy board"),
             revision=RevisionInput(1400, parse_period("2025/26 Q1"), "Demand grew with the new housing estates",
                                    partners=("HBBC",)),
         )  # fmt: skip
@@ -174,7 +177,7 @@ def test_a_later_revision_from_the_same_quarter_replaces_the_earlier_one_not_the
     with opened(demo_db) as con:
         for value, why in ((1400, "first thoughts"), (1500, "on reflection")):
             board.revise_target(
-                con, objective="OBJ05", by="Board",
+                con, objective="OBJ05", by=Actor.administrator("Board"),
                 revision=RevisionInput(value, parse_period("2025/26 Q1"), why, partners=("HBBC",)),
             )  # fmt: skip
         revisions = board.revisions(con, "OBJ05")
@@ -188,7 +191,7 @@ def test_a_review_can_revise_a_target_and_agree_an_action_at_once(demo_db: Path)
     with opened(demo_db) as con:
         review = board.record_review(
             con, meeting_id=_meeting(con), objective="OBJ02", assessment="Off track", decision="target revised",
-            comment="Melton's migration slipped a year.", by="Clerk",
+            comment="Melton's migration slipped a year.", by=Actor.administrator("Clerk"),
             action=ActionInput("Revised migration plan", "ICT Infrastructure Manager", date(2026, 3, 31)),
             revision=RevisionInput(60, parse_period("2025/26 Q3"), "Supplier delay", partners=("MBC",)),
         )  # fmt: skip
@@ -219,7 +222,10 @@ REFUSED = [
     ),
     ({"objective": "OBJ99"}, r"^There is no objective 'OBJ99'\.$"),
     ({"assessment": "Fine"}, r"^The assessment must be one of: On track, At risk, Off track, Too early to say\.$"),
-    ({"by": "  "}, r"^Say who is recording this \(a name or e-mail address\): the record keeps who and when\.$"),
+    (
+        {"by": Actor.administrator("  ")},
+        r"^Say who is recording this \(a name or e-mail address\): the record keeps who and when\.$",
+    ),
     ({"meeting_id": 99}, r"^There is no meeting 99: record the meeting first\.$"),
     (
         {"action": ActionInput("Plan", "Owner", date(2025, 1, 1))},
@@ -253,7 +259,8 @@ def test_a_refused_review_changes_nothing(demo_db: Path, change: dict[str, objec
     before = table_contents(demo_db)
     asked: dict[str, object] = {
         "meeting_id": meeting, "objective": "OBJ05", "assessment": "At risk", "decision": "target revised",
-        "comment": "", "by": "Clerk", "action": None, "revision": RevisionInput(1400, NEXT_YEAR, "why"),
+        "comment": "", "by": Actor.administrator("Clerk"), "action": None,
+        "revision": RevisionInput(1400, NEXT_YEAR, "why"),
     } | change  # fmt: skip
     with opened(demo_db) as con, pytest.raises(BoardError, match=message):
         board.record_review(con, **asked)  # type: ignore[arg-type]
@@ -268,13 +275,14 @@ def test_a_refused_review_changes_nothing(demo_db: Path, change: dict[str, objec
         ({"attendees": " , "}, r"^List who attended the meeting \(one name a line, or separated by commas\)\.$"),
         ({"period": "2025/26"}, r"^The board reviews a quarter, not a whole year: choose e\.g\. 2025/26 Q4\.$"),
         ({"period": "2025 Q2"}, r"^The quarter reviewed: '2025 Q2' is ambiguous"),
-        ({"by": ""}, r"^Say who is recording this"),
+        ({"by": Actor.administrator("")}, r"^Say who is recording this"),
     ],
 )
 def test_a_refused_meeting_changes_nothing(demo_db: Path, change: dict[str, object], message: str) -> None:
     before = table_contents(demo_db)
     asked: dict[str, object] = {
-        "held_on": "18/11/2025", "period": "2025/26 Q2", "attendees": "A, B", "by": "Clerk", "today": AS_OF,
+        "held_on": "18/11/2025", "period": "2025/26 Q2", "attendees": "A, B", "by": Actor.administrator("Clerk"),
+        "today": AS_OF,
     } | change  # fmt: skip
     with opened(demo_db) as con, pytest.raises(BoardError, match=message):
         board.record_meeting(con, **asked)  # type: ignore[arg-type]
@@ -295,7 +303,7 @@ def test_a_failure_part_way_through_a_review_leaves_nothing_behind(
     with opened(demo_db) as con, pytest.raises(RuntimeError):
         board.record_review(
             con, meeting_id=meeting, objective="OBJ05", assessment="At risk", decision="target revised",
-            comment="x", by="Clerk", action=ActionInput("Plan", "Owner", date(2026, 1, 1)),
+            comment="x", by=Actor.administrator("Clerk"), action=ActionInput("Plan", "Owner", date(2026, 1, 1)),
             revision=RevisionInput(1400, NEXT_YEAR, "why"),
         )  # fmt: skip
     assert table_contents(demo_db) == before
@@ -313,11 +321,13 @@ def test_days_are_read_as_people_in_the_uk_write_them(text: str, day: date) -> N
 def test_reloading_the_framework_keeps_the_boards_revisions(demo_db: Path) -> None:
     with opened(demo_db) as con:
         board.revise_target(
-            con, objective="OBJ05", by="Board",
+            con, objective="OBJ05", by=Actor.administrator("Board"),
             revision=RevisionInput(1400, parse_period("2025/26 Q1"), "why", partners=("HBBC",)),
         )  # fmt: skip
         revised = queries.progress_for_period(con, Q2).query("objective_code == 'OBJ05'")
-        report = load_framework(con, read_framework(FRAMEWORK), by="admin", sha256="same file again")
+        report = load_framework(
+            con, read_framework(FRAMEWORK), by=Actor.administrator("admin"), sha256="same file again"
+        )
         assert report.targets_changed == 0
         assert board.revisions(con, "OBJ05")["in_force"].tolist() == [True]
         again = queries.progress_for_period(con, Q2).query("objective_code == 'OBJ05'")

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from metrics import store
+from metrics import accounts, store
+from metrics.access import Actor
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, settle
 
 pytestmark = pytest.mark.browser
+LEAD, PASSWORD = "lead@example.org", "a long test password"  # a local account, created in the test database
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +46,23 @@ def _said(page: Page, message: str) -> None:
         raise AssertionError(f"the page did not say {message!r}; its errors: {errors}") from exc
 
 
+def _sign_in(page: Page, url: str, email: str, password: str) -> None:
+    """Sign in on the app's Sign in page; the session then stays signed in while it is not reloaded."""
+    page.goto(f"{url}/signin?quarter=2025/26+Q2")  # the quarter is kept for the session from its first page
+    settle(page)
+    page.get_by_role("textbox", name="E-mail").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {email}")).to_be_visible()
+
+
+def _open(page: Page, title: str) -> None:
+    """Go to a page through the sidebar, as a person does (loading its address afresh starts a new session)."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text=title).click()
+    settle(page)
+
+
 def _form(page: Page, button: str) -> Locator:
     return page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name=button))
 
@@ -53,17 +72,19 @@ def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
 ) -> None:
     db = tmp_path / "charter.duckdb"
     db.write_bytes(_demo_template.read_bytes())
+    with store.connect(db) as con:
+        accounts.add_user(con, Actor.administrator("tests"), email=LEAD, role="admin", password=PASSWORD)
     with serve(db) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page.goto(f"{url}/board?quarter=2025/26+Q2")
-        settle(page)
+        _sign_in(page, url, LEAD, PASSWORD)
+        _open(page, "Board review")
         assert page.locator("h1").first.inner_text() == "Board review"
+        assert "quarter=2025%2F26+Q2" in page.url  # the quarter reviewed, chosen when the session began
         assert page.locator("[data-testid='stException']").count() == 0
 
         meeting = _form(page, "Record the meeting")
         meeting.get_by_role("textbox", name="Date of the meeting").fill("18/11/2025")
         meeting.get_by_role("textbox", name="Who attended").fill("Chief Executive (HBBC)\nDirector (MBC)")
-        meeting.get_by_role("textbox", name="Your name or e-mail").fill("Clerk to the board")
         meeting.get_by_role("button", name="Record the meeting").click()
         settle(page)
         _said(page, "Meeting recorded for the 2025/26 Q2 review.")
@@ -77,7 +98,6 @@ def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
         review.get_by_role("textbox", name="What is to be done").fill("Report on the payment portal")
         review.get_by_role("textbox", name="Action owner").fill("Head of Digital (BDC)")
         review.get_by_role("textbox", name="Due date").fill("27/02/2036")
-        review.get_by_role("textbox", name="Your name or e-mail").fill("Clerk to the board")
         review.get_by_role("button", name="Record the review").click()
         settle(page)
         _said(page, "The board's review of OBJ07 is recorded.")
@@ -91,7 +111,7 @@ def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
         page.close()
     with store.connect(db, read_only=True) as con:
         assert con.execute("SELECT objective_code, decision, recorded_by FROM core.board_review").fetchall() == [
-            ("OBJ07", "action agreed", "Clerk to the board")
+            ("OBJ07", "action agreed", LEAD)
         ]
     text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
     assert "decision: action agreed. Blaby to explain the fall in online payments." in text

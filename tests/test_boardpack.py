@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from metrics import board, boardpack, queries, store
+from metrics.access import Actor
 from metrics.board import ActionInput
 from metrics.periods import parse_period
 from tests.conftest import AS_OF, charter
@@ -34,11 +35,16 @@ def pages(path: Path) -> int:
 def _review(db: Path, objective: str, comment: str, owner: str = "Head of ICT", description: str = "Report") -> None:
     with store.connect(db, as_of=AS_OF) as con:
         meeting = board.record_meeting(
-            con, held_on="18/11/2025", period=Q2, attendees="Chair, Members", by="Clerk", today=AS_OF
+            con,
+            held_on="18/11/2025",
+            period=Q2,
+            attendees="Chair, Members",
+            by=Actor.administrator("Clerk"),
+            today=AS_OF,
         )
         board.record_review(
             con, meeting_id=meeting, objective=objective, assessment="On track", decision="action agreed",
-            comment=comment, by="Clerk", action=ActionInput(description, owner, date(2026, 2, 27)),
+            comment=comment, by=Actor.administrator("Clerk"), action=ActionInput(description, owner, date(2026, 2, 27)),
         )  # fmt: skip
 
 
@@ -89,7 +95,7 @@ def test_a_revision_shows_in_the_pack_beside_the_target_it_replaced(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     board.revise_target(
-        con, objective="OBJ07", by="Strategy board",
+        con, objective="OBJ07", by=Actor.administrator("Strategy board"),
         revision=board.RevisionInput(70, parse_period("2025/26 Q3"), "Card payments moved to the new portal"),
     )  # fmt: skip
     pack = boardpack.gather(con, Q2, AS_OF)

@@ -13,12 +13,16 @@ import duckdb
 import pytest
 
 from metrics import store
+from metrics.access import Actor
 from metrics.framework import read_framework
 from metrics.loader import load_framework
 from tests.conftest import AS_OF, CHARTER, FRAMEWORK, charter, table_contents
 
 HEADER = "partner,period,kpi,value,note\n"
-REJECTED = "Rejected: {n} problem(s) to fix; nothing was loaded."
+
+
+def rejected(n: int) -> str:
+    return f"Rejected: {n} {'problem' if n == 1 else 'problems'} to fix; nothing was loaded."
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:
@@ -87,7 +91,7 @@ def test_the_demo_is_not_loaded_over_a_real_partnership(empty_db: Path, tmp_path
         FRAMEWORK.read_text(encoding="utf-8").replace("illustrative: true", "illustrative: false", 1),
     )
     with store.connect(empty_db) as con:
-        load_framework(con, read_framework(real), by="admin", sha256="x")
+        load_framework(con, read_framework(real), by=Actor.administrator("admin"), sha256="x")
     before = table_contents(empty_db)
     done = charter(empty_db, "init", "--demo")
     assert done.returncode == 1
@@ -161,7 +165,7 @@ def test_a_resubmitted_figure_supersedes_the_old_one_which_stays_in_history(demo
     write(tmp_path, "fix.csv", HEADER + "HBBC,2025/26 Q2,DS01,66.6,Corrected: late entries\n")
     sid = next_submission(demo_db)
     done = charter(demo_db, "ingest", "fix.csv", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, f"fix.csv: accepted 1 figures as submission {sid}\n")
+    assert (done.returncode, done.stdout) == (0, f"fix.csv: accepted 1 figure as submission {sid}\n")
     where = "WHERE partner_code = 'HBBC' AND kpi_code = 'DS01' AND period = '2025/26 Q2'"
     assert query(demo_db, f"SELECT value, submission_id, approved FROM measurement {where}") == [(66.6, sid, False)]  # noqa: S608
     assert query(
@@ -252,7 +256,7 @@ def test_a_bad_file_is_rejected_whole_with_every_problem_on_stderr(
     before = table_contents(demo_db)
     done = charter(demo_db, "ingest", name, cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr.splitlines() == [*expected, REJECTED.format(n=len(expected))]
+    assert done.stderr.splitlines() == [*expected, rejected(len(expected))]
     assert "Traceback" not in done.stderr + done.stdout
     assert table_contents(demo_db) == before
 
@@ -266,7 +270,7 @@ def test_a_good_file_beside_a_bad_one_is_not_loaded_either(demo_db: Path, tmp_pa
     assert done.stderr.splitlines() == [
         "bad.csv:3:kpi: DS01 for BDC in 2025/26 Q3 is already given on row 2; keep one figure per partner, period "
         "and KPI",
-        REJECTED.format(n=1),
+        rejected(1),
     ]
     assert table_contents(demo_db) == before
 
@@ -277,7 +281,7 @@ def test_an_officer_limited_to_their_council(demo_db: Path, tmp_path: Path) -> N
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "mixed.csv:3:partner: you may only submit figures for HBBC, not BDC",
-        REJECTED.format(n=1),
+        rejected(1),
     ]
 
 

@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from metrics import store, submissions, template
+from metrics.access import Actor
 from metrics.periods import parse_period
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, settle
 from tests.conftest import AS_OF, CHARTER, charter, table_contents
@@ -34,6 +35,7 @@ from datetime import date
 from pathlib import Path
 
 from metrics import store, submissions
+from metrics.access import Actor
 
 db, path, as_of = sys.argv[1], Path(sys.argv[2]), date.fromisoformat(sys.argv[3])
 real_insert = submissions._insert
@@ -56,7 +58,7 @@ with store.connect(db, as_of=as_of) as con:
     if not result.ok:
         print("problems", *result.problems, flush=True)
         sys.exit(3)
-    submissions.store_files(con, [(result, data)], by="an officer", source="test")
+    submissions.store_files(con, [(result, data)], by=Actor.administrator("an officer"), source="test")
 print("committed", flush=True)
 """
 
@@ -228,7 +230,7 @@ def test_charter_ingest_works_while_the_app_is_serving(demo_db: Path, tmp_path: 
         done = charter(demo_db, "ingest", str(late), timeout=30)
         assert (done.returncode, done.stderr) == (0, ""), "the app kept the database locked"
         sid = int(query(demo_db, "SELECT max(id) FROM core.submission")[0][0])
-        assert done.stdout == f"{late}: accepted 1 figures as submission {sid}\n"
+        assert done.stdout == f"{late}: accepted 1 figure as submission {sid}\n"
 
         page.goto(url)
         settle(page)
@@ -260,7 +262,9 @@ def test_two_officers_submitting_at_once_in_the_app_both_land(demo_db: Path, tmp
             with store.connect(demo_db, as_of=AS_OF) as con:
                 result = submissions.check_file(data, paths[partner].name, submissions.catalogue(con, AS_OF))
                 ready.wait()  # both transactions are open at the same moment
-                outcome[partner] = submissions.store_files(con, [(result, data)], by=partner, source="upload")[0]
+                outcome[partner] = submissions.store_files(
+                    con, [(result, data)], by=Actor.administrator(partner), source="upload"
+                )[0]
         except Exception as exc:  # reported below, with the partner
             outcome[partner] = exc
 
@@ -289,10 +293,12 @@ def test_two_reviewers_approving_one_file_at_once_one_is_told_to_try_again(demo_
         first.execute("BEGIN TRANSACTION")
         first.execute("UPDATE core.submission SET review_comment = 'looking' WHERE id = $i", {"i": waiting})
         with pytest.raises(store.DatabaseBusy, match=r"^the database is busy: someone else changed the same records"):
-            submissions.review(second, waiting, approve=True, by="second reviewer")
+            submissions.review(second, waiting, approve=True, by=Actor.administrator("second reviewer"))
         first.execute("ROLLBACK")
         assert second.execute(everything).fetchall() == before
-        submissions.review(second, waiting, approve=True, by="second reviewer")  # trying again works
+        submissions.review(
+            second, waiting, approve=True, by=Actor.administrator("second reviewer")
+        )  # trying again works
     assert query(demo_db, "SELECT status, reviewed_by FROM core.submission WHERE id = $i", {"i": waiting}) == [
         ("approved", "second reviewer")
     ]

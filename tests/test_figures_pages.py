@@ -10,18 +10,28 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics import ingest
+from metrics.access import Actor, Role
 from metrics.config import ROOT
 from tests.conftest import AS_OF, table_contents
 from tests.test_ingest import ALL_KPIS, HEADER, NEED_COLUMNS, NOT_A_NUMBER
 
 APP = str(ROOT / "dashboard" / "app.py")
+LEAD = Actor("lead@example.org", Role.ADMIN)  # the performance lead, who approves
+OFFICER = Actor("jo@hbbc.gov.uk", Role.OFFICER, frozenset({"HBBC"}))  # an officer for Hinckley & Bosworth
 
 
 @pytest.fixture
 def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("CHARTER_DB", str(demo_db))
     monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
-    return AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["actor"] = LEAD  # signed in (tests about an officer sign in as OFFICER instead)
+    return at
+
+
+def _as_officer(app: AppTest) -> AppTest:
+    app.session_state["actor"] = OFFICER
+    return app
 
 
 def _open(app: AppTest, page: str) -> AppTest:
@@ -211,7 +221,7 @@ CLEAN = (
 
 
 def test_a_clean_file_shows_the_preview_beside_the_figures_held_now(app: AppTest) -> None:
-    _open(app, "upload")
+    _open(_as_officer(app), "upload")
     _upload(app, "figures.csv", CLEAN)
     assert app.success[0].value == "**figures.csv** passed every check: 3 figures."
     preview = app.dataframe[0].value
@@ -223,20 +233,19 @@ def test_a_clean_file_shows_the_preview_beside_the_figures_held_now(app: AppTest
     ]
     assert "2 of 3 figures are new or different from those held now (marked ▲)." in [m.value for m in app.markdown]
     submit = next(b for b in app.button if b.label == "Submit these figures")
-    assert submit.disabled  # no name yet
-    assert app.warning[-1].value == "Give your name or e-mail above before you submit."
+    assert not submit.disabled  # the signed-in person is recorded with the submission
+    assert f"Submitted as {OFFICER.email}." in [c.value for c in app.main.caption]
 
 
 def test_submitting_with_a_name_stores_a_submission(app: AppTest, demo_db: Path) -> None:
-    _open(app, "upload")
-    app.text_input(key="officer_name").input("Jo Officer").run()
+    _open(_as_officer(app), "upload")
     _upload(app, "figures.csv", CLEAN)
     next(b for b in app.button if b.label == "Submit these figures").click().run()
     assert not app.exception
     [(sid, name, by, status, rows)] = _query(
         demo_db, "SELECT id, file_name, submitted_by, status, row_count FROM submission ORDER BY id DESC LIMIT 1"
     )
-    assert (name, by, status, rows) == ("figures.csv", "Jo Officer", "submitted", 3)
+    assert (name, by, status, rows) == ("figures.csv", OFFICER.email, "submitted", 3)
     assert app.success[0].value == (
         f"figures.csv: accepted 3 figures as submission {sid}. The performance lead will now review it."
     )
@@ -248,8 +257,7 @@ def test_submitting_with_a_name_stores_a_submission(app: AppTest, demo_db: Path)
 
 
 def test_the_same_file_again_is_not_submitted_twice(app: AppTest, demo_db: Path) -> None:
-    _open(app, "upload")
-    app.text_input(key="officer_name").input("Jo Officer").run()
+    _open(_as_officer(app), "upload")
     _upload(app, "figures.csv", CLEAN)
     next(b for b in app.button if b.label == "Submit these figures").click().run()
     before = table_contents(demo_db)
@@ -261,8 +269,7 @@ def test_the_same_file_again_is_not_submitted_twice(app: AppTest, demo_db: Path)
 
 def test_cancel_stores_nothing(app: AppTest, demo_db: Path) -> None:
     before = table_contents(demo_db)
-    _open(app, "upload")
-    app.text_input(key="officer_name").input("Jo Officer").run()
+    _open(_as_officer(app), "upload")
     _upload(app, "figures.csv", CLEAN)
     next(b for b in app.button if b.label.startswith("Cancel")).click().run()
     assert not app.exception
@@ -284,13 +291,11 @@ def test_approving_a_waiting_submission_publishes_it(app: AppTest, demo_db: Path
     sid = _waiting(demo_db)
     _open(app, "approvals")
     assert "1 submission is waiting." in [m.value for m in app.markdown]
-    assert app.button(key=f"approve-{sid}").disabled  # no reviewer name yet
-    app.text_input(key="reviewer_name").input("Lead Officer").run()
     app.button(key=f"approve-{sid}").click().run()
     assert not app.exception
     assert app.success[0].value == f"Submission {sid} approved: its figures are now published."
     assert _query(demo_db, f"SELECT status FROM submission WHERE id = {sid}") == [("approved",)]  # noqa: S608
-    assert _query(demo_db, f"SELECT reviewed_by FROM core.submission WHERE id = {sid}") == [("Lead Officer",)]  # noqa: S608
+    assert _query(demo_db, f"SELECT reviewed_by FROM core.submission WHERE id = {sid}") == [(LEAD.email,)]  # noqa: S608
     assert "Nothing is waiting for approval." in [m.value for m in app.markdown]
 
 
@@ -298,7 +303,6 @@ def test_returning_without_a_comment_is_refused_and_changes_nothing(app: AppTest
     sid = _waiting(demo_db)
     before = table_contents(demo_db)
     _open(app, "approvals")
-    app.text_input(key="reviewer_name").input("Lead Officer").run()
     app.button(key=f"return-{sid}").click().run()
     assert not app.exception
     assert app.error[0].value == "Say why the submission is returned, so the officer knows what to change"
@@ -308,7 +312,6 @@ def test_returning_without_a_comment_is_refused_and_changes_nothing(app: AppTest
 def test_returning_with_a_comment_sends_it_back(app: AppTest, demo_db: Path) -> None:
     sid = _waiting(demo_db)
     _open(app, "approvals")
-    app.text_input(key="reviewer_name").input("Lead Officer").run()
     app.text_input(key=f"comment-{sid}").input("DS05 looks too high; please check").run()
     app.button(key=f"return-{sid}").click().run()
     assert not app.exception

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from metrics import store
+from metrics.access import Actor
 from metrics.framework import FrameworkError, read_framework
 from metrics.loader import load_framework
 from tests.conftest import FRAMEWORK, table_contents
@@ -202,7 +203,7 @@ def test_a_missing_or_unreadable_file(tmp_path: Path) -> None:
 def loaded(empty_db: Path) -> duckdb.DuckDBPyConnection:
     """An empty database with the demo framework loaded (no figures)."""
     with store.connect(empty_db) as con:
-        report = load_framework(con, read_framework(FRAMEWORK), by="admin", sha256="first")
+        report = load_framework(con, read_framework(FRAMEWORK), by=Actor.administrator("admin"), sha256="first")
         assert report.lines() == [
             "Added 4 partners.",
             "Added 5 commitments.",
@@ -216,7 +217,7 @@ def loaded(empty_db: Path) -> duckdb.DuckDBPyConnection:
 
 def test_loading_the_same_file_twice_is_a_no_op(loaded: duckdb.DuckDBPyConnection) -> None:
     before = loaded.execute("SELECT count(*), count(superseded_at) FROM core.target").fetchall()
-    report = load_framework(loaded, read_framework(FRAMEWORK), by="admin", sha256="first")
+    report = load_framework(loaded, read_framework(FRAMEWORK), by=Actor.administrator("admin"), sha256="first")
     assert report.unchanged
     assert report.lines() == ["The framework is already up to date: nothing changed."]
     assert loaded.execute("SELECT count(*), count(superseded_at) FROM core.target").fetchall() == before
@@ -225,17 +226,17 @@ def test_loading_the_same_file_twice_is_a_no_op(loaded: duckdb.DuckDBPyConnectio
 
 def test_loading_the_same_file_twice_leaves_every_row_alone(empty_db: Path) -> None:
     with store.connect(empty_db) as con:
-        load_framework(con, read_framework(FRAMEWORK), by="admin", sha256="first")
+        load_framework(con, read_framework(FRAMEWORK), by=Actor.administrator("admin"), sha256="first")
     before = table_contents(empty_db)
     with store.connect(empty_db) as con:
-        load_framework(con, read_framework(FRAMEWORK), by="admin", sha256="first")
+        load_framework(con, read_framework(FRAMEWORK), by=Actor.administrator("admin"), sha256="first")
     assert table_contents(empty_db) == before
 
 
 def test_a_changed_target_keeps_the_original_in_history(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     path = tmp_path / "framework.yaml"
     path.write_text(edited("target: { period: 2025/26 Q4, value: 90 }", "target: { period: 2025/26 Q4, value: 92 }"))
-    report = load_framework(loaded, read_framework(path), by="board secretary", sha256="second")
+    report = load_framework(loaded, read_framework(path), by=Actor.administrator("board secretary"), sha256="second")
     assert report.lines() == ["Changed 4 baselines or targets; the earlier values are kept in history."]
     history = loaded.execute(
         "SELECT partner_code, value, recorded_by, superseded_at IS NOT NULL FROM core.target "
@@ -251,13 +252,15 @@ def test_a_changed_target_keeps_the_original_in_history(loaded: duckdb.DuckDBPyC
         "AND superseded_at IS NOT NULL"
     ).fetchall() == [(0,)]
     # Loading the changed file again changes nothing more.
-    assert load_framework(loaded, read_framework(path), by="board secretary", sha256="second").unchanged
+    assert load_framework(
+        loaded, read_framework(path), by=Actor.administrator("board secretary"), sha256="second"
+    ).unchanged
 
 
 def test_a_changed_objective_is_reported_and_recorded(loaded: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     path = tmp_path / "framework.yaml"
     path.write_text(edited("    owner: Organisational Development Manager (BDC)", "    owner: Head of People (BDC)"))
-    report = load_framework(loaded, read_framework(path), by="admin", sha256="second")
+    report = load_framework(loaded, read_framework(path), by=Actor.administrator("admin"), sha256="second")
     assert report.lines() == ["Changed 1 objective."]
     assert loaded.execute(
         "SELECT objective_code, field, old_value, new_value, changed_by FROM core.objective_change"

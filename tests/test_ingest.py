@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from metrics import ingest, store, submissions
+from metrics.access import Actor
 from metrics.ingest import Catalogue, CheckResult, check_file
 from tests.conftest import AS_OF, libreoffice
 
@@ -352,7 +353,7 @@ def test_an_officer_may_only_submit_for_their_own_council(cat: Catalogue) -> Non
 def test_a_blank_value_with_a_note_is_stored_as_no_figure(con: duckdb.DuckDBPyConnection) -> None:
     data = (HEADER + "HBBC,2025/26 Q3,DS01,,The system was being replaced\n").encode()
     result = check_file(data, "figures.csv", submissions.catalogue(con, AS_OF))
-    [stored] = submissions.store_files(con, [(result, data)], by="officer", source="test")
+    [stored] = submissions.store_files(con, [(result, data)], by=Actor.administrator("officer"), source="test")
     assert con.execute(
         "SELECT value, note, approved FROM measurement WHERE partner_code = 'HBBC' AND kpi_code = 'DS01' "
         "AND period = '2025/26 Q3'"

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from metrics import store
+from metrics.access import Actor
 from metrics.framework import parse_framework
 from metrics.loader import LoadReport, load_framework
 from metrics.submissions import catalogue, check_file, review, sha256, store_files
@@ -90,7 +91,9 @@ def framework_yaml(
 def load(db: Path, text: str) -> LoadReport:
     """Load (or reload) a framework file's text into the database."""
     with store.connect(db) as con:
-        return load_framework(con, parse_framework(text, "test.yaml"), by="tests", sha256=sha256(text.encode()))
+        return load_framework(
+            con, parse_framework(text, "test.yaml"), by=Actor.administrator("tests"), sha256=sha256(text.encode())
+        )
 
 
 def upload(db: Path, figures: list[Figure], *, approve: bool = True) -> int:
@@ -101,7 +104,9 @@ def upload(db: Path, figures: list[Figure], *, approve: bool = True) -> int:
     with store.connect(db) as con:
         result = check_file(data, "figures.csv", catalogue(con, LATER))
         assert result.ok, [str(p) for p in result.problems]
-        return store_files(con, [(result, data)], by="officer", source="tests", approve=approve)[0].submission_id
+        return store_files(con, [(result, data)], by=Actor.administrator("officer"), source="tests", approve=approve)[
+            0
+        ].submission_id
 
 
 def setup(db: Path, figures: Sequence[tuple[str, float | None]] = (), **framework: Any) -> None:
@@ -554,7 +559,7 @@ def test_submitted_figures_are_not_published_until_approved(empty_db: Path) -> N
     preview = row(empty_db, as_of, "2025/26 Q1", published_only=False)
     assert (preview["actual"], preview["status"]) == (56.0, "On track")
     with store.connect(empty_db) as con:
-        review(con, sid, approve=True, by="lead")
+        review(con, sid, approve=True, by=Actor.administrator("lead"))
     assert public_view(empty_db, as_of)[0] == ("OBJ1", "AAA", "2025/26 Q1", 56.0, 55.0, "On track", None)
 
 
@@ -590,7 +595,9 @@ def test_a_returned_submission_counts_nowhere(empty_db: Path) -> None:
     load(empty_db, framework_yaml())
     sid = upload(empty_db, [("AAA", "2025/26 Q1", 56.0, "")], approve=False)
     with store.connect(empty_db) as con:
-        review(con, sid, approve=False, by="lead", comment="Q1 figure looks like Q2's; please check")
+        review(
+            con, sid, approve=False, by=Actor.administrator("lead"), comment="Q1 figure looks like Q2's; please check"
+        )
     assert row(empty_db, date(2025, 8, 1), "2025/26 Q1", published_only=False)["actual"] is None
 
 

@@ -197,6 +197,6 @@ def test_a_row_left_blank_without_a_note_is_refused_by_its_row(
     assert done.returncode == 1
     assert done.stderr == (
         f"partly.xlsx:{row}:value: the value is blank; give the figure, or say in the note column why there is none\n"
-        "Rejected: 1 problem(s) to fix; nothing was loaded.\n"
+        "Rejected: 1 problem to fix; nothing was loaded.\n"
     )
     assert table_contents(demo_db) == before

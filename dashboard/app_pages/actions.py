@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import board_ui, resources
+from dashboard import auth, board_ui, resources
 from dashboard import components as ui
 from metrics import board, exports
 
@@ -66,11 +66,10 @@ else:
     with st.form("action_done_form"):
         chosen = st.selectbox("Action", list(labels), format_func=labels.__getitem__, key="done_action")
         note = st.text_area("What was done (optional)", key="done_note")
-        by = st.text_input("Your name or e-mail", key="done_by")
         done = st.form_submit_button("Mark it done")
     if done:
         board_ui.save(
-            lambda con: board.complete_action(con, int(chosen), by=by, note=note),
+            lambda con: board.complete_action(con, int(chosen), by=auth.signed_in(), note=note),
             f"Action {chosen} is marked done.",
             "done",
         )
@@ -84,12 +83,11 @@ with st.form("action_add_form"):
     a1, a2 = st.columns(2)
     who_owns = a1.text_input("Owner", key="add_owner")
     due = a2.text_input("Due date", key="add_due", help=board_ui.DATE_HELP)
-    by = st.text_input("Your name or e-mail", key="add_by")
     added = st.form_submit_button("Add the action")
 if added:
     board_ui.save(
         lambda con: board.record_action(
-            con, objective=code, action=board.ActionInput(text, who_owns, board.parse_day(due)), by=by
+            con, objective=code, action=board.ActionInput(text, who_owns, board.parse_day(due)), by=auth.signed_in()
         ),
         "Action added.",
         "add",

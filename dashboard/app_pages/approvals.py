@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import auth, resources
 from dashboard import components as ui
-from dashboard import resources
 from metrics import store, submissions
 
 st.title("Approve figures")
@@ -19,7 +19,7 @@ if waiting.empty:
     st.stop()
 
 st.markdown(f"{len(waiting)} {'submission is' if len(waiting) == 1 else 'submissions are'} waiting.")
-reviewer = st.text_input("Your name or e-mail", key="reviewer_name", help="Recorded with your decision")
+actor = auth.signed_in()
 for sub in waiting.itertuples():
     with st.container(border=True):
         st.markdown(
@@ -27,34 +27,56 @@ for sub in waiting.itertuples():
             f"sent by {sub.submitted_by} on {sub.submitted_at:%-d %B %Y at %H:%M}"
         )
         changes = resources.query("submission_changes", int(sub.id))
+        big = changes[changes["change_percent"].abs() >= 25]
+        if not big.empty:
+            st.warning(
+                f"{len(big)} {'figures change' if len(big) > 1 else 'figure changes'} by a quarter or more on the "
+                "figure held before: check them before approving ("
+                + ", ".join(f"{r.partner_code} {r.kpi_code} {r.change_percent:+.0f}%" for r in big.head(6).itertuples())
+                + ("…" if len(big) > 6 else "")
+                + ").",
+                icon=":material/warning:",
+            )
         st.dataframe(
             ui.highlight(changes, "change", lambda v: v != "unchanged"),
             hide_index=True,
+            column_order=[
+                "change",
+                "change_percent",
+                "partner_code",
+                "period",
+                "kpi_name",
+                "value",
+                "previous_value",
+                "unit",
+                "note",
+                "row_number",
+            ],
             column_config={
-                "row_number": "Row",
+                "change": st.column_config.TextColumn("Change"),
+                "change_percent": st.column_config.NumberColumn("Change %", format="%+.1f%%"),
+                "row_number": "Row in file",
                 "partner_code": "Partner",
-                "kpi_code": "KPI",
-                "kpi_name": "Name",
-                "value": "Figure",
-                "previous_value": "Before",
-                "previous_note": None,
-                "previous_submission": None,
-                "unit": None,
+                "period": "Period",
+                "kpi_name": st.column_config.TextColumn("KPI", width="medium"),
+                "value": st.column_config.NumberColumn("New figure", format="localized"),
+                "previous_value": st.column_config.NumberColumn("Held before", format="localized"),
+                "unit": "Unit",
                 "note": st.column_config.TextColumn("Note", width="medium"),
             },
         )
         comment = st.text_input("Comment (needed to return it)", key=f"comment-{sub.id}")
         approve, give_back = st.columns(2)
         decision = None
-        if approve.button("Approve", key=f"approve-{sub.id}", type="primary", disabled=not reviewer.strip()):
+        if approve.button("Approve", key=f"approve-{sub.id}", type="primary"):
             decision = True
-        if give_back.button("Return to the officer", key=f"return-{sub.id}", disabled=not reviewer.strip()):
+        if give_back.button("Return to the officer", key=f"return-{sub.id}"):
             decision = False
         if decision is not None:
             try:
                 resources.write(
                     lambda con, sid=int(sub.id), ok=decision, why=comment: submissions.review(
-                        con, sid, approve=ok, by=reviewer.strip(), comment=why
+                        con, sid, approve=ok, by=actor, comment=why
                     )
                 )
             except (submissions.SubmissionError, store.DatabaseBusy) as exc:
@@ -63,5 +85,3 @@ for sub in waiting.itertuples():
                 verb = "approved: its figures are now published" if decision else "returned to the officer"
                 st.session_state["approval_message"] = f"Submission {sub.id} {verb}."
                 st.rerun()
-if not reviewer.strip():
-    st.caption("Give your name or e-mail above to approve or return a submission.")

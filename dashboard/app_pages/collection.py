@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import auth, resources
 from dashboard import components as ui
-from dashboard import resources
 from metrics import store, submissions
+from metrics.access import AccessDenied, Action, Role
 
 sel = ui.selection()
 info = resources.partnership()
@@ -19,11 +20,11 @@ due = sel.period.due(info.data_due_days)
 st.caption(f"{info.name} · {sel.period} · figures due by {due:%-d %B %Y}")
 
 STATE = {
-    "approved": ("On track", "approved"),
-    "submitted": ("At risk", "submitted, awaiting approval"),
-    "correction awaiting approval": ("At risk", "correction awaiting approval"),
-    "missing": ("No data", "not yet received"),
-    "overdue": ("Overdue", "overdue"),
+    "approved": ("Approved", "approved"),
+    "submitted": ("Awaiting approval", "submitted, awaiting approval"),
+    "correction awaiting approval": ("Awaiting approval", "corrections awaiting approval"),
+    "missing": ("Not yet received", "not yet received"),
+    "overdue": ("Figure overdue", "overdue"),
 }
 counts = grid.groupby(["partner_name", "state"], sort=False).size().unstack(fill_value=0)
 st.subheader("By partner")
@@ -64,7 +65,13 @@ st.markdown(
     "A note explains a figure to members. The change is kept in the figure's history and, like any "
     "submission, is published once the performance lead approves it."
 )
+actor = auth.signed_in()
 held = grid[grid["submission_id"].notna()]
+if actor.role is Role.OFFICER:  # an officer comments on their own council's figures only
+    held = held[held["partner_code"].isin(actor.partners)]
+elif not actor.can(Action.COMMENT):
+    st.markdown("Notes are added by each council's officers.")
+    st.stop()
 if held.empty:
     st.markdown(f"No figures for {sel.period} have been received yet.")
     st.stop()
@@ -82,16 +89,15 @@ st.markdown(f"Figure held now: **{ui.plain(row['value'], 'blank')}**; note: {ui.
 text = st.text_area(
     "Note", value=row["note"] if isinstance(row["note"], str) else "", key=f"note_text-{partner}-{kpi}", max_chars=2000
 )
-by = st.text_input("Your name or e-mail", key="note_by")
-if st.button("Save the note", key="note_save", disabled=not by.strip()):
+if st.button("Save the note", key="note_save"):
     try:
         saved = resources.write(
             lambda con: submissions.edit_note(
-                con, partner=partner, kpi=kpi, period=str(row["period"]), note=text, by=by.strip(),
+                con, partner=partner, kpi=kpi, period=str(row["period"]), note=text, by=actor,
                 today=resources.today(),
             )
         )  # fmt: skip
-    except (submissions.SubmissionError, store.DatabaseBusy) as exc:
+    except (submissions.SubmissionError, store.DatabaseBusy, AccessDenied) as exc:
         st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
     else:
         st.success(f"Note saved as submission {saved.submission_id}; it awaits approval.", icon=":material/task_alt:")

@@ -40,6 +40,9 @@ def _targets_text(kind: str) -> str:
     rows = live[live["kind"] == kind]
     if rows.empty:
         return "none"
+    if len(rows) == 1:
+        r = rows.iloc[0]
+        return f"{r['partner_code']} {ui.fmt_value(r['value'], unit)} ({r['period']})"
     if rows["value"].nunique() == 1 and rows["period"].nunique() == 1:
         return f"{ui.fmt_value(rows['value'].iloc[0], unit)} for every partner ({rows['period'].iloc[0]})"
     return "; ".join(f"{r.partner_code} {ui.fmt_value(r.value, unit)} ({r.period})" for r in rows.itertuples())
@@ -92,11 +95,13 @@ else:
             ]
         )
     st.markdown(
-        ui.html_table(
+        '<div class="charter-scroll">'
+        + ui.html_table(
             f"{code} by partner in {sel.period}",
             ["Partner", "Status", "Actual", "Target", "On last quarter", "On a year ago", "Forecast at deadline"],
             rows,
-        ),
+        )
+        + "</div>",
         unsafe_allow_html=True,
     )
     st.caption("The forecast is a straight line through the last four figures, extended to the deadline.")

@@ -58,11 +58,14 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
     )
     column.markdown(f"**{label}** (↑ higher is better, ↓ lower is better)")
     column.dataframe(
-        part[["name", "figure", "direction", "trend"]],
+        part[["name", "figure", "councils", "direction", "trend"]]
+        if not sel.partner
+        else part[["name", "figure", "direction", "trend"]],
         hide_index=True,
         column_config={
             "name": st.column_config.TextColumn("KPI", width="medium"),
             "figure": "Latest",
+            "councils": st.column_config.TextColumn("Councils", help="How many councils' figures make up the latest"),
             "direction": "On the quarter before",
             "trend": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
         },
@@ -135,11 +138,13 @@ else:
         for r in changes.itertuples()
     ]
     st.markdown(
-        ui.html_table(
+        '<div class="charter-scroll">'
+        + ui.html_table(
             f"Status changes between {sel.period.previous()} and {sel.period}",
             ["Objective", "Partner", "Was", "Now", "Movement"],
             rows,
-        ),
+        )
+        + "</div>",
         unsafe_allow_html=True,
     )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth, resources
 from dashboard import components as ui
-from dashboard import resources
 from metrics import ingest, queries, store, submissions, template
+from metrics.access import AccessDenied, Role
 from metrics.ingest import CheckResult
 from metrics.periods import parse_period
 
@@ -24,6 +25,12 @@ if done := st.session_state.pop("upload_message", None):
 if told := st.session_state.pop("upload_info", None):
     st.info(told, icon=":material/info:")
 
+actor = auth.signed_in()
+if actor.role is Role.OFFICER:  # an officer sends figures for their own council(s) only
+    current = current[current["code"].isin(actor.partners)]
+if current.empty:
+    st.error("Your account is not linked to any current partner council; ask the performance lead.")
+    st.stop()
 left, right = st.columns(2)
 default = sel.partner if sel.partner in set(current["code"]) else current["code"].iloc[0]
 partner = left.selectbox(
@@ -47,7 +54,6 @@ st.download_button(
 )
 
 st.subheader("2. Send the completed file")
-officer = st.text_input("Your name or e-mail", key="officer_name", help="Recorded with the submission")
 attempt = st.session_state.setdefault("upload_attempt", 0)
 limit_mb = -(-ingest.MAX_BYTES // 1_048_576)
 # Any file type is taken, so that a wrong one gets the same plain "what to do" as every other problem.
@@ -126,18 +132,18 @@ st.dataframe(
 )
 
 st.subheader("3. Submit")
-if not officer.strip():
-    st.warning("Give your name or e-mail above before you submit.", icon=":material/person:")
+st.caption(f"Submitted as {actor.email}.")
 go, cancel = st.columns(2)
 if cancel.button("Cancel: do not send this file", icon=":material/close:", width="stretch"):
     st.session_state["upload_attempt"] = attempt + 1
     st.session_state["upload_info"] = f"{uploaded.name} was not sent; nothing has been loaded."
     st.rerun()
-if go.button("Submit these figures", type="primary", disabled=not officer.strip(), width="stretch"):
+if go.button("Submit these figures", type="primary", width="stretch"):
     try:
-        stored = resources.write(
-            lambda con: submissions.store_files(con, [(result, data)], by=officer.strip(), source="upload")
-        )
+        stored = resources.write(lambda con: submissions.store_files(con, [(result, data)], by=actor, source="upload"))
+    except AccessDenied as exc:
+        st.error(f"Not submitted: {exc}.", icon=":material/lock:")
+        st.stop()
     except store.DatabaseBusy as exc:
         st.error(f"Not submitted: {exc}", icon=":material/hourglass:")
         st.stop()

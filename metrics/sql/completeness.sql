@@ -1,4 +1,5 @@
--- For one quarter, each partner's figures: expected, received (any status), approved, still owed.
+-- For one quarter, each partner's figures: expected, received (any status), approved (the figure in force
+-- is approved), awaiting approval (new figures or corrections), still owed. approved + awaiting + missing = expected.
 -- Annual KPIs are expected with Q4. Only partners who were members during the quarter are listed.
 WITH expected AS (
     SELECT p.code AS partner_code, p.name AS partner_name, p.sort_order, k.code AS kpi_code,
@@ -9,15 +10,13 @@ WITH expected AS (
       AND (k.frequency = 'quarterly' OR $quarter = 4)
 ),
 received AS (SELECT partner_code, kpi_code, period, submission_status FROM core.current_figures(false)),
-approved AS (SELECT partner_code, kpi_code, period FROM core.current_figures(true))
 SELECT e.partner_code, e.partner_name,
        count(*) AS expected,
        count(r.kpi_code) AS received,
-       count(a.kpi_code) AS approved,
+       count(*) FILTER (WHERE r.submission_status = 'approved') AS approved,
        count(*) FILTER (WHERE r.submission_status = 'submitted') AS awaiting_approval,
        count(*) - count(r.kpi_code) AS missing
 FROM expected e
 LEFT JOIN received r ON r.partner_code = e.partner_code AND r.kpi_code = e.kpi_code AND r.period = e.period
-LEFT JOIN approved a ON a.partner_code = e.partner_code AND a.kpi_code = e.kpi_code AND a.period = e.period
 GROUP BY e.partner_code, e.partner_name, e.sort_order
 ORDER BY e.sort_order

@@ -10,6 +10,7 @@ earlier AS (
 )
 SELECT mine.row_number, mine.partner_code, mine.period, mine.kpi_code, k.name AS kpi_name, k.unit,
        mine.value, mine.note, e.value AS previous_value, e.note AS previous_note, e.submission_id AS previous_submission,
+       round(100 * (mine.value - e.value) / nullif(abs(e.value), 0), 1) AS change_percent,
        CASE WHEN e.submission_id IS NULL THEN 'new'
             WHEN e.value IS NOT DISTINCT FROM mine.value AND e.note IS NOT DISTINCT FROM mine.note THEN 'unchanged'
             ELSE 'changed' END AS change

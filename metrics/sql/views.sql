@@ -196,3 +196,7 @@ CREATE OR REPLACE VIEW objective_progress AS
     SELECT objective_code, partner_code, period, actual, target, status, direction
     FROM core.progress(core.as_of(), true)
     ORDER BY objective_code, partner_code, period_index;
+
+-- Every write: who, their role, what, when, and the record before and after (JSON). Never a password.
+CREATE OR REPLACE VIEW audit AS
+    SELECT id, recorded_at, actor, role, action, entity, entity_key, before, after FROM core.audit ORDER BY id;

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from metrics import demo, store
+from metrics.access import Actor
 from metrics.framework import read_framework
 from metrics.loader import load_framework
 
@@ -84,7 +85,7 @@ def generate(path: Path, rows: int = ROWS) -> None:
 def _framework_db(path: Path) -> None:
     with store.connect(path) as con:
         store.migrate(con)
-        load_framework(con, read_framework(demo.FRAMEWORK), by="bench", sha256="bench")
+        load_framework(con, read_framework(demo.FRAMEWORK), by=Actor.administrator("bench"), sha256="bench")
 
 
 def _child(kind: str, db: str, csv_path: str) -> None:
@@ -94,8 +95,10 @@ def _child(kind: str, db: str, csv_path: str) -> None:
         from metrics import tickets
 
         with store.connect(db) as con:
-            done = tickets.import_export(con, Path(csv_path), Path(csv_path).name, by="bench", today=TODAY,
-                                         skip_bad_rows=True)  # fmt: skip
+            done = tickets.import_export(
+                con, Path(csv_path), Path(csv_path).name, by=Actor.administrator("bench"), today=TODAY,
+                skip_bad_rows=True,
+            )  # fmt: skip
         detail = done.message()
     else:
         with duckdb.connect(db) as con:

@@ -1,0 +1,40 @@
+"""Sign in: with Microsoft 365 where configured, otherwise with a Charter account's e-mail and password."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, resources
+from metrics import accounts, store
+
+st.title("Sign in")
+if notice := st.session_state.pop("signin_notice", None):
+    st.info(notice, icon=":material/info:")
+
+if auth.oidc_configured():
+    st.markdown("Sign in with your council's Microsoft 365 account.")
+    if st.button("Sign in with Microsoft 365", type="primary", icon=":material/login:"):
+        st.login("microsoft")
+    st.stop()
+
+if not resources.read(accounts.any_accounts):
+    st.markdown(
+        "No one can sign in yet. An administrator creates the first account on the server with "
+        "`charter user add EMAIL --role admin` (the password is asked for, never typed on the command line)."
+    )
+    st.stop()
+
+with st.form("signin"):
+    email = st.text_input("E-mail", autocomplete="username")
+    password = st.text_input("Password", type="password", autocomplete="current-password")
+    submitted = st.form_submit_button("Sign in", type="primary")
+if submitted:
+    try:
+        actor = resources.write(lambda con: accounts.authenticate(con, email, password))
+    except accounts.SignInRefused as exc:
+        st.error(str(exc)[:1].upper() + str(exc)[1:] + ".", icon=":material/lock:")
+    except store.DatabaseBusy as exc:
+        st.error(str(exc), icon=":material/hourglass:")
+    else:
+        st.session_state["actor"] = actor
+        st.rerun()

@@ -1,0 +1,232 @@
+"""Accounts: people who may sign in, their role and councils; local passwords (argon2) with lock-out.
+
+Councils that use Microsoft 365 sign in through Entra ID (OpenID Connect); their e-mail is looked up
+here for the role, and no password is held. A small partnership with nothing else uses local accounts.
+Passwords are only ever held as argon2 hashes and are never printed, logged or shown.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import duckdb
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from metrics import audit
+from metrics.access import Action, Actor, Role, require
+from metrics.store import transaction
+
+MAX_ATTEMPTS = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 12
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_hasher = PasswordHasher()
+
+
+class AccountError(Exception):
+    """An account cannot be created or changed as asked."""
+
+
+class SignInRefused(Exception):
+    """Sign-in failed; the message never says which of e-mail or password was wrong."""
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    name: str
+    role: Role
+    partners: tuple[str, ...]
+    disabled: bool
+    local: bool
+
+    def actor(self) -> Actor:
+        return Actor(self.email, self.role, frozenset(self.partners))
+
+
+def _clean_email(email: str) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise AccountError(f"'{email}' is not an e-mail address")
+    return email
+
+
+@dataclass(frozen=True)
+class _Row:
+    email: str
+    name: str
+    role: Role
+    partners: tuple[str, ...]
+    password_hash: str | None
+    disabled: bool
+    failed_attempts: int
+    locked_until: datetime | None
+
+    def public(self) -> dict[str, object]:
+        """What the audit trail may hold of an account: never the password hash."""
+        return {"email": self.email, "name": self.name, "role": self.role.value, "partners": list(self.partners),
+                "disabled": self.disabled}  # fmt: skip
+
+
+def _row(con: duckdb.DuckDBPyConnection, email: str) -> _Row | None:
+    rows = con.execute(
+        "SELECT email, name, role, partners, password_hash, disabled, failed_attempts, locked_until "
+        "FROM core.account WHERE email = $e",
+        {"e": email.strip().lower()},
+    ).fetchall()
+    if not rows:
+        return None
+    e, n, r, p, h, d, f, lock = rows[0]
+    return _Row(str(e), str(n), Role(str(r)), tuple(p or ()), h, bool(d), int(f), lock)
+
+
+def add_user(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    *,
+    email: str,
+    role: str,
+    partners: Iterable[str] = (),
+    password: str | None = None,
+    name: str = "",
+) -> Account:
+    """Create an account (or change an existing one's role, councils and password)."""
+    require(actor, Action.USERS)
+    email = _clean_email(email)
+    try:
+        role_ = Role(role)
+    except ValueError:
+        raise AccountError(f"'{role}' is not a role; use one of viewer, officer, board, admin") from None
+    codes = sorted({p.strip().upper() for p in partners if p.strip()})
+    known = {r[0] for r in con.execute("SELECT code FROM core.partner").fetchall()}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise AccountError(f"there is no partner {', '.join(unknown)}; use one of {', '.join(sorted(known))}")
+    if role_ is Role.OFFICER and not codes:
+        raise AccountError("an officer needs at least one council: add --partner CODE")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must be at least {MIN_PASSWORD} characters long")
+    digest = _hasher.hash(password) if password is not None else None
+    with transaction(con):
+        before = _row(con, email)
+        # Changing someone's role or councils keeps them disabled (`user enable` lets them in again) and keeps a
+        # lock-out in force; only a new password clears the failed attempts.
+        keep = before is not None and digest is None
+        con.execute(
+            "INSERT OR REPLACE INTO core.account (email, name, role, partners, password_hash, disabled, "
+            "failed_attempts, locked_until, created_at, last_sign_in) VALUES ($e, $n, $r, $p, $h, $d, $f, $l, "
+            "coalesce((SELECT created_at FROM core.account WHERE email = $e), current_timestamp), "
+            "(SELECT last_sign_in FROM core.account WHERE email = $e))",
+            {"e": email, "n": name or (before.name if before else ""), "r": role_.value, "p": codes,
+             "h": digest if digest is not None else (before.password_hash if before else None),
+             "d": before.disabled if before else False, "f": before.failed_attempts if keep and before else 0,
+             "l": before.locked_until if keep and before else None},
+        )  # fmt: skip
+        after = _row(con, email)
+        assert after is not None  # noqa: S101
+        audit.record(con, actor, "add user" if before is None else "change user", "account", email,
+                     before.public() if before else None, after.public())  # fmt: skip
+    return get_account(con, email)  # type: ignore[return-value]
+
+
+def set_disabled(con: duckdb.DuckDBPyConnection, actor: Actor, email: str, disabled: bool = True) -> None:
+    """Stop (or allow again) an account from signing in; the account and its history are kept."""
+    require(actor, Action.USERS)
+    with transaction(con):
+        before = _row(con, email)
+        if before is None:
+            raise AccountError(f"there is no account for {email.strip().lower()}")
+        con.execute("UPDATE core.account SET disabled = $d WHERE email = $e", {"d": disabled, "e": before.email})
+        after = _row(con, before.email)
+        assert after is not None  # noqa: S101
+        audit.record(con, actor, "disable user" if disabled else "enable user", "account", before.email,
+                     before.public(), after.public())  # fmt: skip
+
+
+def get_account(con: duckdb.DuckDBPyConnection, email: str) -> Account | None:
+    row = _row(con, email)
+    if row is None:
+        return None
+    return Account(row.email, row.name, row.role, row.partners, row.disabled, row.password_hash is not None)
+
+
+def list_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
+    emails = [r[0] for r in con.execute("SELECT email FROM core.account ORDER BY email").fetchall()]
+    return [a for a in (get_account(con, e) for e in emails) if a is not None]
+
+
+def any_accounts(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM core.account").fetchall()[0][0])
+
+
+def _locked(until: datetime) -> SignInRefused:
+    return SignInRefused(
+        f"too many failed attempts: this account is locked until {until:%H:%M}; try again then, or ask an administrator"
+    )
+
+
+def authenticate(
+    con: duckdb.DuckDBPyConnection,
+    email: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Actor:
+    """Check a local password. Each failure slows the next answer; MAX_ATTEMPTS in a row lock the account."""
+    now = now or datetime.now()
+    refused = SignInRefused("the e-mail or password is wrong, or the account may not sign in")
+    row = _row(con, email)
+    if row is None or row.password_hash is None or row.disabled:
+        sleep(0.5)
+        raise refused
+    failed, locked = row.failed_attempts, row.locked_until
+    if locked is not None and locked > now:
+        raise _locked(locked)
+    try:
+        _hasher.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        failed += 1
+        lock = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_ATTEMPTS else None
+        with transaction(con):
+            con.execute(
+                "UPDATE core.account SET failed_attempts = $f, locked_until = $l WHERE email = $e",
+                {"f": 0 if lock else failed, "l": lock, "e": row.email},
+            )
+        sleep(min(0.5 * failed, 3.0))
+        raise (refused if lock is None else _locked(lock)) from None
+    with transaction(con):
+        con.execute(
+            "UPDATE core.account SET failed_attempts = 0, locked_until = NULL, last_sign_in = $now WHERE email = $e",
+            {"now": now, "e": row.email},
+        )
+    return Actor(row.email, row.role, frozenset(row.partners))
+
+
+def actor_for_email(con: duckdb.DuckDBPyConnection, email: str) -> Actor | None:
+    """The role of someone signed in through Microsoft 365; None if they have no account here."""
+    account = get_account(con, email)
+    if account is None or account.disabled:
+        return None
+    return account.actor()
+
+
+def acting(con: duckdb.DuckDBPyConnection, as_email: str | None, name: str) -> Actor:
+    """Who the command line acts as: the account named by `--as`, or else the administrator who owns
+    the database file (anyone who can write the file can already change anything in it)."""
+    if not as_email:
+        return Actor.administrator(name)
+    account = get_account(con, as_email)
+    if account is None or account.disabled:
+        raise AccountError(f"there is no active account for {as_email.strip().lower()}")
+    return account.actor()
+
+
+def require_users(actor: Actor) -> None:
+    """Only administrators list accounts."""
+    require(actor, Action.USERS)
