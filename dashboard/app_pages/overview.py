@@ -64,9 +64,11 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
         hide_index=True,
         column_config={
             "name": st.column_config.TextColumn("KPI", width="medium"),
-            "figure": "Latest",
-            "councils": st.column_config.TextColumn("Councils", help="How many councils' figures make up the latest"),
-            "direction": "On the quarter before",
+            "figure": st.column_config.TextColumn("Latest", width="small"),
+            "councils": st.column_config.TextColumn(
+                "Councils", help="How many councils' figures make up the latest", width="small"
+            ),
+            "direction": st.column_config.TextColumn("Change", help="On the quarter before", width="small"),
             "trend": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
         },
     )
