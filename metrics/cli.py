@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from metrics import accounts, cli_board, cli_tickets, cli_users, demo, store, submissions, template
+from metrics import accounts, cli_board, cli_demo, cli_tickets, cli_users, demo, store, submissions, template
 from metrics.access import AccessDenied, Actor
 from metrics.config import DEMO_DIR, Settings
 from metrics.framework import FrameworkError, read_framework
@@ -192,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_tickets.register(sub)
     cli_board.register(sub)
     cli_users.register(sub)
+    cli_demo.register(sub)
     return parser
 
 

@@ -8,6 +8,7 @@ Writing is done elsewhere (`metrics.submissions`), in one transaction, only when
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -85,13 +86,15 @@ class Catalogue:
     kpis: dict[str, KpiRule]
     today: date
     allowed_partners: set[str] | None = None
+    _found: dict[str, PartnerRule | None] = field(default_factory=dict, repr=False, compare=False)
 
     def find_partner(self, text: str) -> PartnerRule | None:
+        if text in self._found:  # a large file names the same few partners many times
+            return self._found[text]
         key = text.strip().casefold()
-        for p in self.partners.values():
-            if key in (p.code.casefold(), p.name.casefold()):
-                return p
-        return None
+        found = next((p for p in self.partners.values() if key in (p.code.casefold(), p.name.casefold())), None)
+        self._found[text] = found
+        return found
 
 
 @dataclass
@@ -465,9 +468,15 @@ def _check_partner(file: str, row: int, text: str, cat: Catalogue, out: list[Pro
     return partner
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_period_text(text: str) -> Period:
+    """`parse_period`, remembered: a large file repeats the same few periods."""
+    return parse_period(text)
+
+
 def _check_period(file: str, row: int, text: str, cat: Catalogue, out: list[Problem]) -> Period | None:
     try:
-        period = parse_period(text)
+        period = _parse_period_text(text) if isinstance(text, str) else parse_period(text)
     except PeriodError as exc:
         out.append(Problem(file, row, "period", str(exc)))
         return None

@@ -109,6 +109,14 @@ else:
 # --- charts ---------------------------------------------------------------------------------------------
 st.subheader("Figures against the target")
 shown = progress[progress["period_index"] <= sel.period.index]
+MOST_CHARTS = 8  # a chart per council is drawn in the browser; beyond this many the page gets slow to use
+orders = sorted(shown["partner_order"].unique())
+if len(orders) > MOST_CHARTS:
+    st.markdown(
+        f"Charts for the first {MOST_CHARTS} of {len(orders)} councils; choose a council with **Partner** in the "
+        "sidebar to see its own. Every council's figures are in the tables on this page."
+    )
+    shown = shown[shown["partner_order"].isin(orders[:MOST_CHARTS])]
 for partner_code, group in shown.groupby("partner_order", sort=True):
     name = group["partner_name"].iloc[0]
     latest = group.dropna(subset=["actual"]).tail(1)

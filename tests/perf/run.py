@@ -24,7 +24,7 @@ from metrics.access import Actor
 from metrics.config import ROOT
 from metrics.framework import read_framework
 from metrics.loader import load_framework
-from tests.perf import pages, tickets
+from tests.perf import pages, scale, tickets
 
 TODAY = date.today()
 
@@ -113,6 +113,8 @@ def main() -> None:
                 "seconds": times["warm"],
                 "cold_seconds": times["cold"],
             }
+
+        results.update(scale.run(Path(tmp), TODAY))  # 50 councils: ingest, progress, pages, memory
 
     results.update(tickets.run())  # a 1,000,000-row service desk export against a bare read_csv
     width = max(len(k) for k in results)
