@@ -7,6 +7,7 @@ Passwords are only ever held as argon2 hashes and are never printed, logged or s
 
 from __future__ import annotations
 
+import getpass
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -214,6 +215,16 @@ def actor_for_email(con: duckdb.DuckDBPyConnection, email: str) -> Actor | None:
     if account is None or account.disabled:
         return None
     return account.actor()
+
+
+def login_name(by: str | None = None) -> str:
+    """The name recorded for someone at the command line: `--by`, else their login."""
+    if by:
+        return by
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except (KeyError, OSError):
+        return "command line"
 
 
 def acting(con: duckdb.DuckDBPyConnection, as_email: str | None, name: str) -> Actor:

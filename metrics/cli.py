@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -26,16 +25,9 @@ class UsageError(Exception):
     """The command was called wrongly (exit 2)."""
 
 
-def _who() -> str:
-    try:
-        return f"{getpass.getuser()} (command line)"
-    except (KeyError, OSError):
-        return "command line"
-
-
 def acting(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> Actor:
     """The person the command acts as (`--as EMAIL`), or the database's administrator."""
-    return accounts.acting(con, args.as_email, args.by or _who())
+    return accounts.acting(con, args.as_email, accounts.login_name(args.by))
 
 
 def _today(args: argparse.Namespace) -> date:

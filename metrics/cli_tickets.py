@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from datetime import date
 from pathlib import Path
@@ -56,15 +55,6 @@ def _pairs(items: list[str], flag: str) -> dict[str, str]:
     return out
 
 
-def _who(args: argparse.Namespace) -> str:
-    if args.by:
-        return str(args.by)
-    try:
-        return f"{getpass.getuser()} (command line)"
-    except (KeyError, OSError):
-        return "command line"
-
-
 def cmd_tickets(args: argparse.Namespace) -> int:
     """Exit 0 when imported (or nothing changed), 1 when refused, 2 when called wrongly."""
     path = Path(args.file)
@@ -115,7 +105,7 @@ def _run(args: argparse.Namespace, path: Path, options: tickets.Options) -> int:
             con,
             path,
             path.name,
-            by=accounts.acting(con, args.as_email, _who(args)),
+            by=accounts.acting(con, args.as_email, accounts.login_name(args.by)),
             today=today,
             options=options,
             skip_bad_rows=args.skip_bad_rows,

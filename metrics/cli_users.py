@@ -26,20 +26,11 @@ def _password(args: argparse.Namespace) -> str | None:
     return line
 
 
-def _name(args: argparse.Namespace) -> str:
-    if args.by:
-        return str(args.by)
-    try:
-        return f"{getpass.getuser()} (command line)"
-    except (KeyError, OSError):
-        return "command line"
-
-
 def cmd_add(args: argparse.Namespace) -> int:
     password = _password(args)
     with store.connect(args.db, wait=args.wait, create=False) as con:
         store.require_current(con, args.db)
-        actor = accounts.acting(con, args.as_email, _name(args))
+        actor = accounts.acting(con, args.as_email, accounts.login_name(args.by))
         account = accounts.add_user(
             con, actor, email=args.email, role=args.role, partners=args.partner or [], password=password,
             name=args.name or "",
@@ -53,7 +44,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     with store.connect(args.db, wait=args.wait, read_only=True) as con:
         store.require_current(con, args.db)
-        accounts.require_users(accounts.acting(con, args.as_email, _name(args)))
+        accounts.require_users(accounts.acting(con, args.as_email, accounts.login_name(args.by)))
         rows = accounts.list_accounts(con)
     if not rows:
         print("No accounts.")
@@ -67,7 +58,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_disable(args: argparse.Namespace, disabled: bool = True) -> int:
     with store.connect(args.db, wait=args.wait, create=False) as con:
         store.require_current(con, args.db)
-        accounts.set_disabled(con, accounts.acting(con, args.as_email, _name(args)), args.email, disabled)
+        actor = accounts.acting(con, args.as_email, accounts.login_name(args.by))
+        accounts.set_disabled(con, actor, args.email, disabled)
     print(f"{args.email.strip().lower()}: {'disabled' if disabled else 'enabled'}.")
     return 0
 
