@@ -18,6 +18,15 @@ from metrics.periods import PeriodError, parse_period
 from metrics.store import transaction
 
 EDITABLE = ("title", "owner", "status", "tolerance_kind", "tolerance_amount", "tolerance_set_by", "tolerance_set_on")
+_SELECT_EDITABLE = (
+    "SELECT title, owner, status, tolerance_kind, tolerance_amount, tolerance_set_by, tolerance_set_on "
+    "FROM core.objective WHERE code = $c"
+)
+_UPDATE_EDITABLE = (
+    "UPDATE core.objective SET title = $title, owner = $owner, status = $status, tolerance_kind = $tolerance_kind, "
+    "tolerance_amount = $tolerance_amount, tolerance_set_by = $tolerance_set_by, tolerance_set_on = $tolerance_set_on "
+    "WHERE code = $code"
+)
 
 
 class AdminError(Exception):
@@ -60,8 +69,7 @@ def edit_objective(con: duckdb.DuckDBPyConnection, by: Actor, code: str, edit: O
     edit = _check(edit)
     if not reason.strip():
         raise AdminError("Say why the objective is changed; the reason is kept with the change.")
-    columns = ", ".join(EDITABLE)
-    rows = con.execute(f"SELECT {columns} FROM core.objective WHERE code = $c", {"c": code}).fetchall()  # noqa: S608
+    rows = con.execute(_SELECT_EDITABLE, {"c": code}).fetchall()
     if not rows:
         raise AdminError(f"There is no objective {code}.")
     before = dict(zip(EDITABLE, rows[0], strict=True))
@@ -71,9 +79,7 @@ def edit_objective(con: duckdb.DuckDBPyConnection, by: Actor, code: str, edit: O
         return 0
     now = datetime.now()
     with transaction(con):
-        assignments = ", ".join(f"{f} = ${f}" for f in changed)  # names from the fixed EDITABLE list
-        con.execute(f"UPDATE core.objective SET {assignments} WHERE code = $code",  # noqa: S608
-                    {**{f: after[f] for f in changed}, "code": code})  # fmt: skip
+        con.execute(_UPDATE_EDITABLE, {**after, "code": code})  # unchanged fields keep their values
         con.executemany(
             "INSERT INTO core.objective_change (objective_code, field, old_value, new_value, changed_at, changed_by, "
             "reason) VALUES (?, ?, ?, ?, ?, ?, ?)",

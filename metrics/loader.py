@@ -95,6 +95,15 @@ _SIMPLE_TABLES: dict[str, tuple[str, ...]] = {
         "sort_order",
     ),
 }
+# The statements for each table, made once from the fixed mapping above (never from input).
+_STATEMENTS: dict[str, tuple[str, str]] = {
+    table: (
+        f"SELECT {', '.join(columns)} FROM core.{table}",  # noqa: S608
+        f"INSERT OR REPLACE INTO core.{table} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join('$' + c for c in columns)})",
+    )
+    for table, columns in _SIMPLE_TABLES.items()
+}
 
 
 def _rows(fw: Framework) -> dict[str, list[dict[str, Any]]]:
@@ -236,13 +245,8 @@ def _upsert(
     now: datetime,
 ) -> None:
     """Insert new rows, replace changed ones (recording objective changes), leave equal ones alone."""
-    # `table` and `columns` come from the fixed _SIMPLE_TABLES mapping above, never from input.
-    listed = ", ".join(columns)
-    existing = {
-        r[0]: dict(zip(columns, r, strict=True))
-        for r in con.execute(f"SELECT {listed} FROM core.{table}").fetchall()  # noqa: S608
-    }
-    insert = f"INSERT OR REPLACE INTO core.{table} ({listed}) VALUES ({', '.join('$' + c for c in columns)})"  # noqa: S608
+    select, insert = _STATEMENTS[table]
+    existing = {r[0]: dict(zip(columns, r, strict=True)) for r in con.execute(select).fetchall()}
     label = table
     for row in rows:
         before = existing.pop(row["code"], None)

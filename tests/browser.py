@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from metrics.config import ROOT
 
@@ -72,10 +72,30 @@ def serve(db: Path, port: int | None = None, env: dict[str, str] | None = None) 
             proc.kill()
 
 
-def settle(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
+def settle(page: Page, timeout: float = 30_000) -> None:
     """Wait as Streamlit's own end-to-end tests do: connected, script finished, no skeletons."""
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     page.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout)
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def sign_in(page: Page, url: str, email: str, password: str, query: str = "") -> None:
+    """Sign in on the app's Sign in page; the session then stays signed in while it is not reloaded.
+
+    `query` (e.g. "?quarter=2025/26+Q2") sets what the session keeps from its first page."""
+    page.goto(f"{url}/signin{query}")
+    settle(page)
+    page.get_by_role("textbox", name="E-mail").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {email}")).to_be_visible()
+
+
+def open_page(page: Page, title: str) -> None:
+    """Go to a page through the sidebar, as a person does (loading its address afresh starts a new session)."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text=title).click()
+    settle(page)
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from metrics import demo, store
 from metrics.config import DEMO_DIR, ROOT
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 AS_OF = date(2025, 11, 20)  # a fixed "today" so that every test sees the same quarters
 FRAMEWORK = DEMO_DIR / "framework.yaml"
@@ -34,6 +36,17 @@ def _empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         store.migrate(con)
         con.execute("CHECKPOINT")
     return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (one per test process)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

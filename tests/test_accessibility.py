@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from metrics import accounts, store
 from metrics.access import Actor
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, settle
+from tests.browser import serve, settle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long test password"  # noqa: S105 - the test accounts' password, in the test database only
@@ -32,16 +32,6 @@ EXCLUDED: dict[tuple[str, str], str] = {
     ("listitem", NAV): "the same: the <li>s of a section sit in that <div>, not directly in the <ul>",
 }
 AXE = Axe()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

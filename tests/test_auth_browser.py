@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from metrics import accounts, store
 from metrics.access import Actor
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, settle
+from tests.browser import serve, settle
 
 pytestmark = pytest.mark.browser
 EMAIL = "officer@hinckley-bosworth.example"
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account\'s password
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_sign_in_then_sign_out(browser: Browser, demo_db: Path) -> None:

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from metrics import accounts, store
 from metrics.access import Actor
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, settle
+from tests.browser import open_page, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
 LEAD, PASSWORD = "lead@example.org", "a long test password"  # a local account, created in the test database
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _choose(page: Page, label: str, option: str) -> None:
@@ -46,23 +35,6 @@ def _said(page: Page, message: str) -> None:
         raise AssertionError(f"the page did not say {message!r}; its errors: {errors}") from exc
 
 
-def _sign_in(page: Page, url: str, email: str, password: str) -> None:
-    """Sign in on the app's Sign in page; the session then stays signed in while it is not reloaded."""
-    page.goto(f"{url}/signin?quarter=2025/26+Q2")  # the quarter is kept for the session from its first page
-    settle(page)
-    page.get_by_role("textbox", name="E-mail").fill(email)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    settle(page)
-    expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {email}")).to_be_visible()
-
-
-def _open(page: Page, title: str) -> None:
-    """Go to a page through the sidebar, as a person does (loading its address afresh starts a new session)."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text=title).click()
-    settle(page)
-
-
 def _form(page: Page, button: str) -> Locator:
     return page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name=button))
 
@@ -76,8 +48,8 @@ def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
         accounts.add_user(con, Actor.administrator("tests"), email=LEAD, role="admin", password=PASSWORD)
     with serve(db) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        _sign_in(page, url, LEAD, PASSWORD)
-        _open(page, "Board review")
+        sign_in(page, url, LEAD, PASSWORD, "?quarter=2025/26+Q2")
+        open_page(page, "Board review")
         assert page.locator("h1").first.inner_text() == "Board review"
         assert "quarter=2025%2F26+Q2" in page.url  # the quarter reviewed, chosen when the session began
         assert page.locator("[data-testid='stException']").count() == 0

@@ -7,9 +7,9 @@ from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, settle
+from tests.browser import serve, settle
 
 pytestmark = pytest.mark.browser
 PAGES = {
@@ -20,16 +20,6 @@ PAGES = {
     "kpis": "KPIs",
     "about": "About Charter",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from metrics import store, submissions, template
 from metrics.access import Actor
 from metrics.periods import parse_period
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, settle
+from tests.browser import serve, settle
 from tests.conftest import AS_OF, CHARTER, charter, table_contents
 
 PERIOD = "2025/26 Q2"  # the last complete quarter at AS_OF
@@ -192,16 +192,6 @@ def test_a_submission_killed_after_inserting_its_rows_leaves_the_database_as_it_
 
 
 # --- the command line while the app is serving ----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def melton_row(page: Page, url: str) -> str:

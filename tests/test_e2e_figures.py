@@ -4,34 +4,23 @@ new figures on the members' pages."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
 import openpyxl
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from metrics import accounts, demo, store
 from metrics.access import Actor
 from metrics.periods import last_complete_quarter
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, settle
+from tests.browser import open_page, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
 PARTNER, COUNCIL = "MBC", "Melton Borough Council"
 OBJECTIVE, KPI = "OBJ08", "DS07"  # the demo's Melton has not sent DS07 (lower is better) for the last quarter
 LEAD, PASSWORD = "lead@example.org", "a long test password"  # the performance lead's local account
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -58,23 +47,6 @@ def choose(select: Locator, text: str) -> None:
     select.page.keyboard.type(text)
     select.page.keyboard.press("Enter")
     settle(select.page)
-
-
-def sign_in(page: Page, url: str, email: str, password: str) -> None:
-    """Sign in on the app's Sign in page; the session then stays signed in while it is not reloaded."""
-    goto(page, f"{url}/signin")
-    page.get_by_role("textbox", name="E-mail").fill(email)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    settle(page)
-    expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {email}")).to_be_visible()
-
-
-def open_page(page: Page, title: str) -> None:
-    """Go to a page through the sidebar, as a person does (loading its address afresh starts a new session)."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text=title).click()
-    settle(page)
-    assert page.locator("[data-testid='stException']").count() == 0
 
 
 def fill_template(path: Path, new_figure: float) -> list[str]:
