@@ -65,7 +65,7 @@ def test_a_copied_link_opens_the_same_partner_quarter_and_objective(browser: Bro
     fresh.goto(copied)
     settle(fresh)
     assert fresh.locator("h1").first.inner_text().startswith("OBJ07")
-    assert "In 2023/24 Q2" in fresh.locator("h3").all_inner_texts()
+    assert "In 2023/24 Q2" in fresh.locator("h2").all_inner_texts()
     caption = fresh.locator("table.charter-table caption").first.inner_text()
     assert caption == "OBJ07 by partner in 2023/24 Q2"
     assert "Melton Borough Council" in fresh.locator("table.charter-table").first.inner_text()

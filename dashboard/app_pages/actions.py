@@ -56,7 +56,7 @@ st.download_button(
     mime="text/csv", icon=":material/download:",
 )  # fmt: skip
 
-st.subheader("Mark an action done")
+st.header("Mark an action done")
 board_ui.flash("done")
 waiting = everything[everything["state"] != "done"]
 if waiting.empty:
@@ -74,7 +74,7 @@ else:
             "done",
         )
 
-st.subheader("Add an action")
+st.header("Add an action")
 board_ui.flash("add")
 objectives = resources.query("objectives")
 with st.form("action_add_form"):

@@ -23,11 +23,11 @@ st.title("Board review")
 st.caption(f"{info.name} · {sel.period} · every partner (the board reviews the partnership) · approved figures only")
 
 # --- the meeting ---------------------------------------------------------------------------------------
-st.subheader("The meeting")
+st.header("The meeting")
 meeting_id = board_ui.meeting(sel.period, today)
 
 # --- the exception list --------------------------------------------------------------------------------
-st.subheader("Exception list")
+st.header("Exception list")
 if listed.empty:
     st.markdown(f"No objective is off track, at risk, overdue or near its deadline in {sel.period}.")
 else:
@@ -83,7 +83,7 @@ for commitment, group in listed.groupby("commitment_title", sort=False):
                          args=(obj.objective_code,))  # fmt: skip
 
 # --- record the review ---------------------------------------------------------------------------------
-st.subheader("Record the board's review")
+st.header("Record the board's review")
 board_ui.flash("review")
 objectives = resources.query("objectives")
 titles = dict(zip(objectives["code"], objectives["title"], strict=True))
@@ -95,7 +95,7 @@ partners = progress.loc[progress["objective_code"] == code, "partner_code"].toli
 board_ui.review_form(code, meeting_id, sel.period, partners)
 
 # --- the pack ------------------------------------------------------------------------------------------
-st.subheader("Board pack")
+st.header("Board pack")
 st.markdown(
     f"The pack for {sel.period}: cover and data status, a summary by commitment, the exception report with "
     "charts, a page for each objective under review, open actions and data completeness. Its tables come "

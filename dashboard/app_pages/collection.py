@@ -27,14 +27,14 @@ STATE = {
     "overdue": ("Figure overdue", "overdue"),
 }
 counts = grid.groupby(["partner_name", "state"], sort=False).size().unstack(fill_value=0)
-st.subheader("By partner")
+st.header("By partner")
 rows = []
 for partner_name, row in counts.iterrows():
     cells = [ui.chip(STATE[s][0], f"{int(row[s])} {STATE[s][1]}") for s in STATE if row.get(s)]
     rows.append([ui.plain(partner_name), " ".join(cells)])
 st.markdown(ui.html_table(f"Figures for {sel.period} by partner", ["Partner", "Figures"], rows), unsafe_allow_html=True)
 
-st.subheader("What each partner still owes")
+st.header("What each partner still owes")
 owed = grid[grid["state"].isin(["missing", "overdue"])]
 if owed.empty:
     st.markdown(f"Every figure due for {sel.period} has been received.")
@@ -44,7 +44,7 @@ for partner_name, group in owed.groupby("partner_name", sort=False):
         + ", ".join(f"{r.kpi_code} {r.kpi_name}" for r in group.itertuples())
     )
 
-st.subheader("Every figure")
+st.header("Every figure")
 st.dataframe(
     grid[["partner_code", "kpi_code", "kpi_name", "period", "state", "value", "note", "submission_id"]],
     hide_index=True,
@@ -60,7 +60,7 @@ st.dataframe(
     },
 )
 
-st.subheader("Add or change a note on a figure")
+st.header("Add or change a note on a figure")
 st.markdown(
     "A note explains a figure to members. The change is kept in the figure's history and, like any "
     "submission, is published once the performance lead approves it."

@@ -36,7 +36,7 @@ st.dataframe(
     },
 )  # fmt: skip
 
-st.subheader("One submission")
+st.header("One submission")
 ids = history["id"].astype(int).tolist()
 if "submission" not in st.session_state:
     wanted = st.query_params.get("submission", "")

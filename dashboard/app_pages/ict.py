@@ -34,7 +34,7 @@ else:
         found = [f"{p} {v:{fmt}}{unit}" for (p, m), v in latest.items() if m == measure and pd.notna(v)]
         return "; ".join(found) if found else "no figures"
 
-    st.subheader("Incidents resolved within SLA, by priority")
+    st.header("Incidents resolved within SLA, by priority")
     sla = measures[(measures["measure"] == "sla_pct") & measures["value"].notna()].copy()
     sla["priority_name"] = sla["priority"].map(ticket_charts.priority_label)
     ui.chart(
@@ -46,7 +46,7 @@ else:
         key="ict-sla",
     )
 
-    st.subheader(f"How long incidents took to resolve in {sel.period}")
+    st.header(f"How long incidents took to resolve in {sel.period}")
     bands = resources.query("ticket_resolution_bands", sel.period, sel.partner)
     if bands.empty:
         st.markdown(f"No incidents were resolved in {sel.period}.")
@@ -61,7 +61,7 @@ else:
             key="ict-bands",
         )
 
-    st.subheader("Backlog at quarter end, by age")
+    st.header("Backlog at quarter end, by age")
     ageing = resources.query("ticket_backlog_ageing", partner=sel.partner, first=first, last=last)
     if ageing.empty:
         st.markdown("No tickets were open at the end of these quarters.")
@@ -76,7 +76,7 @@ else:
             key="ict-backlog",
         )
 
-    st.subheader(f"Every measure, per partner, {sel.period}")
+    st.header(f"Every measure, per partner, {sel.period}")
     # Every measure for all priorities, and a measure of one priority where it feeds a KPI (e.g. P1 time to fix).
     shown = now[(now["priority"] == 0) | now["kpi_code"].notna()].copy()
     shown["label"] = shown["label"].where(
@@ -92,7 +92,7 @@ else:
     )
     st.caption("KPI: the framework KPI the measure becomes a figure of, when an export is imported.")
 
-st.subheader("Imports so far")
+st.header("Imports so far")
 imports = resources.query("ticket_imports")
 if imports.empty:
     st.markdown("None yet.")
@@ -109,5 +109,5 @@ else:
         },
     )  # fmt: skip
 
-st.subheader("Import a service desk export")
+st.header("Import a service desk export")
 ticket_import.form(partners)

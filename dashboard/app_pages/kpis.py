@@ -23,7 +23,7 @@ st.caption(
     "each small chart has its own scale"
 )
 
-st.subheader("Digital strategy beside ICT service performance")
+st.header("Digital strategy beside ICT service performance")
 left, right = st.columns(2)
 for column, category, label in ((left, "digital", "Digital strategy"), (right, "ict", "ICT service performance")):
     part = series[(series["category"] == category) & series["period"].isin(quarters)]
@@ -41,7 +41,7 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
             key=f"multiples-{category}",
         )
 
-st.subheader("One KPI, every partner")
+st.header("One KPI, every partner")
 codes = kpis["code"].tolist()
 names = dict(zip(kpis["code"], kpis["name"], strict=True))
 code = ui.url_select("KPI", codes, "kpi", lambda c: f"{c} · {names[c]}")

@@ -74,7 +74,7 @@ with st.container(border=True):
     )
 
 # --- this quarter --------------------------------------------------------------------------------------
-st.subheader(f"In {sel.period}")
+st.header(f"In {sel.period}")
 now = progress[progress["period"].isin([str(sel.period), sel.period.fy_label])]
 if now.empty:
     st.markdown(f"No target applies in {sel.period}.")
@@ -107,7 +107,7 @@ else:
     st.caption("The forecast is a straight line through the last four figures, extended to the deadline.")
 
 # --- charts ---------------------------------------------------------------------------------------------
-st.subheader("Figures against the target")
+st.header("Figures against the target")
 shown = progress[progress["period_index"] <= sel.period.index]
 MOST_CHARTS = 8  # a chart per council is drawn in the browser; beyond this many the page gets slow to use
 orders = sorted(shown["partner_order"].unique())
@@ -135,7 +135,7 @@ for partner_code, group in shown.groupby("partner_order", sort=True):
     )
 
 # --- commentary and history ----------------------------------------------------------------------------
-st.subheader("Commentary")
+st.header("Commentary")
 notes = resources.query("commentary", str(obj["kpi_code"]))
 notes = notes[notes["partner_code"].isin(progress["partner_code"].unique())]
 if notes.empty:
@@ -153,7 +153,7 @@ else:
         },
     )
 
-st.subheader("Targets and their history")
+st.header("Targets and their history")
 replaced = targets[~targets["in_force"]]
 if replaced.empty and revisions.empty:
     st.markdown("The targets have not been revised since they were set.")
@@ -188,7 +188,7 @@ if not changes.empty:
     st.markdown("**Changes to the objective**")
     st.dataframe(changes, hide_index=True)
 
-st.subheader("The board's reviews")
+st.header("The board's reviews")
 reviews = resources.board_query("reviews", code)
 if reviews.empty:
     st.markdown("The strategy board has not reviewed this objective yet.")
@@ -208,7 +208,7 @@ else:
         },
     )
 
-st.subheader("All figures")
+st.header("All figures")
 table = progress[["partner_code", "period", "actual", "target", "status", "direction", "direction_year", "note"]]
 st.dataframe(
     table,

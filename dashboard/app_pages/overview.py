@@ -30,7 +30,7 @@ if progress.empty:
 # --- headline -----------------------------------------------------------------------------------------
 counts = progress["status"].value_counts()
 total = len(progress)
-st.subheader("At a glance")
+st.header("At a glance")
 parts = [f"{counts.get(s, 0)} {s.lower()}" for s in queries.STATUSES if counts.get(s, 0)]
 st.markdown(
     f"Across {progress['objective_code'].nunique()} objectives and {len(shown_partners)} "
@@ -44,7 +44,7 @@ for col, status in zip(cols, queries.STATUSES, strict=True):
 
 
 # --- headline KPIs -----------------------------------------------------------------------------------
-st.subheader("Headline KPIs")
+st.header("Headline KPIs")
 st.markdown(
     f"The {'partnership' if not sel.partner else partners.loc[sel.partner, 'name']} figure for each KPI in the "
     f"eight quarters to {sel.period}: digital strategy beside ICT service performance."
@@ -100,7 +100,7 @@ def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
     st.markdown(f'<div class="charter-scroll">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True)
 
 
-st.subheader("By commitment")
+st.header("By commitment")
 matrix(
     progress,
     "commitment",
@@ -111,12 +111,12 @@ matrix(
 principles = resources.query("objective_principles")
 by_principle = progress.merge(principles, on="objective_code")
 if not by_principle.empty:
-    st.subheader("By principle")
+    st.header("By principle")
     by_principle = by_principle.rename(columns={"strapline": "principle_title"})
     matrix(by_principle, "principle", "Principle", f"Objectives' status by principle and partner, {sel.period}")
 
 # --- what changed -------------------------------------------------------------------------------------
-st.subheader(f"What changed since {sel.period.previous()}")
+st.header(f"What changed since {sel.period.previous()}")
 changes = resources.query("status_changes", sel.period)
 if sel.partner:
     changes = changes[changes["partner_code"] == sel.partner]
@@ -151,7 +151,7 @@ else:
     )
 
 # --- data completeness --------------------------------------------------------------------------------
-st.subheader("Figures received")
+st.header("Figures received")
 done = resources.query("completeness", sel.period, resources.today(), info.data_due_days)
 if sel.partner:
     done = done[done["partner_code"] == sel.partner]

@@ -26,7 +26,7 @@ everyone = resources.progress_for_period(sel.period)
 mine = everyone[everyone["partner_code"] == code]
 others = everyone[everyone["partner_code"] != code]
 
-st.subheader("Objectives")
+st.header("Objectives")
 if mine.empty:
     st.markdown(f"{name} has no objective with a target in {sel.period}.")
 else:
@@ -64,7 +64,7 @@ else:
         unsafe_allow_html=True,
     )
 
-st.subheader("KPIs")
+st.header("KPIs")
 kpis = resources.query("partner_kpis", code, sel.period)
 table = kpis.assign(
     figure=[ui.fmt_value(v, u) for v, u in zip(kpis["value"], kpis["unit"], strict=True)],

@@ -40,7 +40,7 @@ quarters = [str(q) for q in resources.quarters()]
 period_text = right.selectbox("Quarter", quarters, index=quarters.index(str(sel.period)), key="upload_quarter")
 period = parse_period(period_text)
 
-st.subheader("1. Download the template")
+st.header("1. Download the template")
 st.markdown(
     f"One row for each KPI due from {names[partner]} for {period}, with its definition, unit, last figure "
     "and target. Fill in the yellow **value** column, add a **note** where a figure needs explaining, and save."
@@ -53,7 +53,7 @@ st.download_button(
     icon=":material/download:",
 )
 
-st.subheader("2. Send the completed file")
+st.header("2. Send the completed file")
 attempt = st.session_state.setdefault("upload_attempt", 0)
 limit_mb = -(-ingest.MAX_BYTES // 1_048_576)
 # Any file type is taken, so that a wrong one gets the same plain "what to do" as every other problem.
@@ -131,7 +131,7 @@ st.dataframe(
     },
 )
 
-st.subheader("3. Submit")
+st.header("3. Submit")
 st.caption(f"Submitted as {actor.email}.")
 go, cancel = st.columns(2)
 if cancel.button("Cancel: do not send this file", icon=":material/close:", width="stretch"):
