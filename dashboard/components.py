@@ -138,19 +138,25 @@ def plain(value: object, default: str = "–") -> str:
     return escape(str(value))
 
 
+SHADED_ROWS = 1_000  # shading is drawn cell by cell; beyond this many rows it slows the page by seconds
+
+
 def highlight(frame: pd.DataFrame, column: str, marked: Callable[[Any], bool]) -> Any:
-    """A Styler that shades the rows where `marked(row[column])`; the word in `column` says why."""
+    """The rows where `marked(row[column])` shaded (the word in `column` says why), or, in a table too long to
+    shade quickly, listed first."""
+    flags = frame[column].map(marked).astype(bool)
+    if len(frame) > SHADED_ROWS:
+        return frame.iloc[(~flags).argsort(kind="stable")]
+    shaded = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    shaded.loc[flags] = "background-color: #fff7bf; font-weight: 600"
+    return frame.style.apply(lambda _: shaded, axis=None)
 
-    def shade(row: pd.Series) -> list[str]:
-        style = "background-color: #fff7bf; font-weight: 600" if marked(row[column]) else ""
-        return [style] * len(row)
 
-    return frame.style.apply(shade, axis=1)
-
-
-def submission_label(history: pd.DataFrame, submission_id: int) -> str:
-    row = history[history["id"] == submission_id].iloc[0]
-    return f"{row['file_name']} ({row['status']}, {row['submitted_at']:%-d %b %Y})"
+def submission_labels(history: pd.DataFrame) -> dict[int, str]:
+    """Each submission's id: its file, status and day, for a select box."""
+    return {
+        int(r.id): f"{r.id}: {r.file_name} ({r.status}, {r.submitted_at:%-d %b %Y})" for r in history.itertuples()
+    }
 
 
 def url_select(label: str, options: list[Any], key: str, format_func: Callable[[Any], str] = str) -> Any:

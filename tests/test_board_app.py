@@ -66,10 +66,10 @@ def test_the_board_page_lists_the_exceptions_by_commitment(app: AppTest) -> None
     assert app.title[0].value == "Board review"
     text = _text(app)
     assert "**19 objectives** need the board's attention in 2025/26 Q2" in text
-    headings = [m.value for m in app.markdown if m.value.startswith("#### ")]
+    headings = [m.value for m in app.markdown if m.value.startswith("### ")]
     assert headings == [
-        "#### Digital Councils", "#### Digital Services", "#### Digital Localities", "#### Collaboration",
-        "#### Data and Governance",
+        "### Digital Councils", "### Digital Services", "### Digital Localities", "### Collaboration",
+        "### Data and Governance",
     ]  # fmt: skip
     assert "OBJ07 by partner in 2025/26 Q2" in text and "Off track: BDC" in text
     assert "No meeting has been recorded for the 2025/26 Q2 review yet" in text

@@ -38,31 +38,39 @@ else:
     )
 
 
-def _partners_table(code: str) -> str:
-    rows = []
-    for r in exceptions[exceptions["objective_code"] == code].itertuples():
+def _partners_tables() -> dict[str, str]:
+    """Each listed objective's table of partners, made in one pass over the exception rows."""
+    rows: dict[str, list[list[str]]] = {}
+    for r in exceptions.itertuples():
         trend = " ".join(ui.symbol(s) for s in r.recent_statuses) if r.recent_statuses is not None else "–"
-        rows.append(
+        rows.setdefault(r.objective_code, []).append(
             [escape(r.partner_name), ui.chip(r.status), escape(ui.fmt_value(r.actual, r.unit)),
              escape(ui.fmt_value(r.target, r.unit)), ui.plain(r.direction), escape(trend), ui.plain(r.forecast)]
         )  # fmt: skip
     header = ["Partner", "Status", "Actual", "Target", "On last quarter", "Last four quarters", "Forecast"]
-    return ui.html_table(f"{code} by partner in {sel.period}", header, rows)
+    return {code: ui.html_table(f"{code} by partner in {sel.period}", header, r) for code, r in rows.items()}
+
+
+def _text(value: object) -> str:
+    return escape(str(value or ""), quote=False)
+
+
+# The board's record of each objective: its last three decisions and its open actions.
+decisions: dict[str, list[str]] = {}
+for r in reviews.itertuples():
+    if len(decisions.setdefault(r.objective_code, [])) < 3:
+        decisions[r.objective_code].append(
+            f"- {r.held_on:%-d %b %Y}: **{_text(r.decision)}** ({_text(r.assessment)}). {_text(r.comment)}"
+        )
+actions: dict[str, list[str]] = {}
+for a in open_actions.itertuples():
+    actions.setdefault(a.objective_code, []).append(
+        f"- Action ({a.state}): {_text(a.description)} – {_text(a.owner)}, due {a.due_on:%-d %b %Y}"
+    )
 
 
 def _board_record(code: str) -> str:
-    def text(value: object) -> str:
-        return escape(str(value or ""), quote=False)
-
-    lines = [
-        f"- {r.held_on:%-d %b %Y}: **{text(r.decision)}** ({text(r.assessment)}). {text(r.comment)}"
-        for r in reviews[reviews["objective_code"] == code].head(3).itertuples()
-    ] or ["- No earlier decisions."]
-    actions = open_actions[open_actions["objective_code"] == code]
-    lines += [
-        f"- Action ({a.state}): {text(a.description)} – {text(a.owner)}, due {a.due_on:%-d %b %Y}"
-        for a in actions.itertuples()
-    ]
+    lines = (decisions.get(code) or ["- No earlier decisions."]) + actions.get(code, [])
     return "**The board's record**\n\n" + "\n".join(lines)
 
 
@@ -70,13 +78,14 @@ def _choose(code: str) -> None:
     st.session_state["review_objective"] = code
 
 
+tables = _partners_tables()
 for commitment, group in listed.groupby("commitment_title", sort=False):
-    st.markdown(f"#### {commitment}")
+    st.markdown(f"### {commitment}")
     for obj in group.itertuples():
         with st.container(border=True):
             st.markdown(f"**{obj.objective_code} {escape(obj.objective_title)}**  \n{escape(obj.reasons)}.")
             left, right = st.columns([3, 2])
-            left.markdown(f'<div class="charter-scroll">{_partners_table(obj.objective_code)}</div>',
+            left.markdown(f'<div class="charter-scroll">{tables[obj.objective_code]}</div>',
                           unsafe_allow_html=True)  # fmt: skip
             right.markdown(_board_record(obj.objective_code))
             right.button(f"Review {obj.objective_code}", key=f"choose-{obj.objective_code}", on_click=_choose,

@@ -41,15 +41,14 @@ ids = history["id"].astype(int).tolist()
 if "submission" not in st.session_state:
     wanted = st.query_params.get("submission", "")
     st.session_state["submission"] = int(wanted) if wanted.isdigit() and int(wanted) in ids else ids[0]
-chosen = st.selectbox(
-    "Submission", ids, key="submission", format_func=lambda i: f"{i}: {ui.submission_label(history, i)}"
-)
+chosen = st.selectbox("Submission", ids, key="submission", format_func=ui.submission_labels(history).__getitem__)
 st.query_params["submission"] = str(chosen)
 changes = resources.query("submission_changes", chosen)
 st.markdown(
     f"{len(changes)} figures: {int((changes['change'] == 'new').sum())} new, "
     f"{int((changes['change'] == 'changed').sum())} changed an earlier figure, "
     f"{int((changes['change'] == 'unchanged').sum())} repeated one."
+    + (" New and changed figures are listed first." if len(changes) > ui.SHADED_ROWS else "")
 )
 st.dataframe(
     ui.highlight(changes, "change", lambda v: v != "unchanged"),
