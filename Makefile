@@ -6,7 +6,7 @@ UV_BIN := $(shell command -v uv 2>/dev/null)
 UV := $(if $(UV_BIN),$(UV_BIN),python3 -m uv)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench setup db clean-db
+.PHONY: run test lint bench profile setup db clean-db
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -37,3 +37,6 @@ bench: .venv/.synced
 
 clean-db:
 	rm -f $(DB) $(DB).wal
+
+profile: .venv/.synced
+	.venv/bin/python -m tests.perf.profile $(PAGE) --db $(DB)

@@ -154,9 +154,7 @@ def highlight(frame: pd.DataFrame, column: str, marked: Callable[[Any], bool]) -
 
 def submission_labels(history: pd.DataFrame) -> dict[int, str]:
     """Each submission's id: its file, status and day, for a select box."""
-    return {
-        int(r.id): f"{r.id}: {r.file_name} ({r.status}, {r.submitted_at:%-d %b %Y})" for r in history.itertuples()
-    }
+    return {int(r.id): f"{r.id}: {r.file_name} ({r.status}, {r.submitted_at:%-d %b %Y})" for r in history.itertuples()}
 
 
 def url_select(label: str, options: list[Any], key: str, format_func: Callable[[Any], str] = str) -> Any:

@@ -7,13 +7,15 @@ without a query) and today's date, so a new upload or a new day shows at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics import board, queries, store
@@ -40,10 +42,32 @@ def _version() -> tuple[Any, ...]:
     return (str(db_path()), store.data_version(db_path()), today())
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _progress(version: tuple[Any, ...]) -> pa.Table:
+    """Every objective's progress on approved figures, worked out once per data version and shared by every
+    page and session (read only): the rules take most of a cold page's time at fifty councils."""
+    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds, as_of=version[-1]) as con:
+        return con.execute("SELECT * FROM core.progress(core.as_of(), true)").to_arrow_table()
+
+
+# The reads that go through `charter_progress` (metrics/sql); any other read would work them out for nothing.
+READS_PROGRESS = {"progress_for_period", "status_changes", "objective_progress", "exceptions", "series"}
+
+
+@contextmanager
+def _reading(
+    name: str, version: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, as of the version's day, whose progress on approved figures comes from `_progress`."""
+    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds, as_of=version[-1]) as con:
+        if name in READS_PROGRESS and dict(kwargs).get("published", True):
+            store.use_progress(con, _progress(version), version[-1])
+        yield con
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _query(name: str, version: tuple[Any, ...], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
-    del version  # part of the cache key only
-    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
+    with _reading(name, version, kwargs) as con:
         return getattr(queries, name)(con, *args, **dict(kwargs))
 
 
@@ -56,8 +80,7 @@ def query(name: str, *args: Any, **kwargs: Any) -> Any:
 def _board_query(
     name: str, version: tuple[Any, ...], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> Any:
-    del version  # part of the cache key only
-    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
+    with _reading(name, version, kwargs) as con:
         return getattr(board, name)(con, *args, **dict(kwargs))
 
 

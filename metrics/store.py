@@ -14,6 +14,7 @@ from contextlib import contextmanager, suppress
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -100,6 +101,7 @@ def connect(
     try:
         if as_of is not None:
             con.execute("SET VARIABLE charter_as_of = CAST($d AS DATE)", {"d": as_of})
+        _define_progress(con)
         yield con
     finally:
         con.close()
@@ -128,6 +130,31 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     except BaseException:
         _rollback(con)
         raise
+
+
+# Queries read progress through `charter_progress(as_of, published)`, a temporary macro of the connection: by
+# default the rules themselves (core.progress); `use_progress` points it at rows worked out already.
+_PROGRESS_RULES = """CREATE OR REPLACE TEMP MACRO charter_progress(p_as_of, p_published) AS TABLE
+    SELECT * FROM core.progress(p_as_of, p_published)"""
+_PROGRESS_KEPT = """CREATE OR REPLACE TEMP MACRO charter_progress(p_as_of, p_published) AS TABLE
+    SELECT * FROM charter_progress_rows
+    WHERE CASE WHEN p_published AND CAST(p_as_of AS DATE) = getvariable('charter_progress_day') THEN true
+               ELSE error('charter_progress: the rows kept are for approved figures on '
+                          || CAST(getvariable('charter_progress_day') AS VARCHAR)) END"""
+
+
+def _define_progress(con: duckdb.DuckDBPyConnection) -> None:
+    """Define `charter_progress` once the schema has the rules (not yet in an empty database)."""
+    with suppress(duckdb.CatalogException):
+        con.execute(_PROGRESS_RULES)
+
+
+def use_progress(con: duckdb.DuckDBPyConnection, rows: Any, as_of: date) -> None:
+    """Answer `charter_progress(as_of, true)` on this connection from `rows` (an Arrow table of
+    `core.progress(as_of, true)`, worked out earlier for the same data); any other call is refused."""
+    con.register("charter_progress_rows", rows)
+    con.execute("SET VARIABLE charter_progress_day = CAST($d AS DATE)", {"d": as_of})
+    con.execute(_PROGRESS_KEPT)
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -170,6 +197,7 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
     if upto is None or upto >= LATEST_VERSION:
         with transaction(con):
             con.execute(read_sql("views"))
+        _define_progress(con)
     return applied
 
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
 import duckdb
 import pytest
+from pandas.testing import assert_frame_equal
+
+from metrics import queries, store
+from metrics.periods import Period
+from tests.conftest import AS_OF
 
 COLUMNS = {
     "partner": ["code", "name", "joined_on", "left_on"],
@@ -151,3 +159,19 @@ def test_demo_data_is_flagged_illustrative(con: duckdb.DuckDBPyConnection) -> No
     assert rows(con, "SELECT illustrative FROM core.partnership") == [(True,)]
     assert rows(con, "SELECT count(*) > 0, bool_and(illustrative) FROM core.submission") == [(True, True)]
     assert rows(con, "SELECT count(*) FROM submission") == rows(con, "SELECT count(*) FROM core.submission")
+
+
+def test_progress_kept_from_earlier_gives_the_same_answers_and_refuses_other_calls(demo_db: Path) -> None:
+    """The app works progress out once per data version (dashboard/resources.py) and answers the queries'
+    `charter_progress` from those rows: the same rows as the rules, and no other question answered by them."""
+    with store.connect(demo_db, read_only=True, as_of=AS_OF) as con:
+        direct = queries.progress_for_period(con, Period(2025, 2))
+        kept = con.execute("SELECT * FROM core.progress(core.as_of(), true)").to_arrow_table()
+        store.use_progress(con, kept, AS_OF)
+        assert_frame_equal(queries.progress_for_period(con, Period(2025, 2)), direct)
+        with pytest.raises(duckdb.Error, match="rows kept are for approved figures on 2025-11-20"):
+            queries.progress_for_period(con, Period(2025, 2), published=False)
+    with store.connect(demo_db, read_only=True, as_of=AS_OF + timedelta(days=1)) as con:
+        store.use_progress(con, kept, AS_OF)
+        with pytest.raises(duckdb.Error, match="rows kept are for approved figures on 2025-11-20"):
+            queries.progress_for_period(con, Period(2025, 2))

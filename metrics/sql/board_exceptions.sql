@@ -3,7 +3,7 @@
 -- on an off-track or at-risk figure. One row per objective and partner (every partner of a listed
 -- objective, so the board sees the whole picture), with the objective's reasons and the partner's last
 -- four statuses. Annual objectives appear with the quarter that ends their financial year, as on every page.
-WITH prog AS (SELECT * FROM core.progress(core.as_of(), $published)),
+WITH prog AS (SELECT * FROM charter_progress(core.as_of(), $published)),
 now AS (SELECT * FROM prog WHERE period = $period OR (period = $year AND $quarter = 4)),
 ranked AS (
     SELECT p.objective_code, p.partner_code, p.period_index, p.period, p.status,

@@ -5,7 +5,7 @@ SELECT p.objective_code, o.title AS objective_title, o.commitment_code, c.title 
        p.partner_code, pa.name AS partner_name, pa.sort_order AS partner_order,
        p.period, p.actual, p.target, p.status, p.direction, p.direction_year, p.forecast,
        p.final_target, p.deadline_period, p.note, p.submission_id, k.name AS kpi_name, k.unit, k.polarity
-FROM core.progress(core.as_of(), $published) p
+FROM charter_progress(core.as_of(), $published) p
 JOIN core.objective o ON o.code = p.objective_code
 JOIN core.commitment c ON c.code = o.commitment_code
 JOIN core.partner pa ON pa.code = p.partner_code

@@ -1,5 +1,5 @@
 -- Objectives and partners whose status moved between the previous quarter and this one.
-WITH prog AS (SELECT * FROM core.progress(core.as_of(), $published)),
+WITH prog AS (SELECT * FROM charter_progress(core.as_of(), $published)),
 rank AS (SELECT * FROM (VALUES ('On track', 0), ('At risk', 1), ('Off track', 2)) t(status, r))
 SELECT now.objective_code, o.title AS objective_title, now.partner_code, before.status AS was, now.status AS now,
        CASE WHEN rn.r < rb.r THEN 'better' WHEN rn.r > rb.r THEN 'worse' ELSE 'changed' END AS movement

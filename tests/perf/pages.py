@@ -1,4 +1,8 @@
-"""Each page's server-side script time on a database, cold (empty caches) and warm, through AppTest."""
+"""Each page's server-side script time on a database, cold (empty caches) and warm, through AppTest.
+
+The pages run with an administrator signed in, who is offered every page; the members' pages are the same
+script for everybody. The Sign in page is timed without anybody signed in.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +14,43 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from metrics.access import Actor, Role
 from metrics.config import ROOT
 
-PAGES = ["overview", "charter", "objective", "scorecard", "kpis", "about"]
+MEMBERS = ["overview", "charter", "objective", "scorecard", "kpis", "about"]
+SIGNED_IN = ["upload", "collection", "approvals", "history", "ict", "board", "actions", "admin"]
+PAGES = [*MEMBERS, *SIGNED_IN, "signin"]
+ROLES = {
+    "public": None,
+    "officer": Actor("bench-officer@example.org", Role.OFFICER, frozenset({"C001"})),
+    "board": Actor("bench-board@example.org", Role.BOARD),
+    "admin": Actor("bench-admin@example.org", Role.ADMIN),
+}
 
 
-def page_times(db: Path, runs: int = 5) -> dict[str, dict[str, float]]:
+def signed_in(at: AppTest, role: str) -> AppTest:
+    """Put a person of `role` in the session, as a sign-in does."""
+    actor = ROLES[role]
+    if actor is not None:
+        at.session_state["actor"] = actor
+    return at
+
+
+def _clear() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def page_times(db: Path, runs: int = 5, pages: list[str] | None = None) -> dict[str, dict[str, float]]:
     """Seconds per page: `cold` after clearing every cache, `warm` the median of later runs."""
     os.environ["CHARTER_DB"] = str(db)
     out: dict[str, dict[str, float]] = {}
-    for page in PAGES:
-        st.cache_data.clear()
+    for page in pages or PAGES:
+        _clear()
         at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+        signed_in(at, "public" if page == "signin" else "admin")
         at.run()
-        st.cache_data.clear()  # the first run (the Overview) filled the caches: empty them again for a cold run
+        _clear()  # the first run (the Overview) filled the caches: empty them again for a cold run
         at.switch_page(f"app_pages/{page}.py")
         start = time.perf_counter()
         at.run()
@@ -36,3 +63,10 @@ def page_times(db: Path, runs: int = 5) -> dict[str, dict[str, float]]:
             warm.append(time.perf_counter() - start)
         out[page] = {"cold": cold, "warm": statistics.median(warm)}
     return out
+
+
+if __name__ == "__main__":  # python -m tests.perf.pages DB [PAGE ...]
+    import sys
+
+    for name, t in page_times(Path(sys.argv[1]), pages=sys.argv[2:] or None).items():
+        print(f"{name:<12} warm {t['warm']:.3f} s  cold {t['cold']:.3f} s")
