@@ -20,18 +20,29 @@ def register(subparsers: Any) -> None:
         "demo",
         help="build a synthetic, illustrative partnership of any size (for trying Charter at scale)",
         description="Create (or upgrade) the database and load a synthetic partnership: N councils, K KPIs, one "
-        "objective per KPI and Y years of quarterly figures, all made up and the same for the same seed.",
+        "objective per KPI and Y years of quarterly figures, and a year of service desk tickets for each council "
+        "(imported as any export is, giving the five service desk KPIs' figures), all made up and the same for "
+        "the same seed.",
     )
     p.add_argument("--partners", type=int, required=True, metavar="N", help="number of councils")
     p.add_argument("--years", type=int, required=True, metavar="Y", help="years of quarterly figures")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="the same seed gives the same figures")
-    p.add_argument("--kpis", type=int, default=60, metavar="K", help="number of KPIs (default %(default)s)")
+    p.add_argument(
+        "--kpis",
+        type=int,
+        default=60,
+        metavar="K",
+        help="number of KPIs besides the service desk's (default %(default)s)",
+    )
+    p.add_argument(
+        "--no-tickets", action="store_true", help="leave out the service desk tickets and the KPIs they give"
+    )
     p.set_defaults(func=cmd_demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     today: date = args.as_of or date.today()
-    size = synthetic.Size(args.partners, args.years, args.seed, args.kpis)
+    size = synthetic.Size(args.partners, args.years, args.seed, args.kpis, tickets=not args.no_tickets)
     start = time.perf_counter()
     try:
         with store.connect(args.db, wait=args.wait, as_of=args.as_of) as con:

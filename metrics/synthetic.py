@@ -4,6 +4,11 @@ N councils (C001, C002, ...), K KPIs spread over digital, ICT and finance, one o
 and Y years of quarterly figures ending at the last complete quarter. Everything follows from the
 seed, and the partnership and its figures are flagged illustrative. The figures go through the same
 checks as an upload, one approved file per quarter.
+
+Unless left out, a year of service desk tickets too (the last four complete quarters, about one ticket per
+active user a quarter): one ServiceNow-style export of the shared desk, imported as any export is, whose
+figures for the five service desk KPIs (ICT01-ICT04, ICT06) are approved. `write_ticket_export` makes the
+export; the 1,000,000-row ticket benchmark (tests/perf/tickets.py) uses it too.
 """
 
 from __future__ import annotations
@@ -11,11 +16,15 @@ from __future__ import annotations
 import csv
 import io
 import random
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 import duckdb
 
+from metrics import submissions, tickets
 from metrics.access import Actor
 from metrics.demo import DemoRefused
 from metrics.loader import load_framework
@@ -31,10 +40,12 @@ from metrics.models import (
     Partnership,
     PerPartnerValue,
     Polarity,
+    Rollup,
     Tolerance,
     Unit,
 )
 from metrics.periods import Period, last_complete_quarter
+from metrics.store import read_sql
 from metrics.submissions import catalogue, check_file, sha256, store_files
 
 CATEGORIES = [Category.DIGITAL, Category.ICT, Category.FINANCE]
@@ -42,6 +53,29 @@ TITLES = {Category.DIGITAL: "Digital Councils", Category.ICT: "Resilient ICT", C
 # Each partner-KPI series tracks its objective's line at one of these paces (1 = exactly on it).
 PACES = [1.08, 1.02, 0.96, 0.7]
 HEADER = ["partner", "period", "kpi", "value", "note"]
+BY = "Synthetic data (illustrative)"
+FAR_FUTURE = datetime(9999, 12, 31)
+TICKETS_PER_USER = 1.0  # a quarter; a council of 200 to 2,000 users logs a few hundred to about 2,000 tickets
+
+
+def _desk_kpi(code: str, name: str, unit: Unit, polarity: Polarity, rollup: Rollup) -> Kpi:
+    percent = {"min": 0, "max": 100} if unit is Unit.PERCENT else {}
+    return Kpi(
+        code=code, name=name, definition=f"{name} in the quarter, worked out from the service desk's tickets.",
+        unit=unit, polarity=polarity, category=Category.ICT, rollup=rollup, source="Service desk tool", **percent,
+    )  # fmt: skip
+
+
+# The KPIs that service desk tickets give figures for (core.ticket_kpi_map).
+SERVICE_DESK_KPIS = [
+    _desk_kpi("ICT01", "Service desk tickets logged", Unit.COUNT, Polarity.LOWER, Rollup.SUM),
+    _desk_kpi(
+        "ICT02", "Incidents resolved within target time", Unit.PERCENT, Polarity.HIGHER, Rollup.USER_WEIGHTED_MEAN
+    ),
+    _desk_kpi("ICT03", "Fixed first time", Unit.PERCENT, Polarity.HIGHER, Rollup.USER_WEIGHTED_MEAN),
+    _desk_kpi("ICT04", "Average time to fix priority 1 incidents", Unit.HOURS, Polarity.LOWER, Rollup.MEAN),
+    _desk_kpi("ICT06", "Priority 1 incidents", Unit.COUNT, Polarity.LOWER, Rollup.SUM),
+]
 
 
 @dataclass(frozen=True)
@@ -50,6 +84,7 @@ class Size:
     years: int
     seed: int
     kpis: int = 60
+    tickets: bool = True  # a year of service desk tickets, and the service desk KPIs
 
 
 def framework(size: Size, today: date) -> Framework:
@@ -117,7 +152,7 @@ def framework(size: Size, today: date) -> Framework:
         partners=partners,
         commitments=commitments,
         outcomes=outcomes,
-        kpis=kpis,
+        kpis=kpis + (SERVICE_DESK_KPIS if size.tickets else []),
         objectives=objectives,
     )
 
@@ -132,6 +167,7 @@ def quarter_files(fw: Framework, size: Size, today: date) -> list[tuple[str, byt
             rng = random.Random(f"pace-{size.seed}-{obj.code}-{p.code}")  # noqa: S311
             start, goal = obj.baseline.for_partner(p.code) or 0.0, obj.target.for_partner(p.code) or 0.0
             plans[(p.code, obj.kpi)] = (start, goal, rng.choice(PACES))
+    targeted = [k for k in fw.kpis if k not in SERVICE_DESK_KPIS]  # the service desk's come from its tickets
     base, span = periods[0].index - 1, fw.objectives[0].deadline.index - (periods[0].index - 1)
     out = []
     for period in periods:
@@ -140,7 +176,7 @@ def quarter_files(fw: Framework, size: Size, today: date) -> list[tuple[str, byt
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(HEADER)
         for p in fw.partners:
-            for kpi in fw.kpis:
+            for kpi in targeted:
                 start, goal, pace = plans[(p.code, kpi.code)]
                 roll = rng.random()
                 if roll < 0.01 or (period == last and roll < 0.03):
@@ -154,6 +190,119 @@ def quarter_files(fw: Framework, size: Size, today: date) -> list[tuple[str, byt
         name = f"synthetic-{str(period).replace('/', '-').replace(' ', '-')}.csv"
         out.append((name, buffer.getvalue().encode("utf-8"), when))
     return out
+
+
+@dataclass(frozen=True)
+class TicketSpec:
+    """What `write_ticket_export` generates; metrics/sql/synthetic_tickets.sql says how."""
+
+    rows: int
+    start: datetime  # tickets are opened over the `seconds` from `start`
+    seconds: int
+    # (name, bound, stretch): a company takes the rows whose bucket (0 to modulus - 1) is below its bound and at
+    # or above the bound before; its tickets take up to `stretch` tenths of their priority's target to resolve.
+    companies: Sequence[tuple[str, int, int]]
+    modulus: int = 100
+    divisor: int = 100  # a row's bucket: (hash // divisor) % modulus
+    salt: int = 0  # another salt, another set of rows
+    now: datetime = FAR_FUTURE  # when the export is taken: nothing is resolved or closed after it
+    request_every: int = 50
+    first_number: int = 0
+    digits: int = 7
+    bad_rows: bool = False  # an unreadable date every 100,000 rows and a repeated number every 250,000
+
+
+def write_ticket_export(path: Path, spec: TicketSpec) -> None:
+    """Write a ServiceNow-style ticket export as CSV: the same bytes for the same spec."""
+    names, bounds, stretch = (list(column) for column in zip(*spec.companies, strict=True))
+    with duckdb.connect() as con:
+        con.execute("SET threads = 1")  # one writer thread keeps the row order, and so the bytes, fixed
+        params = {
+            "rows": spec.rows, "start": spec.start, "seconds": spec.seconds, "companies": names, "bounds": bounds,
+            "stretch": stretch, "modulus": spec.modulus, "divisor": spec.divisor, "salt": spec.salt, "now": spec.now,
+            "request_every": spec.request_every, "first_number": spec.first_number, "digits": spec.digits,
+            "bad_rows": spec.bad_rows,
+        }  # fmt: skip
+        con.sql(read_sql("synthetic_tickets"), params=params).write_csv(str(path), header=True)
+
+
+def ticket_year(fw: Framework, size: Size, today: date, folder: Path) -> Path:
+    """The shared service desk's export of the last four complete quarters' tickets for every council.
+
+    About TICKETS_PER_USER tickets per active user a quarter; one in three a request; each council resolves
+    its tickets at its own pace. Each quarter's tickets follow from the seed and the quarter alone, so a later
+    run updates the quarters it shares with an earlier one instead of adding to them.
+    """
+    last = last_complete_quarter(today)
+    quarters = [Period.from_index(i) for i in range(last.index - 3, last.index + 1)]
+    users = [p.active_users[-1].users for p in fw.partners]
+    rng = random.Random(f"tickets-{size.seed}")  # noqa: S311
+    modulus, running, companies = 1_000_000, 0, []
+    for partner, n in zip(fw.partners, users, strict=True):
+        running += n
+        # Up to 1.1 to 1.4 times the target to resolve: from about nine in ten within it to about seven in ten.
+        companies.append((partner.name, modulus * running // sum(users), rng.randint(11, 14)))
+    path = folder / f"synthetic-service-desk-{_slug(quarters[0])}-to-{_slug(last)}.csv"
+    with path.open("wb") as out:
+        for q in quarters:
+            q_rng = random.Random(f"tickets-{size.seed}-{q}")  # noqa: S311
+            start = datetime.combine(q.start, time())
+            spec = TicketSpec(
+                rows=round(sum(users) * TICKETS_PER_USER * q_rng.uniform(0.9, 1.1)),
+                start=start,
+                seconds=int((datetime.combine(q.shift(1).start, time()) - start).total_seconds()),
+                companies=companies,
+                modulus=modulus,
+                divisor=10**8,  # digits of the hash that neither priority nor "never resolved" uses
+                salt=q_rng.randrange(2**56),
+                now=datetime.combine(today, time(9)),
+                request_every=3,
+                first_number=q.index * 10**7,
+                digits=11,
+            )
+            part = folder / f"{q.index}.csv"
+            write_ticket_export(part, spec)
+            data = part.read_bytes()
+            out.write(data if q == quarters[0] else data.split(b"\n", 1)[1])
+            part.unlink()
+    return path
+
+
+def _slug(period: Period) -> str:
+    return str(period).replace("/", "-").replace(" ", "-")
+
+
+def install_tickets(con: duckdb.DuckDBPyConnection, fw: Framework, size: Size, *, today: date) -> str:
+    """Import a year of synthetic tickets as any export is and approve the KPI figures they give; says so."""
+    by = Actor.administrator(BY)
+    with tempfile.TemporaryDirectory(prefix="charter-demo-") as tmp:
+        path = ticket_year(fw, size, today, Path(tmp))
+        try:
+            done = tickets.import_export(con, path, path.name, by=by, today=today)
+        except tickets.TicketError as exc:  # synthetic tickets pass the same checks as any export
+            raise DemoRefused(str(exc)) from None
+    _approve(con, done.import_id, by)  # also an earlier run's, had it stopped before approving
+    if done.duplicate_at is not None:
+        return f"Synthetic service desk: {path.name} was already imported (import {done.import_id}); no new tickets."
+    last = last_complete_quarter(today)
+    figures = f"{done.figures:,} service desk KPI figures approved" if done.figures else "no KPI figure changed"
+    return (
+        f"Synthetic service desk: {done.rows_read:,} tickets imported for {len(fw.partners)} councils, "
+        f"{last.shift(-3)} to {last} ({done.new:,} new, {done.changed:,} changed, {done.unchanged:,} unchanged); "
+        f"{figures}."
+    )
+
+
+def _approve(con: duckdb.DuckDBPyConnection, import_id: int, by: Actor) -> None:
+    """Flag the figures a ticket import submitted as illustrative and approve them, unless already reviewed."""
+    rows = con.execute(
+        "SELECT s.id FROM core.ticket_import i JOIN core.submission s ON s.id = i.submission_id "
+        "WHERE i.id = $id AND s.status = 'submitted'",
+        {"id": import_id},
+    ).fetchall()
+    for (sid,) in rows:
+        con.execute("UPDATE core.submission SET illustrative = true WHERE id = $id", {"id": sid})
+        submissions.review(con, sid, approve=True, by=by, comment="approved on loading")
 
 
 def install(con: duckdb.DuckDBPyConnection, size: Size, *, today: date, by: str) -> list[str]:
@@ -176,7 +325,7 @@ def install(con: duckdb.DuckDBPyConnection, size: Size, *, today: date, by: str)
     stored = store_files(
         con,
         checked,
-        by=Actor.administrator("Synthetic data (illustrative)"),
+        by=Actor.administrator(BY),
         source="demo",
         illustrative=True,
         times=[when for *_, when in files],
@@ -188,4 +337,6 @@ def install(con: duckdb.DuckDBPyConnection, size: Size, *, today: date, by: str)
         f"Synthetic figures: {len(new)} new submissions with {sum(s.rows for s in new):,} figures "
         f"({len(stored) - len(new)} already present), up to {last_complete_quarter(today)}."
     )
+    if size.tickets:
+        lines.append(install_tickets(con, fw, size, today=today))
     return lines
