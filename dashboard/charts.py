@@ -46,6 +46,8 @@ def _theme() -> dict[str, Any]:
 
 
 alt.theme.register("charter", enable=True)(_theme)
+# resources.chart_spec puts a chart's figures in its spec; at fifty councils the KPI charts hold ~8,000 of them.
+alt.data_transformers.disable_max_rows()
 
 
 def unit_label(unit: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -97,14 +98,19 @@ CSS = """
 
 
 def chart(figure: Any, alt_text: str, table: pd.DataFrame, file_name: str, key: str) -> None:
-    """A chart with its text alternative: a sentence (alt), the figures as a table, and a CSV download."""
-    st.altair_chart(figure, theme=None, alt=alt_text, width="stretch")
+    """A chart (an Altair chart, or its Vega-Lite spec from `resources.chart_spec`) with its text alternative:
+    a sentence (alt), the figures as a table, and a CSV download."""
+    if isinstance(figure, dict):
+        st.vega_lite_chart(spec=figure, theme=None, alt=alt_text, width="stretch")
+    else:
+        st.altair_chart(figure, theme=None, alt=alt_text, width="stretch")
     st.caption(alt_text)
     with st.expander("The figures in this chart, as a table"):
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(
             "Download these figures (CSV)",
-            data=exports.csv_bytes(table),
+            data=partial(exports.csv_bytes, table),  # made when clicked, not on every run of the page
+            on_click="ignore",
             file_name=file_name,
             mime="text/csv",
             key=f"download-{key}",

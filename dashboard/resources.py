@@ -89,6 +89,18 @@ def board_query(name: str, *args: Any, **kwargs: Any) -> Any:
     return _board_query(name, _version(), args, tuple(sorted(kwargs.items())))
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _chart_spec(name: str, _builder: Callable[..., Any], args: tuple[Any, ...]) -> dict[str, Any]:
+    del name  # the builder's name: part of the cache key only
+    return _builder(*args).to_dict()  # type: ignore[no-any-return]
+
+
+def chart_spec(builder: Callable[..., Any], *args: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of `builder(*args)` (an Altair chart from dashboard/charts.py), built and checked
+    against the schema once for the same arguments: on a rerun a page's charts cost nothing to make again."""
+    return _chart_spec(f"{builder.__module__}.{builder.__qualname__}", builder, args)
+
+
 def database_ready() -> str | None:
     """None when the database can be read; otherwise what to do about it, in words."""
     path = db_path()

@@ -33,7 +33,7 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
             st.markdown(f"No {label.lower()} figures in these quarters.")
             continue
         ui.chart(
-            charts.kpi_small_multiples(part, quarters, charts.partner_names(series), columns=1),
+            resources.chart_spec(charts.kpi_small_multiples, part, quarters, charts.partner_names(series), 1),
             f"{label}: {part['kpi_code'].nunique()} KPIs for {part['partner_code'].nunique()} partners from "
             f"{quarters[0]} to {quarters[-1]}. The table lists every figure.",
             part[["kpi_code", "kpi_name", "unit", "polarity", "partner_code", "period", "value"]],
@@ -71,8 +71,12 @@ else:
     table = one.pivot_table(index="period", columns="partner_code", values="value", sort=False).reset_index()
     table = table.merge(rollup[["period", "value"]].rename(columns={"value": "Partnership"}), on="period", how="left")
     ui.chart(
-        charts.kpi_by_partner(
-            one, rollup if not sel.partner else rollup.iloc[0:0], str(kpi["unit"]), str(kpi["polarity"])
+        resources.chart_spec(
+            charts.kpi_by_partner,
+            one,
+            rollup if not sel.partner else rollup.iloc[0:0],
+            str(kpi["unit"]),
+            str(kpi["polarity"]),
         ),
         sentence,
         table,

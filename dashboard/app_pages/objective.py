@@ -127,7 +127,7 @@ for partner_code, group in shown.groupby("partner_order", sort=True):
         else f"{name}: no figures yet."
     )
     ui.chart(
-        charts.objective_partner(group, unit, name),
+        resources.chart_spec(charts.objective_partner, group, unit, name),
         sentence,
         group[["period", "actual", "target", "status", "direction", "note"]],
         f"{code}-{group['partner_code'].iloc[0]}.csv",
