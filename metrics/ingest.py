@@ -172,8 +172,7 @@ def _read_csv(data: bytes, name: str) -> Sheet:
     # Number records, not lines: a note written over two lines is still one row in a spreadsheet.
     lines: list[tuple[int, list[str]]] = []
     try:
-        for row in reader:
-            lines.append((len(lines) + 1, row))
+        lines.extend(enumerate(reader, start=1))
     except csv.Error as exc:
         raise IngestError(f"row {len(lines) + 1} cannot be read as CSV ({exc})") from None
     sheet = _to_sheet(name, lines)
@@ -280,7 +279,8 @@ def _is_header(cells: list[str]) -> bool:
 def _to_sheet(name: str, lines: list[tuple[int, list[str]]], keep: set[int] | None = None) -> Sheet:
     """The header is the first row naming the required columns (else the first non-empty row); rows above
     it (titles) are left out and said so. Fully empty rows are dropped, except those numbered in `keep`."""
-    filled = [(n, row) for n, row in lines if any(c.strip() for c in row) or n in (keep or ())]
+    keep = keep or set()
+    filled = [(n, row) for n, row in lines if "".join(row).strip() or n in keep]
     if not filled:
         raise IngestError("the file is empty; it needs a header row and at least one row of figures")
     start = next((i for i, (_, row) in enumerate(filled) if _is_header(row)), 0)
@@ -344,22 +344,28 @@ def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
     figures: list[Figure] = []
     seen: dict[tuple[str, Period, str], int] = {}
     read = 0
+    wanted = [(key, columns.get(key)) for key in (*REQUIRED, *OPTIONAL)]
+    # A CSV row can hold text under no column only past the header's end, or under a blank header cell.
+    strays_anywhere = sheet.csv and not all(h for h in sheet.header)
     for row_number, cells in sheet.rows:
-        broken = {k: m for k, i in columns.items() if (m := sheet.formula_problems.get((row_number, i))) is not None}
-        if not broken and not any(c.strip() for c in cells):
+        broken = (
+            {k: m for k, i in columns.items() if (m := sheet.formula_problems.get((row_number, i))) is not None}
+            if sheet.formula_problems
+            else {}
+        )
+        if not broken and not "".join(cells).strip():
             continue  # kept only for a formula in a column that is not read
         read += 1
-
-        def cell(key: str, cells: list[str] = cells) -> str:
-            i = columns.get(key)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        row_problems, figure = _check_row(sheet.name, row_number, cell, catalogue)
+        n = len(cells)
+        texts = {key: cells[i].strip() if i is not None and i < n else "" for key, i in wanted}
+        row_problems, figure = _check_row(sheet.name, row_number, texts.__getitem__, catalogue)
         if broken:  # what the formula shows is not in the file: say that, not "the value is blank"
             row_problems = [p for p in row_problems if p.column not in broken]
             row_problems += [Problem(sheet.name, row_number, key, message) for key, message in broken.items()]
             figure = None
-        problems += row_problems + (_stray_cells(sheet, row_number, cells) if sheet.csv else [])
+        if sheet.csv and (strays_anywhere or n > len(sheet.header)):
+            row_problems += _stray_cells(sheet, row_number, cells)
+        problems += row_problems
         if figure is not None:
             key = (figure.partner_code, figure.period, figure.kpi_code)
             if key in seen:
@@ -515,6 +521,10 @@ def _check_kpi(file: str, row: int, text: str, cat: Catalogue, out: list[Problem
 def parse_number(text: str) -> float | None:
     """`72.5`, `72.5%`, `1,234`, `£1,234` and `-3` as numbers; None if `text` is not a number."""
     cleaned = text.strip().replace("£", "").replace("%", "").replace(" ", "").replace("\u00a0", "")
+    body = cleaned[1:] if cleaned[:1] in ("+", "-") else cleaned
+    plain = body.replace(".", "", 1)
+    if plain.isascii() and plain.isdigit() and not body.endswith("."):  # 72.5, -3, .5: the usual case, quickly
+        return float(cleaned)
     if not cleaned or not _NUMBER.match(cleaned) or cleaned in "+-.":
         return None
     return float(cleaned.replace(",", ""))

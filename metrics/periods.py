@@ -5,6 +5,7 @@ A financial year runs 1 April to 31 March. Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 = Oct-
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -96,16 +97,11 @@ class Period:
     # --- dates ----------------------------------------------------------------------------------
     @property
     def start(self) -> date:
-        if self.quarter is None:
-            return date(self.year, 4, 1)
-        month = 4 + 3 * (self.quarter - 1)
-        return date(self.year + (month > 12), (month - 1) % 12 + 1, 1)
+        return _bounds(self.year, self.quarter)[0]
 
     @property
     def end(self) -> date:
-        if self.quarter is None:
-            return date(self.year + 1, 3, 31)
-        return Period.from_index(self.index + 1).start - timedelta(days=1)
+        return _bounds(self.year, self.quarter)[1]
 
     def due(self, due_days: int = DEFAULT_DUE_DAYS) -> date:
         """The day by which figures for this period should be in."""
@@ -180,3 +176,15 @@ def last_complete_quarter(today: date) -> Period:
 def period_range(first: Period, last: Period) -> list[Period]:
     """Every quarter from `first` to `last`, both included."""
     return [Period.from_index(i) for i in range(first.index, last.index + 1)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _bounds(year: int, quarter: int | None) -> tuple[date, date]:
+    """The first and last day of a financial year or quarter (remembered: a large file repeats a few periods)."""
+    if quarter is None:
+        return date(year, 4, 1), date(year + 1, 3, 31)
+    month = 4 + 3 * (quarter - 1)
+    start = date(year + (month > 12), (month - 1) % 12 + 1, 1)
+    after = 4 + 3 * quarter
+    following = date(year + (after > 12), (after - 1) % 12 + 1, 1)
+    return start, following - timedelta(days=1)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
 
 from metrics import audit
 from metrics.access import Action, Actor, require
@@ -165,23 +166,30 @@ def _insert(
             },
         ).fetchall()[0][0]
     )
-    # One statement for the whole file: parallel lists, unnested side by side into rows.
-    con.execute(
-        "INSERT INTO core.measurement (submission_id, row_number, partner_code, kpi_code, period, period_index, "
-        "is_annual, value, note) SELECT $sid, unnest($row), unnest($partner), unnest($kpi), unnest($period), "
-        "unnest($idx), unnest($annual), unnest(CAST($value AS DOUBLE[])), unnest(CAST($note AS VARCHAR[]))",
+    # One statement for the whole file, from a columnar (Arrow) table of its rows.
+    labels = {p: str(p) for p in {f.period for f in figures}}
+    rows = pa.table(
         {
-            "sid": sid,
-            "row": [f.row for f in figures],
-            "partner": [f.partner_code for f in figures],
-            "kpi": [f.kpi_code for f in figures],
-            "period": [str(f.period) for f in figures],
-            "idx": [f.period.index for f in figures],
-            "annual": [f.period.is_annual for f in figures],
-            "value": [f.value for f in figures],
-            "note": [f.note for f in figures],
-        },
+            "row_number": pa.array([f.row for f in figures], pa.int32()),
+            "partner_code": pa.array([f.partner_code for f in figures], pa.string()),
+            "kpi_code": pa.array([f.kpi_code for f in figures], pa.string()),
+            "period": pa.array([labels[f.period] for f in figures], pa.string()),
+            "period_index": pa.array([f.period.index for f in figures], pa.int32()),
+            "is_annual": pa.array([f.period.is_annual for f in figures], pa.bool_()),
+            "value": pa.array([f.value for f in figures], pa.float64()),
+            "note": pa.array([f.note for f in figures], pa.string()),
+        }
     )
+    con.register("incoming_figures", rows)
+    try:
+        con.execute(
+            "INSERT INTO core.measurement (submission_id, row_number, partner_code, kpi_code, period, period_index, "
+            "is_annual, value, note) SELECT $sid, row_number, partner_code, kpi_code, period, period_index, "
+            "is_annual, value, note FROM incoming_figures",
+            {"sid": sid},
+        )
+    finally:
+        con.unregister("incoming_figures")
     return sid
 
 
