@@ -73,8 +73,8 @@ def html_table(caption: str, header: list[str], rows: list[list[str]], first_col
 
 def demo_banner() -> None:
     st.warning(
-        "**Illustrative demonstration data.** The councils are real, but every figure, target and "
-        "objective shown here is made up to show how Charter works.",
+        "**Illustrative demonstration data.** Every figure, target and objective shown here is made up to show "
+        "how Charter works; none of it describes any council's real performance.",
         icon=":material/info:",
     )
 
