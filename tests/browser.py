@@ -41,6 +41,15 @@ def free_port() -> int:
 @contextmanager
 def serve(db: Path, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `streamlit run dashboard/app.py` on its own port and database; yield its base URL."""
+    with serve_process(db, port, env) as (url, _proc):
+        yield url
+
+
+@contextmanager
+def serve_process(
+    db: Path, port: int | None = None, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As `serve`, and yield the server process too (its pid is the app's, for memory figures)."""
     port = port or free_port()
     environ = {**os.environ, "CHARTER_DB": str(db), **(env or {})}
     cmd = [
@@ -63,7 +72,7 @@ def serve(db: Path, port: int | None = None, env: dict[str, str] | None = None) 
                 out = proc.stdout.read().decode() if proc.stdout else ""
                 raise RuntimeError(f"the app did not start:\n{out}")
             time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:

@@ -20,6 +20,7 @@ from pathlib import Path
 from metrics import store, submissions
 from metrics.access import Actor
 from metrics.config import ROOT
+from tests.perf import browser_walk
 
 PARTNERS, YEARS, KPIS = 50, 10, 60
 INGEST_ROWS = 100_000
@@ -111,4 +112,5 @@ def run(tmp: Path, today: date) -> dict[str, dict[str, float | int | str]]:
         "peak_mb": round(mb, 1),
         "target_mb": TARGETS["memory_mb"],
     }
+    results.update(browser_walk.run(db))  # every page in Chromium against the served app, and the app's memory
     return results
