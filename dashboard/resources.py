@@ -47,7 +47,7 @@ def _progress(version: tuple[Any, ...]) -> pa.Table:
     """Every objective's progress on approved figures, worked out once per data version and shared by every
     page and session (read only): the rules take most of a cold page's time at fifty councils."""
     with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds, as_of=version[-1]) as con:
-        return con.execute("SELECT * FROM core.progress(core.as_of(), true)").to_arrow_table()
+        return con.sql("SELECT * FROM core.progress(core.as_of(), true)").to_arrow_table()
 
 
 # The reads that go through `charter_progress` (metrics/sql); any other read would work them out for nothing.

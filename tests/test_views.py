@@ -166,7 +166,7 @@ def test_progress_kept_from_earlier_gives_the_same_answers_and_refuses_other_cal
     `charter_progress` from those rows: the same rows as the rules, and no other question answered by them."""
     with store.connect(demo_db, read_only=True, as_of=AS_OF) as con:
         direct = queries.progress_for_period(con, Period(2025, 2))
-        kept = con.execute("SELECT * FROM core.progress(core.as_of(), true)").to_arrow_table()
+        kept = con.sql("SELECT * FROM core.progress(core.as_of(), true)").to_arrow_table()
         store.use_progress(con, kept, AS_OF)
         assert_frame_equal(queries.progress_for_period(con, Period(2025, 2)), direct)
         with pytest.raises(duckdb.Error, match="rows kept are for approved figures on 2025-11-20"):
