@@ -62,7 +62,10 @@ grid AS (
       AND core.period_end(g.idx, o.annual) >= p.joined_on
 ),
 final AS (
+    -- Each final target holds from its quarter (the framework's from the start) until the next revision's.
     SELECT objective_code, partner_code, coalesce(effective_from_index, -1) AS eff,
+           lead(coalesce(effective_from_index, -1), 1, 2147483647) OVER (
+               PARTITION BY objective_code, partner_code ORDER BY coalesce(effective_from_index, -1), id) AS until,
            period_index AS d_idx, value AS f_val
     FROM live WHERE kind = 'final'
 ),
@@ -93,8 +96,8 @@ targeted AS (
                       WHEN g.idx >= f.d_idx THEN f.f_val
                       ELSE g.b_val + (f.f_val - g.b_val) * (g.idx - g.b_idx) / (f.d_idx - g.b_idx) END, 2) AS target
     FROM grid g
-    ASOF LEFT JOIN final f
-        ON f.objective_code = g.code AND f.partner_code = g.partner_code AND f.eff <= g.idx
+    LEFT JOIN final f
+        ON f.objective_code = g.code AND f.partner_code = g.partner_code AND g.idx >= f.eff AND g.idx < f.until
     LEFT JOIN interim i
         ON i.objective_code = g.code AND i.partner_code = g.partner_code AND i.period_index = g.idx
 ),
