@@ -130,36 +130,75 @@ def sparkline(series: pd.DataFrame, unit: str) -> alt.LayerChart:
     return alt.layer(line, last).properties(height=44, width=150)
 
 
+# Up to this many partners each has its own colour, shape and legend entry (the palette has eight colours);
+# beyond it every partner is a thin grey line, named in its tooltip, under a line for the partnership.
+DISTINCT_PARTNERS = len(PARTNER_COLOURS)
+CROWD = "#8a9297"
+EACH_PARTNER = "Each partner (grey; the tooltip names it)"
+
+
+def _crowd_key(summary: str) -> alt.Color:
+    """The legend of a chart of many partners: the grey lines, and the black summary line."""
+    return alt.Color(
+        "line:N",
+        title=None,
+        scale=alt.Scale(domain=[EACH_PARTNER, summary], range=[CROWD, INK]),
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1),
+    )
+
+
 def kpi_small_multiples(
     series: pd.DataFrame, periods: list[str], partners: list[str], columns: int = 2
 ) -> alt.FacetChart:
-    """Each KPI of a category as a small chart of every partner's figures over the same quarters."""
+    """Each KPI of a category as a small chart of every partner's figures over the same quarters; with many
+    partners, each is a thin grey line and the partners' median is drawn in black."""
     frame = series[series["period"].isin(periods)].copy()
     arrow = frame["polarity"].map({"higher": "↑ higher", "lower": "↓ lower"})
     frame["panel"] = frame["kpi_name"] + " (" + frame["unit"] + ", " + arrow + " is better)"
-    return (
-        alt.Chart(frame)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("period:O", sort=periods, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True)),
-            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-            color=alt.Color("partner_name:N", title="Partner", scale=partner_scale(partners), sort=partners),
-            shape=alt.Shape("partner_name:N", title="Partner", sort=partners),
-            tooltip=[
-                alt.Tooltip("kpi_name:N", title="KPI"),
-                alt.Tooltip("partner_name:N", title="Partner"),
-                alt.Tooltip("period:N", title="Quarter"),
-                alt.Tooltip("value:Q", title="Value", format=",.2f"),
-                alt.Tooltip("unit:N", title="Unit"),
-            ],
+    frame = frame[["panel", "kpi_name", "unit", "partner_name", "period", "value"]]  # only what is drawn
+    x = alt.X("period:O", sort=periods, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("kpi_name:N", title="KPI"),
+        alt.Tooltip("partner_name:N", title="Partner"),
+        alt.Tooltip("period:N", title="Quarter"),
+        alt.Tooltip("value:Q", title="Value", format=",.2f"),
+        alt.Tooltip("unit:N", title="Unit"),
+    ]
+    facet = alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontWeight=600))
+    if len(partners) <= DISTINCT_PARTNERS:
+        chart = (
+            alt.Chart(frame)
+            .mark_line(point=True)
+            .encode(
+                x=x,
+                y=y,
+                color=alt.Color("partner_name:N", title="Partner", scale=partner_scale(partners), sort=partners),
+                shape=alt.Shape("partner_name:N", title="Partner", sort=partners),
+                tooltip=tooltip,
+            )
+            .properties(width=250, height=120)
         )
-        .properties(width=250, height=120)
-        .facet(
-            facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontWeight=600)),
-            columns=columns,
-        )
-        .resolve_scale(y="independent")
+        return chart.facet(facet=facet, columns=columns).resolve_scale(y="independent")
+    key = _crowd_key("The partners' median")
+    base = alt.Chart().encode(x=x)
+    crowd = (
+        base.transform_calculate(line=f"'{EACH_PARTNER}'")
+        .mark_line(strokeWidth=1, opacity=0.6)
+        .encode(y=y, detail="partner_name:N", color=key, tooltip=tooltip)
     )
+    median = (
+        base.transform_aggregate(median="median(value)", groupby=["panel", "period"])
+        .transform_calculate(line='"The partners\' median"')
+        .mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(color=INK, size=40))
+        .encode(
+            y=alt.Y("median:Q", title=None),
+            color=key,
+            tooltip=[alt.Tooltip("period:N", title="Quarter"), alt.Tooltip("median:Q", title="Median", format=",.2f")],
+        )
+    )
+    layered = alt.layer(crowd, median, data=frame).properties(width=250, height=120)
+    return layered.facet(facet=facet, columns=columns).resolve_scale(y="independent")
 
 
 def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polarity: str) -> alt.LayerChart:
@@ -173,6 +212,8 @@ def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polari
         ]
     )
     partners = partner_names(series)
+    if len(partners) > DISTINCT_PARTNERS:
+        return _kpi_crowd(series, rollup, unit, polarity, order)
     names = [*partners, "Partnership"]
     colour_scale = partner_scale(partners, "Partnership")
     return (
@@ -192,3 +233,33 @@ def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polari
         )
         .properties(height=320, width="container")
     )
+
+
+def _kpi_crowd(
+    series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polarity: str, order: list[str]
+) -> alt.LayerChart:
+    """`kpi_by_partner` for many partners: each a thin grey line (named in its tooltip), the partnership in black."""
+    fmt = UNIT_FORMAT.get(unit, ",.2f")
+    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+    y = alt.Y("value:Q", title=f"{_y_title(unit)} ({polarity} is better)", scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("partner_name:N", title="Partner"),
+        alt.Tooltip("period:N", title="Quarter"),
+        alt.Tooltip("value:Q", title=unit, format=fmt),
+    ]
+    key = _crowd_key("Partnership")
+    crowd = (
+        alt.Chart(series[["partner_name", "period", "value"]].assign(line=EACH_PARTNER))
+        .mark_line(strokeWidth=1, opacity=0.6)
+        .encode(x=x, y=y, detail="partner_name:N", color=key, tooltip=tooltip)
+    )
+    layers: list[alt.Chart] = [crowd]
+    if not rollup.empty:
+        whole = rollup.assign(partner_name="Partnership", line="Partnership")
+        whole = whole[["partner_name", "line", "period", "value"]]
+        layers.append(
+            alt.Chart(whole)
+            .mark_line(strokeWidth=2.5, strokeDash=[6, 3], point=alt.OverlayMarkDef(color=INK, size=40))
+            .encode(x=x, y="value:Q", color=key, tooltip=tooltip)
+        )
+    return alt.layer(*layers).properties(height=320, width="container")

@@ -38,17 +38,35 @@ else:
     )
 
 
+ALL_ROWS = 8  # up to this many partners an objective's table lists them all; beyond, only those with a reason
+many = (exceptions.groupby("objective_code")["partner_code"].count() > ALL_ROWS).to_dict()
+
+
 def _partners_tables() -> dict[str, str]:
-    """Each listed objective's table of partners, made in one pass over the exception rows."""
+    """Each listed objective's table of partners, made in one pass over the exception rows. With many partners
+    only those off track, at risk, overdue, forecast to miss or without commentary are listed, and the rest
+    counted, so that fifty councils make a page the board can read."""
     rows: dict[str, list[list[str]]] = {}
+    partners: dict[str, int] = {}
     for r in exceptions.itertuples():
+        partners[r.objective_code] = partners.get(r.objective_code, 0) + 1
+        flagged = r.status in ("Off track", "At risk", "Overdue") or r.forecast == "unlikely" or r.missing_commentary
+        if not flagged and many.get(r.objective_code, False):
+            continue
         trend = " ".join(ui.symbol(s) for s in r.recent_statuses) if r.recent_statuses is not None else "–"
         rows.setdefault(r.objective_code, []).append(
             [escape(r.partner_name), ui.chip(r.status), escape(ui.fmt_value(r.actual, r.unit)),
              escape(ui.fmt_value(r.target, r.unit)), ui.plain(r.direction), escape(trend), ui.plain(r.forecast)]
         )  # fmt: skip
     header = ["Partner", "Status", "Actual", "Target", "On last quarter", "Last four quarters", "Forecast"]
-    return {code: ui.html_table(f"{code} by partner in {sel.period}", header, r) for code, r in rows.items()}
+    tables = {}
+    for code, count in partners.items():
+        shown = rows.get(code, [])
+        caption = f"{code} by partner in {sel.period}"
+        if len(shown) < count:
+            caption += f": the {len(shown)} partners with something to flag (the other {count - len(shown)} have none)"
+        tables[code] = ui.html_table(caption, header, shown) if shown else f"<p>{escape(caption)}.</p>"
+    return tables
 
 
 def _text(value: object) -> str:
