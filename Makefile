@@ -20,9 +20,11 @@ $(DB): | .venv/.synced
 
 db: $(DB)
 
+# MALLOC_ARENA_MAX=2: the app's threads (sessions, DuckDB) otherwise each keep their own malloc arena; two keep
+# the server ~30 MB smaller at 50 councils (make bench) at no measurable cost in speed.
 run: .venv/.synced $(DB)
 	CHARTER_DB=$(DB) .venv/bin/charter init
-	CHARTER_DB=$(DB) .venv/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+	MALLOC_ARENA_MAX=2 CHARTER_DB=$(DB) .venv/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
 
 test: .venv/.synced
 	.venv/bin/python -m pytest -n 2 $(PYTEST_ARGS)

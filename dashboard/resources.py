@@ -23,6 +23,9 @@ from metrics.config import Settings
 from metrics.periods import Period, parse_period
 
 T = TypeVar("T")
+# A result is never stale (the data version is in its key), but results for an older version are never asked for
+# again: dropping them after an hour keeps the app's memory from growing with every upload.
+CACHE_TTL = "1h"
 
 
 def settings() -> Settings:
@@ -65,7 +68,7 @@ def _reading(
         yield con
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=512, ttl=CACHE_TTL)
 def _query(name: str, version: tuple[Any, ...], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
     with _reading(name, version, kwargs) as con:
         return getattr(queries, name)(con, *args, **dict(kwargs))
@@ -76,7 +79,7 @@ def query(name: str, *args: Any, **kwargs: Any) -> Any:
     return _query(name, _version(), args, tuple(sorted(kwargs.items())))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_TTL)
 def _board_query(
     name: str, version: tuple[Any, ...], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> Any:
@@ -89,7 +92,7 @@ def board_query(name: str, *args: Any, **kwargs: Any) -> Any:
     return _board_query(name, _version(), args, tuple(sorted(kwargs.items())))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=512, ttl=CACHE_TTL)
 def _chart_spec(name: str, _builder: Callable[..., Any], args: tuple[Any, ...]) -> dict[str, Any]:
     del name  # the builder's name: part of the cache key only
     return _builder(*args).to_dict()  # type: ignore[no-any-return]

@@ -27,6 +27,7 @@ EMAIL = "bench-admin@example.org"
 PASSWORD = "a long bench password"  # noqa: S105 - the bench account's password, in a throwaway copy only
 TARGET_SECONDS, TARGET_MB = 3.0, 500.0
 TIMEOUT_MS = 120_000
+APP_ENV = {"MALLOC_ARENA_MAX": "2"}  # as `make run` serves the app (see the Makefile)
 # Settled on the page at `path`, after a new run: its heading is not the one of the page left (`before`). A heading
 # is checked rather than the script state going to "running" and back: on a busy page React can commit both at once.
 SETTLED = """([path, before]) => {
@@ -180,7 +181,7 @@ def run(db: Path, rounds: int = 3) -> dict[str, dict[str, float | int | str]]:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "browser.duckdb"
         councils = _prepare(db, copy)
-        with serve_process(copy) as (url, proc), sync_playwright() as pw:
+        with serve_process(copy, env=APP_ENV) as (url, proc), sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport=VIEWPORT)
             page = context.new_page()
