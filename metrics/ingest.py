@@ -86,6 +86,7 @@ class Catalogue:
     kpis: dict[str, KpiRule]
     today: date
     allowed_partners: set[str] | None = None
+    max_bytes: int = MAX_BYTES
     _found: dict[str, PartnerRule | None] = field(default_factory=dict, repr=False, compare=False)
 
     def find_partner(self, text: str) -> PartnerRule | None:
@@ -125,11 +126,11 @@ class CheckResult:
 # --- read --------------------------------------------------------------------------------------------
 
 
-def read_sheet(data: bytes, name: str) -> Sheet:
+def read_sheet(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Sheet:
     """Read CSV, XLSX or ODS bytes into text cells; `name` is the file name (its extension decides)."""
-    if len(data) > MAX_BYTES:
+    if len(data) > max_bytes:
         raise IngestError(
-            f"the file is {_size(len(data))}, over the {_size(MAX_BYTES)} limit; split it into smaller files"
+            f"the file is {_size(len(data))}, over the {_size(max_bytes)} limit; split it into smaller files"
         )
     suffix = Path(name).suffix.lower()
     if suffix == ".xls":  # the old binary format keeps no readable formats: 72.5% would be read as 0.725
@@ -301,7 +302,7 @@ def _to_sheet(name: str, lines: list[tuple[int, list[str]]], keep: set[int] | No
 def check_file(data: bytes, name: str, catalogue: Catalogue) -> CheckResult:
     """Read and check one file; every problem is reported, nothing is written."""
     try:
-        sheet = read_sheet(data, name)
+        sheet = read_sheet(data, name, catalogue.max_bytes)
     except IngestError as exc:
         return CheckResult(name, [], [Problem(name, 1, "-", str(exc))])
     result = check_sheet(sheet, catalogue)

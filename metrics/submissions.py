@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from metrics import audit
 from metrics.access import Action, Actor, require
+from metrics.config import Settings
 from metrics.ingest import Catalogue, CheckResult, KpiRule, PartnerRule
 from metrics.ingest import check_file as check_file  # callers check and store through this module
 from metrics.store import transaction
@@ -57,7 +58,7 @@ def sha256(data: bytes) -> str:
 def catalogue(
     con: duckdb.DuckDBPyConnection, today: date | None = None, allowed_partners: set[str] | None = None
 ) -> Catalogue:
-    """The partners and KPIs that files are checked against."""
+    """The partners and KPIs that files are checked against, and the largest file taken (CHARTER_MAX_UPLOAD_MB)."""
     partners = {
         code: PartnerRule(code, name, joined, left)
         for code, name, joined, left in con.execute(
@@ -70,7 +71,8 @@ def catalogue(
             "SELECT code, name, unit, frequency, min_value, max_value FROM core.kpi ORDER BY sort_order"
         ).fetchall()
     }
-    return Catalogue(partners, kpis, today or date.today(), allowed_partners)
+    limit = Settings.from_env().max_upload_mb * 1_048_576
+    return Catalogue(partners, kpis, today or date.today(), allowed_partners, max_bytes=limit)
 
 
 def find_duplicate(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, datetime] | None:

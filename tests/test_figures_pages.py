@@ -182,11 +182,11 @@ def test_a_formula_without_a_saved_result_shows_where_and_what_to_do(app: AppTes
 def test_a_file_over_the_size_limit_shows_as_a_table_row(
     app: AppTest, demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "MAX_BYTES", 1024)
+    monkeypatch.setenv("CHARTER_MAX_UPLOAD_MB", "1")
     before = table_contents(demo_db)
     _open(app, "upload")
-    _upload(app, "figures.csv", (HEADER + "HBBC,2025/26 Q1,DS01,72.5,\n").ljust(1536, "\n").encode())
-    assert _table(app) == [(1, "–", "The file is 1.5 KB, over the 1 KB limit; split it into smaller files")]
+    _upload(app, "figures.csv", (HEADER + "HBBC,2025/26 Q1,DS01,72.5,\n").ljust(1_572_864, "\n").encode())
+    assert _table(app) == [(1, "–", "The file is 1.5 MB, over the 1 MB limit; split it into smaller files")]
     assert table_contents(demo_db) == before
 
 

@@ -327,13 +327,23 @@ def test_a_binary_file_named_csv_is_refused(cat: Catalogue) -> None:
     ]
 
 
-def test_an_oversized_file_is_refused(cat: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "MAX_BYTES", 1024)
+def test_an_oversized_file_is_refused(cat: Catalogue) -> None:
+    small = replace(cat, max_bytes=1024)
     text = (HEADER + "HBBC,2025/26 Q1,DS01,72.5,\n").ljust(1536, "\n")
-    assert problems(text, cat) == [
+    assert problems(text, small) == [
         "figures.csv:1:-: the file is 1.5 KB, over the 1 KB limit; split it into smaller files"
     ]
-    assert figures(text[:1024], cat) == [("HBBC", "2025/26 Q1", "DS01", 72.5, None)]
+    assert figures(text[:1024], small) == [("HBBC", "2025/26 Q1", "DS01", 72.5, None)]
+
+
+def test_the_size_limit_is_the_configured_one(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARTER_MAX_UPLOAD_MB", "1")
+    with store.connect(demo_db, read_only=True) as con:
+        limited = submissions.catalogue(con)
+    text = (HEADER + "HBBC,2025/26 Q1,DS01,72.5,\n").ljust(1_572_864, "\n")
+    assert problems(text, limited) == [
+        "figures.csv:1:-: the file is 1.5 MB, over the 1 MB limit; split it into smaller files"
+    ]
 
 
 def test_an_officer_may_only_submit_for_their_own_council(cat: Catalogue) -> None:

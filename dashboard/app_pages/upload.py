@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import ingest, queries, store, submissions, template
+from metrics import queries, store, submissions, template
 from metrics.access import AccessDenied, Role
 from metrics.ingest import CheckResult
 from metrics.periods import parse_period
@@ -55,7 +55,7 @@ st.download_button(
 
 st.header("2. Send the completed file")
 attempt = st.session_state.setdefault("upload_attempt", 0)
-limit_mb = -(-ingest.MAX_BYTES // 1_048_576)
+limit_mb = resources.settings().max_upload_mb
 # Any file type is taken, so that a wrong one gets the same plain "what to do" as every other problem.
 uploaded = st.file_uploader(
     "CSV, XLSX or ODS file",
