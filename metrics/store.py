@@ -61,6 +61,19 @@ def read_sql(name: str) -> str:
     return (SQL / f"{name}.sql").read_text(encoding="utf-8")
 
 
+def _require_duckdb_file(path: Path) -> None:
+    """Refuse a file that is there but is not a DuckDB database (a mistyped `--db` naming a CSV, say): DuckDB
+    would open it without complaint and everything written would be lost."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as f:
+        head = f.read(12)
+    if head[8:12] != b"DUCK":
+        raise StoreError(
+            f"{path} is not a Charter database (a DuckDB file); give the path of the database, or of a new one"
+        )
+
+
 def _is_lock_error(exc: Exception) -> bool:
     return any(word.lower() in str(exc).lower() for word in _LOCKED)
 
@@ -82,6 +95,7 @@ def connect(
     path = Path(path)
     if (read_only or not create) and not path.exists():
         raise DatabaseMissing(f"there is no database at {path}; create it with `charter init`")
+    _require_duckdb_file(path)
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:

@@ -114,6 +114,18 @@ def test_the_database_can_be_named_by_charter_db(demo_db: Path) -> None:
     assert "demo-BDC-2025-26-Q2-correction.csv" in done.stdout
 
 
+def test_a_file_that_is_not_a_database_is_refused_not_written_over(tmp_path: Path) -> None:
+    figures = tmp_path / "figures.csv"
+    figures.write_text("partner,period,kpi,value\nHBBC,2025/26 Q1,DS01,72.5\n", encoding="utf-8")
+    done = charter(figures, "init")
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"charter init: {figures} is not a Charter database (a DuckDB file); give the path of the database, "
+        "or of a new one\n"
+    )
+    assert figures.read_text(encoding="utf-8") == "partner,period,kpi,value\nHBBC,2025/26 Q1,DS01,72.5\n"
+
+
 # --- ingest ----------------------------------------------------------------------------------------
 
 GOOD = HEADER + 'HBBC,2025/26 Q3,DS01,71.5%,Up after the new forms\nHBBC,2025/26 Q3,DS04,"1,234",\n'
