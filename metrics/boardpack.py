@@ -101,7 +101,8 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
             exc[column] = exc[column].map(
                 lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
             )
-    return {
+    internal = ["partner_order", "kpi_order", "period_index", "effective_from_index"]  # for sorting, not reading
+    found = {
         "summary": summary(pack),
         "exceptions": exc,
         "reviews": pack.reviews,
@@ -111,6 +112,7 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
         "figures still owed": pack.owed,
         "meetings": pack.meetings,
     }
+    return {name: frame.drop(columns=internal, errors="ignore") for name, frame in found.items()}
 
 
 def xlsx_bytes(pack: Pack) -> bytes:
