@@ -129,6 +129,8 @@ def test_the_tables_come_as_xlsx_and_csv_with_formulas_neutralised(demo_db: Path
     assert actions.cell(row=2, column=header.index("description") + 1).value == "'+44 call"
     for sheet in book.worksheets:  # no cell anywhere is a formula
         assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+        headers = {c.value for c in sheet[1]}  # nor a column kept only for sorting
+        assert not headers & {"partner_order", "kpi_order", "period_index", "effective_from_index"}, sheet.title
     names = sorted(p.name for p in folder.iterdir())
     assert names[0] == "board-pack-2025-26-Q2-completeness.csv" and len(names) == 8
     with (folder / "board-pack-2025-26-Q2-reviews.csv").open(encoding="utf-8-sig", newline="") as f:
