@@ -84,8 +84,15 @@ public bodies must meet. In particular:
 - pages work with a keyboard alone, on a phone, and at 200% zoom; quarters are chosen from a list
   rather than a date picker.
 
+How this is checked: with every change to Charter, automated tests open every page offered to each kind
+of user (the public, officers, board members, administrators) in a real browser and check it with
+axe-core against the WCAG 2.2 A and AA rules; no page may have a serious or critical failure. The same
+tests send figures and record a board review with the keyboard alone, and show the members' pages at a
+phone's width (390 pixels).
+
 Known limitations: the charts themselves are images to a screen reader, so use the table beneath each
-chart. If you find a problem, or need the information in another format, contact the partnership's
+chart. With more partners than the charts have colours (eight), each partner is drawn as a grey line
+named only in its tooltip: the table beneath the chart names every figure. If you find a problem, or need the information in another format, contact the partnership's
 performance lead.
 """
 )
