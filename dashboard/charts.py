@@ -98,10 +98,26 @@ def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.Laye
         alt.Tooltip("target:Q", title=f"Target ({unit})", format=fmt),
         alt.Tooltip("status:N", title="Status"),
     ]
-    target = base.mark_line(strokeDash=[6, 4], color="#505a5f", strokeWidth=2).encode(
-        y=alt.Y("target:Q", title=_y_title(unit), scale=alt.Scale(zero=False)), tooltip=tooltip
+    # The lines' legend: which is the figure, the target path and the final target (dash patterns, not colour).
+    kinds = ["Actual", "Target", "Final target"]
+    dash = alt.StrokeDash(
+        "line:N",
+        title=None,
+        scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 4], [2, 2]]),
+        legend=alt.Legend(orient="bottom", symbolStrokeColor=INK, symbolStrokeWidth=2, symbolSize=600),
     )
-    actual = base.mark_line(color="#1d70b8").encode(y="actual:Q", tooltip=tooltip)
+    target = (
+        base.transform_calculate(line="'Target'")
+        .mark_line(color="#505a5f", strokeWidth=2)
+        .encode(
+            y=alt.Y("target:Q", title=_y_title(unit), scale=alt.Scale(zero=False)), strokeDash=dash, tooltip=tooltip
+        )
+    )
+    actual = (
+        base.transform_calculate(line="'Actual'")
+        .mark_line(color="#1d70b8")
+        .encode(y="actual:Q", strokeDash=dash, tooltip=tooltip)
+    )
     points = base.mark_point(filled=True, size=90, opacity=1).encode(
         y="actual:Q",
         color=alt.Color("status:N", scale=colour, title="Status", legend=alt.Legend(orient="bottom", columns=3)),
@@ -111,8 +127,9 @@ def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.Laye
     final = progress["final_target"].dropna()
     layers: list[alt.Chart] = [target, actual, points]
     if not final.empty:
-        rule = pd.DataFrame({"final": [float(final.iloc[-1])], "label": [f"Final target {final.iloc[-1]:{fmt}}"]})
-        layers.append(alt.Chart(rule).mark_rule(strokeDash=[2, 2], color=INK).encode(y="final:Q", tooltip=["label:N"]))
+        label = f"Final target {final.iloc[-1]:{fmt}}"
+        rule = pd.DataFrame({"final": [float(final.iloc[-1])], "label": [label], "line": ["Final target"]})
+        layers.append(alt.Chart(rule).mark_rule(color=INK).encode(y="final:Q", strokeDash=dash, tooltip=["label:N"]))
     return alt.layer(*layers).properties(title=title, height=240, width="container")
 
 

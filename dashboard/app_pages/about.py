@@ -92,7 +92,7 @@ phone's width (390 pixels).
 
 Known limitations: the charts themselves are images to a screen reader, so use the table beneath each
 chart. With more partners than the charts have colours (eight), each partner is drawn as a grey line
-named only in its tooltip: the table beneath the chart names every figure. If you find a problem, or need the information in another format, contact the partnership's
-performance lead.
+named only in its tooltip: the table beneath the chart names every figure. If you find a problem, or need
+the information in another format, contact the partnership's performance lead.
 """
 )

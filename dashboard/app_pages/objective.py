@@ -117,8 +117,11 @@ if len(orders) > MOST_CHARTS:
         "sidebar to see its own. Every council's figures are in the tables on this page."
     )
     shown = shown[shown["partner_order"].isin(orders[:MOST_CHARTS])]
+left_on = resources.query("partners").set_index("code")["left_on"].dropna().to_dict()
 for partner_code, group in shown.groupby("partner_order", sort=True):
     name = group["partner_name"].iloc[0]
+    if group["partner_code"].iloc[0] in left_on:
+        name += f" (left the partnership on {left_on[group['partner_code'].iloc[0]]:%-d %B %Y})"
     latest = group.dropna(subset=["actual"]).tail(1)
     sentence = (
         f"{name}: latest figure {ui.fmt_value(latest['actual'].iloc[0], unit)} in {latest['period'].iloc[0]} "
