@@ -41,7 +41,8 @@ def _resubmission(db: Path, today: date) -> bytes:
     with store.connect(db, read_only=True, as_of=today) as con:
         rows = con.execute(
             "SELECT m.partner_code, m.period, m.kpi_code, m.value, k.unit FROM measurement m "
-            "JOIN kpi k ON k.code = m.kpi_code ORDER BY m.period DESC, m.partner_code, m.kpi_code LIMIT $n",
+            "JOIN kpi k ON k.code = m.kpi_code WHERE m.value IS NOT NULL "
+            "ORDER BY m.period DESC, m.partner_code, m.kpi_code LIMIT $n",
             {"n": INGEST_ROWS},
         ).fetchall()
     assert len(rows) == INGEST_ROWS, len(rows)
