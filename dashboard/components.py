@@ -144,7 +144,7 @@ def plain(value: object, default: str = "–") -> str:
     return escape(str(value))
 
 
-SHADED_ROWS = 1_000  # shading is drawn cell by cell; beyond this many rows it slows the page by seconds
+SHADED_ROWS = 300  # shading is worked out cell by cell (~0.2 s for 1,000 rows); beyond this many, changed rows go first
 
 
 def highlight(frame: pd.DataFrame, column: str, marked: Callable[[Any], bool]) -> Any:
