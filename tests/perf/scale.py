@@ -115,10 +115,11 @@ def run(tmp: Path, today: date) -> dict[str, dict[str, float | int | str]]:
         key = f"scale: page {page} at {PARTNERS} councils, warm (cold {t['cold']:.3f} s; target < 0.5 s warm)"
         results[key] = {"seconds": t["warm"], "cold_seconds": t["cold"], "target_seconds": TARGETS["page_warm"]}
     mb = out["vmhwm_kb"] / 1024
-    results[f"scale: peak memory of the process running the pages: {mb:,.0f} MB (target < 500 MB)"] = {
+    # Not the app's memory (that is the served app's, measured by the browser walk below): this process runs
+    # AppTest and every page cold, emptying the caches fifteen times.
+    results[f"scale: peak memory of the AppTest process timing the pages: {mb:,.0f} MB (for comparison)"] = {
         "seconds": 0.0,
         "peak_mb": round(mb, 1),
-        "target_mb": TARGETS["memory_mb"],
     }
     results.update(browser_walk.run(db))  # every page in Chromium against the served app, and the app's memory
     return results
