@@ -1,15 +1,20 @@
 """Accessibility in real headless Chromium: axe-core (WCAG 2.2 A/AA and best practice) on every page offered to
-each role, with no serious or critical violation; and the upload and board review forms reachable by Tab alone."""
+each role, with no serious or critical violation and headings in order; every chart with its text alternative; the
+upload and board review forms reachable by Tab alone; and the About page's accessibility statement kept true."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from dashboard.components import STATUS_STYLE
 from metrics import accounts, store
 from metrics.access import Actor
 from tests.browser import serve, settle
@@ -23,6 +28,7 @@ ACCOUNTS = {  # role: (e-mail, councils)
 }
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 FAILING = {"serious", "critical"}
+ALWAYS_FAILING = {"heading-order"}  # moderate, but a screen reader's list of headings is the page's outline
 # Violations that come from Streamlit's own widgets and cannot be fixed in the app: (rule id, the element it is
 # found in, as a CSS selector) -> why. Streamlit's class names are generated, so the element is named by its test id.
 NAV = "[data-testid='stSidebarNavItems']"
@@ -88,13 +94,33 @@ def _violations(page: Page) -> list[str]:
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]})
     found = []
     for rule in results.response["violations"]:
-        if rule["impact"] not in FAILING:
+        if rule["impact"] not in FAILING and rule["id"] not in ALWAYS_FAILING:
             continue
         for node in rule["nodes"]:
             target = " ".join(str(t) for t in node["target"])
             if any(rule["id"] == r and _within(page, node["target"], inside) for r, inside in EXCLUDED):
                 continue
             found.append(f"{rule['id']} ({rule['impact']}) at {target}: {rule['help']} [{node['html'][:160]}]")
+    return found
+
+
+ALTERNATIVE = """(chart) => {
+  const caption = chart.closest("[data-testid='stElementContainer']")?.nextElementSibling;
+  const table = caption?.nextElementSibling?.querySelector("[data-testid='stExpander']");
+  return {sentence: chart.getAttribute("aria-label") || "", caption: caption?.textContent.trim() || "",
+          table: !!table?.querySelector("[data-testid='stDataFrame']"),
+          download: table?.querySelector("[data-testid='stDownloadButton']")?.textContent || ""};
+}"""
+
+
+def _charts_without_their_alternative(page: Page) -> list[str]:
+    """What the statement promises of every chart: a sentence (its alt and its caption), a table and a download."""
+    found = []
+    for chart in page.get_by_test_id("stMain").get_by_test_id("stVegaLiteChart").all():
+        alt = chart.evaluate(ALTERNATIVE)
+        if not (alt["sentence"] and alt["caption"] == alt["sentence"] and alt["table"]
+                and alt["download"].endswith("Download these figures (CSV)")):  # fmt: skip
+            found.append(f"a chart without its sentence, table or download: {alt}")
     return found
 
 
@@ -108,12 +134,14 @@ def test_every_page_has_no_serious_or_critical_violation(browser: Browser, app_u
     problems: dict[str, list[str]] = {}
     for title in titles:
         _open(page, title)
-        found = _violations(page)
+        found = _violations(page) + _charts_without_their_alternative(page)
+        if page.get_by_test_id("stDateInput").count():  # the statement: quarters from a list, not a date picker
+            found.append("a date picker")
         if found:
             problems[title] = found
     context.close()
     report = "\n".join(f"{title}:\n  " + "\n  ".join(lines) for title, lines in problems.items())
-    assert not problems, f"axe-core found serious or critical violations for {role}:\n{report}"
+    assert not problems, f"axe-core or the chart check found problems for {role}:\n{report}"
 
 
 FOCUSED = """() => { const e = document.activeElement;
@@ -169,3 +197,189 @@ def test_a_board_member_reaches_the_review_form_by_keyboard(browser: Browser, ap
     reached = [f for f in fields if any(f in p for p in path)]
     assert reached == fields, path
     context.close()
+
+
+# --- the accessibility statement on the About page stays true ------------------------------------------------------
+
+# The axe-core tags that test a WCAG version and level (axe-core 4.12 has no rule tagged wcag22a).
+STANDARDS = {("2.2", "AA"): ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+
+
+@pytest.fixture(scope="module")
+def statement(browser: Browser, app_url: str) -> tuple[str, list[str]]:
+    """The About page's accessibility statement (from its heading to the end of the page) and the status symbols
+    the page shows in its chips."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{app_url}/about?quarter=2025/26+Q2")
+    settle(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.locator("h2", has_text="Accessibility statement")).to_be_visible()
+    text = re.sub(r"\s+", " ", main.inner_text().split("Accessibility statement", 1)[1])
+    symbols = main.locator(".charter-chip [aria-hidden='true']").all_text_contents()
+    page.close()
+    return text, symbols
+
+
+def test_the_statement_names_the_standard_that_axe_checks_and_the_symbols_shown(
+    statement: tuple[str, list[str]],
+) -> None:
+    text, shown = statement
+    named = re.search(r"WCAG\) (\d\.\d) at level (A+)\b", text)
+    assert named, text
+    assert named.groups() in STANDARDS, f"the statement names WCAG {named.groups()}; axe is run for {STANDARDS}"
+    assert set(STANDARDS[named.groups()]) <= set(TAGS)
+    symbols = re.search(r"a word and a symbol \(([^)]*)\)", text)
+    assert symbols, text
+    assert sorted(symbols.group(1).split()) == sorted(set(shown)) == sorted(s for s, *_ in STATUS_STYLE.values())
+
+
+def _linear(hex_colour: str) -> list[float]:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+
+
+def _luminance(hex_colour: str) -> float:
+    r, g, b = _linear(hex_colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _lab(rgb: list[float]) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of a linear sRGB colour."""
+    r, g, b = (min(max(c, 0.0), 1.0) for c in rgb)
+    xyz = (0.4124 * r + 0.3576 * g + 0.1805 * b, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           0.0193 * r + 0.1192 * g + 0.9505 * b)  # fmt: skip
+    f = [t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
+         for t in (xyz[0] / 0.95047, xyz[1], xyz[2] / 1.08883)]  # fmt: skip
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+# Machado, Oliveira and Fernandes (2009), full severity: what a person with each colour-blindness sees.
+BLINDNESS = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}
+APART = 10.0  # CIE76 ΔE between two status colours that a reader tells apart at a glance
+
+
+def test_the_status_colours_are_told_apart_with_colour_blindness_and_their_words_pass_contrast() -> None:
+    fills = {status: fill for status, (_, fill, _) in STATUS_STYLE.items()}
+    for kind, matrix in BLINDNESS.items():
+        seen = {s: _lab([sum(m * c for m, c in zip(row, _linear(f), strict=True)) for row in matrix])
+                for s, f in fills.items()}  # fmt: skip
+        for a, b in combinations(seen, 2):
+            distance = sum((x - y) ** 2 for x, y in zip(seen[a], seen[b], strict=True)) ** 0.5
+            assert distance >= APART, f"with {kind}, {a} and {b} look alike (ΔE {distance:.1f})"
+    for status, (_, fill, ink) in STATUS_STYLE.items():
+        assert _contrast(fill, ink) >= 4.5, f"the word {status} on its colour: {_contrast(fill, ink):.1f} : 1"
+
+
+@dataclass(frozen=True)
+class Charts:
+    """The Objective page's charts of OBJ07, one per council: as Chromium gives them to a screen reader, as drawn."""
+
+    names: list[str]  # each chart's accessible name
+    captions: list[str]  # the sentence shown under each chart
+    points: list[str]  # the accessible name of every point in them
+    marks: list[dict[str, str]]  # every point as drawn: its label, fill, stroke and stroke width
+
+
+MARKS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] g.mark-symbol.role-mark path")].map(
+  (p) => ({label: p.getAttribute("aria-label") || "", fill: p.getAttribute("fill") || "",
+           stroke: p.getAttribute("stroke") || "", width: p.getAttribute("stroke-width") || "0"}))"""
+
+
+@pytest.fixture(scope="module")
+def charts(browser: Browser, app_url: str) -> Charts:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{app_url}/objective?objective=OBJ07&quarter=2025/26+Q2")
+    settle(page)
+    drawn = page.get_by_test_id("stVegaLiteChart")
+    expect(drawn.nth(2)).to_be_visible()  # a chart per council with figures: the current three and a former one
+    for chart in drawn.all():
+        expect(chart.locator("g.mark-symbol.role-mark path").first).to_be_attached()
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    read = [(n.get("role", {}).get("value"), n.get("name", {}).get("value", "")) for n in tree if not n["ignored"]]
+    captions = page.get_by_test_id("stCaptionContainer").filter(has_text=": latest figure").all_inner_texts()
+    found = Charts(
+        names=[name for role, name in read if role == "graphics-document"],
+        captions=captions,
+        points=[name for role, name in read if role == "graphics-symbol" and name.startswith("period: ")],
+        marks=page.evaluate(MARKS),
+    )
+    page.close()
+    return found
+
+
+def test_a_chart_reads_as_its_sentence_and_each_point_as_its_quarter_figure_and_status(charts: Charts) -> None:
+    assert charts.names == charts.captions and len(charts.names) >= 3, (charts.names, charts.captions)
+    for caption in charts.captions:
+        latest = re.fullmatch(r".+: latest figure ([\d.]+)% in (\d{4}/\d\d Q\d) against a target of ([\d.]+)% "
+                              r"\(([a-z ]+)\)\.", caption)  # fmt: skip
+        assert latest, caption
+        figure, quarter, target, status = latest.groups()
+        said = f"Status: {status.capitalize()}; Quarter: {quarter}; Actual (%): {figure}; Target (%): {target}"
+        assert any(said in point for point in charts.points), (said, charts.points[-3:])
+    assert len(charts.points) > 8 * len(charts.names), charts.points  # every quarter's point, not only the latest
+
+
+def _seen_against_white(mark: dict[str, str]) -> float:
+    """How well a point stands out from the chart's white: by its fill, or by an outline if it has one."""
+    colours = [mark["fill"]] + ([mark["stroke"]] if float(mark["width"] or 0) >= 1 else [])
+    return max(_contrast(c, "#ffffff") if re.fullmatch(r"#[0-9a-fA-F]{6}", c) else 0.0 for c in colours)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="About says the colours pass contrast checks, but the At risk orange (#f47738) point on a chart's white "
+    "is 2.8 : 1, under the 3 : 1 that WCAG 2.2 AA (1.4.11, non-text contrast) asks of a chart's marks",
+)
+def test_every_status_point_on_a_chart_stands_out_from_its_white_background(charts: Charts) -> None:
+    weakest: dict[str, float] = {}
+    for mark in charts.marks:
+        status = re.search(r"Status: ([A-Za-z ]+?);", mark["label"])
+        assert status, mark
+        weakest[status.group(1)] = min(weakest.get(status.group(1), 21.0), _seen_against_white(mark))
+    assert "At risk" in weakest, weakest  # the palest status colour is among the points checked
+    low = {status: round(ratio, 2) for status, ratio in weakest.items() if ratio < 3}
+    assert not low, f"points under 3 : 1 against the chart's white: {low}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="About's known limitation says charts are images to a screen reader, but Chromium gives each point of "
+    "a chart to a screen reader with its quarter, figure, target and status (Vega's SVG is ARIA-labelled)",
+)
+def test_the_statements_known_limitations_are_still_real(statement: tuple[str, list[str]], charts: Charts) -> None:
+    text, _ = statement
+    if "the charts themselves are images to a screen reader" in text:
+        assert not charts.points, f"a screen reader is given each point of a chart, e.g. {charts.points[0]!r}"
+
+
+ZOOMED = {"width": 640, "height": 400}  # a 1280 x 800 window at 200% zoom, in CSS pixels
+OVERFLOW = """() => { const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("[data-testid='stMain'] *")].filter((e) => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1 && !e.closest(".charter-scroll, [data-testid='stDataFrame']");
+  }).map((e) => e.outerHTML.slice(0, 120)); }"""
+
+
+@pytest.mark.parametrize("path", ["", "charter", "objective", "scorecard", "kpis", "about"])
+def test_a_members_page_at_200_percent_zoom_fits_the_window(browser: Browser, app_url: str, path: str) -> None:
+    page = browser.new_page(viewport=ZOOMED)
+    page.goto(f"{app_url}/{path}?quarter=2025/26+Q2")
+    settle(page)
+    assert page.get_by_test_id("stException").count() == 0
+    expect(page.locator("h1").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["width"]  # no sideways scrolling
+    assert page.evaluate(OVERFLOW) == []  # nothing cut off at the edge (wide tables scroll in their own box)
+    page.get_by_test_id("stExpandSidebarButton").click()  # the quarter and partner are still to hand
+    expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Quarter")).to_be_visible()
+    page.close()

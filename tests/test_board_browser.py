@@ -1,4 +1,5 @@
-"""The Board review page in real headless Chromium: record the meeting and a review, then download the pack."""
+"""The Board review page in real headless Chromium: record the meeting and a review, then download the pack; revise
+a target and see the Objective page show the new target beside the original."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.browser import open_page, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
 LEAD, PASSWORD = "lead@example.org", "a long test password"  # a local account, created in the test database
+MEMBER = "member@example.org"  # a board member's local account
 
 
 def _choose(page: Page, label: str, option: str) -> None:
@@ -39,13 +41,28 @@ def _form(page: Page, button: str) -> Locator:
     return page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name=button))
 
 
+def _database(template: Path, folder: Path, email: str, role: str) -> Path:
+    """A copy of the demo database with one local account."""
+    db = folder / "charter.duckdb"
+    db.write_bytes(template.read_bytes())
+    with store.connect(db) as con:
+        accounts.add_user(con, Actor.administrator("tests"), email=email, role=role, password=PASSWORD)
+    return db
+
+
+def _record_meeting(page: Page) -> None:
+    meeting = _form(page, "Record the meeting")
+    meeting.get_by_role("textbox", name="Date of the meeting").fill("18/11/2025")
+    meeting.get_by_role("textbox", name="Who attended").fill("Chief Executive (HBBC)\nDirector (MBC)")
+    meeting.get_by_role("button", name="Record the meeting").click()
+    settle(page)
+    _said(page, "Meeting recorded for the 2025/26 Q2 review.")
+
+
 def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
     browser: Browser, _demo_template: Path, tmp_path: Path
 ) -> None:
-    db = tmp_path / "charter.duckdb"
-    db.write_bytes(_demo_template.read_bytes())
-    with store.connect(db) as con:
-        accounts.add_user(con, Actor.administrator("tests"), email=LEAD, role="admin", password=PASSWORD)
+    db = _database(_demo_template, tmp_path, LEAD, "admin")
     with serve(db) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         sign_in(page, url, LEAD, PASSWORD, "?quarter=2025/26+Q2")
@@ -53,13 +70,7 @@ def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
         assert page.locator("h1").first.inner_text() == "Board review"
         assert "quarter=2025%2F26+Q2" in page.url  # the quarter reviewed, chosen when the session began
         assert page.locator("[data-testid='stException']").count() == 0
-
-        meeting = _form(page, "Record the meeting")
-        meeting.get_by_role("textbox", name="Date of the meeting").fill("18/11/2025")
-        meeting.get_by_role("textbox", name="Who attended").fill("Chief Executive (HBBC)\nDirector (MBC)")
-        meeting.get_by_role("button", name="Record the meeting").click()
-        settle(page)
-        _said(page, "Meeting recorded for the 2025/26 Q2 review.")
+        _record_meeting(page)
 
         _choose(page, "Objective", "OBJ07")
         settle(page)
@@ -87,3 +98,76 @@ def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
         ]
     text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
     assert "decision: action agreed. Blaby to explain the fall in online payments." in text
+
+
+def _target_cells(page: Page, quarter: str) -> dict[str, str]:
+    """Each council's target in the Objective page's table for `quarter`."""
+    caption = page.locator("caption", has_text=f"OBJ05 by partner in {quarter}")
+    table = page.locator("table.charter-table").filter(has=caption)
+    expect(table).to_be_visible()
+    rows = table.locator("tbody tr").all()
+    return {row.locator("th").inner_text(): row.locator("td").nth(2).inner_text() for row in rows}  # td 2: Target
+
+
+def test_a_target_revised_by_a_board_member_shows_on_the_objective_page_beside_the_original(
+    browser: Browser, _demo_template: Path, tmp_path: Path
+) -> None:
+    db = _database(_demo_template, tmp_path, MEMBER, "board")
+    with store.connect(db, read_only=True) as con:
+        query = "SELECT partner_code, target FROM objective_progress WHERE objective_code = 'OBJ05' AND period = $q"
+        before = dict(con.execute(query, {"q": "2025/26 Q3"}).fetchall())
+    reason = "Two new housing estates added 4,000 users"
+    with serve(db) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        sign_in(page, url, MEMBER, PASSWORD, "?quarter=2025/26+Q2")
+        open_page(page, "Board review")
+        _record_meeting(page)
+        _choose(page, "Objective", "OBJ05")
+        settle(page)
+        _choose(page, "The board's assessment", "At risk")
+        _choose(page, "Decision", "target revised")
+        review = _form(page, "Record the review")
+        review.get_by_role("textbox", name="Comment").fill("Demand rose with the new estates.")
+        review.get_by_role("textbox", name="New final target").fill("1,700")
+        _choose(page, "Applies from", "2025/26 Q4")  # not the form's first offer (the next quarter, Q3)
+        councils = review.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("For", exact=True))
+        councils.get_by_role("button", name="Remove MBC").click()  # Melton keeps its target
+        expect(councils.locator("[data-tag]")).to_have_text(["HBBC", "BDC"])
+        review.get_by_role("textbox", name="Reason for the revision").fill(reason)
+        review.get_by_role("button", name="Record the review").click()
+        settle(page)
+        _said(page, "The board's review of OBJ05 is recorded.")
+
+        open_page(page, "Objective")
+        _choose(page, "Objective", "OBJ05")
+        settle(page)
+        main = page.get_by_test_id("stMain")
+        expect(page.locator("h1").first).to_have_text(re.compile(r"^OBJ05 "))
+        # The SMART card: the framework's target stays, and the board's revision is listed with the one it replaces.
+        expect(main.get_by_text("Target and deadline: HBBC 1,960 (2025/26 Q4); BDC 1,360 (2025/26 Q4)")).to_be_visible()
+        for council, was in (("HBBC", "1,960"), ("BDC", "1,360")):
+            revised = f"Revised by the board: {council} 1,700 by 2025/26 Q4 from 2025/26 Q4 (was {was}): {reason}"
+            expect(main.get_by_text(revised)).to_be_visible()
+            history = (
+                f"The board revised {council}'s final target to 1,700 by 2025/26 Q4, from 2025/26 Q4 on (was {was}, "
+                "which still applies to earlier quarters)"
+            )
+            expect(main.get_by_text(history)).to_be_visible()
+        expect(main.get_by_text("Revised by the board: MBC")).to_have_count(0)
+        reviews = main.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Decision"))
+        expect(reviews.locator("table[role='grid'] tbody tr")).to_have_count(1)
+        expect(reviews.locator("table[role='grid'] tbody tr")).to_contain_text("target revised")
+
+        # The quarter it applies from has the new target; Melton's and the quarter before keep the original.
+        _choose(page, "Quarter", "2025/26 Q4")
+        settle(page)
+        assert _target_cells(page, "2025/26 Q4") == {
+            "Hinckley & Bosworth Borough Council": "1,700", "Blaby District Council": "1,700",
+            "Melton Borough Council": "945",
+        }  # fmt: skip
+        _choose(page, "Quarter", "2025/26 Q3")
+        settle(page)
+        names = {"HBBC": "Hinckley & Bosworth Borough Council", "BDC": "Blaby District Council",
+                 "MBC": "Melton Borough Council"}  # fmt: skip
+        assert _target_cells(page, "2025/26 Q3") == {names[p]: f"{v:,.0f}" for p, v in before.items()}
+        page.close()
