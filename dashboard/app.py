@@ -91,4 +91,6 @@ def _sync_selection() -> None:
 _sync_selection()
 if info.illustrative:
     components.demo_banner()
+if notice := st.session_state.pop("signin_notice", None):  # e.g. "You have signed out.", on the page it lands on
+    st.info(notice, icon=":material/info:")
 navigation.run()

@@ -118,7 +118,7 @@ def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.Laye
         .mark_line(color="#1d70b8")
         .encode(y="actual:Q", strokeDash=dash, tooltip=tooltip)
     )
-    points = base.mark_point(filled=True, size=90, opacity=1).encode(
+    points = base.mark_point(filled=True, size=90, opacity=1, stroke=INK, strokeWidth=1).encode(
         y="actual:Q",
         color=alt.Color("status:N", scale=colour, title="Status", legend=alt.Legend(orient="bottom", columns=3)),
         shape=alt.Shape("status:N", scale=shape, title="Status"),

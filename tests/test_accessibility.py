@@ -334,12 +334,6 @@ def _seen_against_white(mark: dict[str, str]) -> float:
     return max(_contrast(c, "#ffffff") if re.fullmatch(r"#[0-9a-fA-F]{6}", c) else 0.0 for c in colours)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="About says the colours pass contrast checks, but the At risk orange (#f47738) point on a chart's white "
-    "is 2.8 : 1, under the 3 : 1 that WCAG 2.2 AA (1.4.11, non-text contrast) asks of a chart's marks",
-)
 def test_every_status_point_on_a_chart_stands_out_from_its_white_background(charts: Charts) -> None:
     weakest: dict[str, float] = {}
     for mark in charts.marks:
@@ -351,12 +345,6 @@ def test_every_status_point_on_a_chart_stands_out_from_its_white_background(char
     assert not low, f"points under 3 : 1 against the chart's white: {low}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="About's known limitation says charts are images to a screen reader, but Chromium gives each point of "
-    "a chart to a screen reader with its quarter, figure, target and status (Vega's SVG is ARIA-labelled)",
-)
 def test_the_statements_known_limitations_are_still_real(statement: tuple[str, list[str]], charts: Charts) -> None:
     text, _ = statement
     if "the charts themselves are images to a screen reader" in text:

@@ -79,18 +79,22 @@ This service aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at
 public bodies must meet. In particular:
 
 - a status is never shown by colour alone: each has a word and a symbol (✓ ! ✕ – ◷), and the colours
-  were chosen to be told apart with the common colour-blindnesses and to pass contrast checks;
-- every chart has a sentence describing it, a table of its figures and a download of its data;
-- pages work with a keyboard alone, on a phone, and at 200% zoom; quarters are chosen from a list
-  rather than a date picker.
+  were chosen to be told apart with the common colour-blindnesses; words on a status colour, and the
+  outlined status points on the charts, pass the contrast checks;
+- every chart has a sentence describing it, a table of its figures and a download of its data (the small
+  trend lines in the Overview's headline table summarise figures that the KPIs page charts in full);
+- pages are built to work with a keyboard alone, on a phone and at 200% zoom; quarters are chosen from a
+  list rather than a date picker.
 
 How this is checked: with every change to Charter, automated tests open every page offered to each kind
 of user (the public, officers, board members, administrators) in a real browser and check it with
 axe-core against the WCAG 2.2 A and AA rules; no page may have a serious or critical failure. The same
 tests send figures and record a board review with the keyboard alone, and show the members' pages at a
-phone's width (390 pixels).
+phone's width (390 pixels) and at 200% zoom. The officers' and the board's own pages are not yet tested
+at a phone's width or zoomed.
 
-Known limitations: the charts themselves are images to a screen reader, so use the table beneath each
+Known limitations: a screen reader reads each chart's description and its points one by one (quarter,
+figure, target and status), but not the chart's shape; to compare figures, use the table beneath each
 chart. With more partners than the charts have colours (eight), each partner is drawn as a grey line
 named only in its tooltip: the table beneath the chart names every figure. If you find a problem, or need
 the information in another format, contact the partnership's performance lead.

@@ -53,10 +53,15 @@ def _partners_tables() -> dict[str, str]:
         flagged = r.status in ("Off track", "At risk", "Overdue") or r.forecast == "unlikely" or r.missing_commentary
         if not flagged and many.get(r.objective_code, False):
             continue
-        trend = " ".join(ui.symbol(s) for s in r.recent_statuses) if r.recent_statuses is not None else "–"
+        trend = (  # a screen reader says each quarter's status, not the symbol's name
+            " ".join(f'<span role="img" aria-label="{escape(s)}" title="{escape(s)}">{ui.symbol(s)}</span>'
+                     for s in r.recent_statuses)
+            if r.recent_statuses is not None
+            else "–"
+        )  # fmt: skip
         rows.setdefault(r.objective_code, []).append(
             [escape(r.partner_name), ui.chip(r.status), escape(ui.fmt_value(r.actual, r.unit)),
-             escape(ui.fmt_value(r.target, r.unit)), ui.plain(r.direction), escape(trend), ui.plain(r.forecast)]
+             escape(ui.fmt_value(r.target, r.unit)), ui.plain(r.direction), trend, ui.plain(r.forecast)]
         )  # fmt: skip
     header = ["Partner", "Status", "Actual", "Target", "On last quarter", "Last four quarters", "Forecast"]
     tables = {}

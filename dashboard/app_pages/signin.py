@@ -8,8 +8,6 @@ from dashboard import auth, resources
 from metrics import accounts, store
 
 st.title("Sign in")
-if notice := st.session_state.pop("signin_notice", None):
-    st.info(notice, icon=":material/info:")
 
 if auth.oidc_configured():
     st.markdown("Sign in with your council's Microsoft 365 account.")
