@@ -371,3 +371,24 @@ def test_a_members_page_at_200_percent_zoom_fits_the_window(browser: Browser, ap
     page.get_by_test_id("stExpandSidebarButton").click()  # the quarter and partner are still to hand
     expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Quarter")).to_be_visible()
     page.close()
+
+
+PHONE = {"width": 390, "height": 844}
+OWN_PAGES = ["Upload figures", "Data collection", "Approve figures", "Submission history", "ICT service desk",
+             "Board review", "Actions", "Admin"]  # fmt: skip
+
+
+@pytest.mark.parametrize("viewport", [PHONE, ZOOMED], ids=["phone", "zoomed"])
+def test_the_officers_board_and_admin_pages_fit_a_phone_and_200_percent_zoom(
+    browser: Browser, app_url: str, viewport: dict[str, int]
+) -> None:
+    page = browser.new_page(viewport={"width": viewport["width"], "height": viewport["height"]})
+    _sign_in(page, app_url, "admin")  # an administrator is offered every page
+    for title in OWN_PAGES:
+        if page.get_by_test_id("stExpandSidebarButton").count():  # on a narrow window the sidebar folds away
+            page.get_by_test_id("stExpandSidebarButton").click()
+        _open(page, title)
+        expect(page.locator("h1").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], title
+        assert page.evaluate(OVERFLOW) == [], title
+    page.close()

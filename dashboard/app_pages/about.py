@@ -89,9 +89,8 @@ public bodies must meet. In particular:
 How this is checked: with every change to Charter, automated tests open every page offered to each kind
 of user (the public, officers, board members, administrators) in a real browser and check it with
 axe-core against the WCAG 2.2 A and AA rules; no page may have a serious or critical failure. The same
-tests send figures and record a board review with the keyboard alone, and show the members' pages at a
-phone's width (390 pixels) and at 200% zoom. The officers' and the board's own pages are not yet tested
-at a phone's width or zoomed.
+tests send figures and record a board review with the keyboard alone, and show every page at a phone's
+width (390 pixels) and at 200% zoom without sideways scrolling (wide tables scroll in their own box).
 
 Known limitations: a screen reader reads each chart's description and its points one by one (quarter,
 figure, target and status), but not the chart's shape; to compare figures, use the table beneath each
