@@ -115,7 +115,6 @@ def connect(
     try:
         if as_of is not None:
             con.execute("SET VARIABLE charter_as_of = CAST($d AS DATE)", {"d": as_of})
-        _define_progress(con)
         yield con
     finally:
         con.close()
@@ -146,21 +145,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
 
 
-# Queries read progress through `charter_progress(as_of, published)`, a temporary macro of the connection: by
-# default the rules themselves (core.progress); `use_progress` points it at rows worked out already.
-_PROGRESS_RULES = """CREATE OR REPLACE TEMP MACRO charter_progress(p_as_of, p_published) AS TABLE
-    SELECT * FROM core.progress(p_as_of, p_published)"""
+# Queries read progress through `charter_progress(as_of, published)` (views.sql: the rules themselves);
+# `use_progress` shadows it on one connection with a temporary macro answering from rows worked out already.
 _PROGRESS_KEPT = """CREATE OR REPLACE TEMP MACRO charter_progress(p_as_of, p_published) AS TABLE
     SELECT * FROM charter_progress_rows
     WHERE CASE WHEN p_published AND CAST(p_as_of AS DATE) = getvariable('charter_progress_day') THEN true
                ELSE error('charter_progress: the rows kept are for approved figures on '
                           || CAST(getvariable('charter_progress_day') AS VARCHAR)) END"""
-
-
-def _define_progress(con: duckdb.DuckDBPyConnection) -> None:
-    """Define `charter_progress` once the schema has the rules (not yet in an empty database)."""
-    with suppress(duckdb.CatalogException):
-        con.execute(_PROGRESS_RULES)
 
 
 def use_progress(con: duckdb.DuckDBPyConnection, rows: Any, as_of: date) -> None:
@@ -211,7 +202,6 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
     if upto is None or upto >= LATEST_VERSION:
         with transaction(con):
             con.execute(read_sql("views"))
-        _define_progress(con)
     return applied
 
 

@@ -159,6 +159,11 @@ SELECT
     kpi_code
 FROM forecast;
 
+-- What the queries in metrics/sql read progress through. The app answers it on a connection from rows it has
+-- worked out already, with a temporary macro of the same name (metrics/store.py `use_progress`).
+CREATE OR REPLACE MACRO charter_progress(p_as_of, p_published) AS TABLE
+    SELECT * FROM core.progress(p_as_of, p_published);
+
 -- ---- Public views (SPEC section 8): stable names and columns --------------------------------------
 
 CREATE OR REPLACE VIEW partner AS
