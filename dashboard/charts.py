@@ -65,6 +65,11 @@ def _periods(frame: pd.DataFrame) -> list[str]:
     return frame.sort_values("period_index")["period"].drop_duplicates().tolist()
 
 
+def quarter_axis(order: list[str]) -> alt.X:
+    """The x axis of every chart over quarters: in `order`, labels slanted and thinned where they would overlap."""
+    return alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+
+
 def partner_names(frame: pd.DataFrame) -> list[str]:
     """Partner names in the framework's order, so each partner keeps its colour on every chart."""
     return frame.sort_values("partner_order")["partner_name"].drop_duplicates().tolist()
@@ -89,7 +94,7 @@ def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.Laye
     """One partner's actual figures (status-shaped points) against the target line and the final target."""
     fmt = UNIT_FORMAT.get(unit, ",.2f")
     order = _periods(progress)
-    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+    x = quarter_axis(order)
     base = alt.Chart(progress).encode(x=x)
     colour, shape = status_legend_scale()
     tooltip = [
@@ -173,7 +178,7 @@ def kpi_small_multiples(
     arrow = frame["polarity"].map({"higher": "↑ higher", "lower": "↓ lower"})
     frame["panel"] = frame["kpi_name"] + " (" + frame["unit"] + ", " + arrow + " is better)"
     frame = frame[["panel", "kpi_name", "unit", "partner_name", "period", "value"]]  # only what is drawn
-    x = alt.X("period:O", sort=periods, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+    x = quarter_axis(periods)
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
     tooltip = [
         alt.Tooltip("kpi_name:N", title="KPI"),
@@ -237,7 +242,7 @@ def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polari
         alt.Chart(both)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True)),
+            x=quarter_axis(order),
             y=alt.Y("value:Q", title=f"{_y_title(unit)} ({polarity} is better)", scale=alt.Scale(zero=False)),
             color=alt.Color("partner_name:N", title="Partner", scale=colour_scale, sort=names),
             shape=alt.Shape("partner_name:N", title="Partner", sort=names),
@@ -257,7 +262,7 @@ def _kpi_crowd(
 ) -> alt.LayerChart:
     """`kpi_by_partner` for many partners: each a thin grey line (named in its tooltip), the partnership in black."""
     fmt = UNIT_FORMAT.get(unit, ",.2f")
-    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+    x = quarter_axis(order)
     y = alt.Y("value:Q", title=f"{_y_title(unit)} ({polarity} is better)", scale=alt.Scale(zero=False))
     tooltip = [
         alt.Tooltip("partner_name:N", title="Partner"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import INK, PARTNER_COLOURS, partner_names
+from dashboard.charts import INK, PARTNER_COLOURS, partner_names, quarter_axis
 
 PRIORITIES = ["All priorities", "P1", "P2", "P3", "P4", "P5"]
 PRIORITY_COLOURS = [INK, *PARTNER_COLOURS[:5]]
@@ -28,10 +28,6 @@ def _scale(shown: list[str], values: list[str]) -> alt.Scale:
     return alt.Scale(domain=shown, range=[values[PRIORITIES.index(p)] for p in shown])
 
 
-def _x(periods: list[str]) -> alt.X:
-    return alt.X("period:O", sort=periods, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
-
-
 def _facet(frame: pd.DataFrame) -> alt.Facet:
     return alt.Facet(
         "partner_name:N", sort=partner_names(frame), title=None, header=alt.Header(labelFontWeight=600, labelLimit=0)
@@ -46,7 +42,7 @@ def sla_by_priority(frame: pd.DataFrame, periods: list[str], columns: int = 3) -
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=_x(periods),
+            x=quarter_axis(periods),
             y=alt.Y("value:Q", title="Resolved within SLA (%)", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
                 "priority_name:N",
@@ -106,7 +102,7 @@ def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) ->
         alt.Chart(frame)
         .mark_bar(stroke="#ffffff", strokeWidth=0.5)
         .encode(
-            x=_x(periods),
+            x=quarter_axis(periods),
             y=alt.Y("sum(tickets):Q", title="Tickets open at quarter end"),
             color=alt.Color(
                 "band:N",

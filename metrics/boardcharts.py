@@ -30,16 +30,17 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return configured
 
 
-def status_by_partner(rows: pd.DataFrame) -> alt.TopLevelMixin:
-    """How many objectives on the list each partner has in each status: a bar per partner, split by status."""
-    counts = rows.groupby(["partner_order", "partner_name", "status"]).size().reset_index(name="objectives")
-    partners = counts.sort_values("partner_order")["partner_name"].drop_duplicates().tolist()
-    chart = (
+STATUS_RANK = f"indexof({STATUS_ORDER!r}, datum.status)"  # stacks and labels run in the order of the statuses
+
+
+def _status_bars(counts: pd.DataFrame, y: alt.Y, x_title: str) -> alt.Chart:
+    """Counts of objectives as bars along `y`, each split by status in the statuses' order and colours."""
+    bars: alt.Chart = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            y=alt.Y("partner_name:N", sort=partners, title=None, axis=alt.Axis(labelLimit=0)),
-            x=alt.X("objectives:Q", title="Objectives on the exception list", axis=alt.Axis(tickMinStep=1)),
+            y=y,
+            x=alt.X("objectives:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
@@ -48,9 +49,20 @@ def status_by_partner(rows: pd.DataFrame) -> alt.TopLevelMixin:
             ),
             order=alt.Order("status_rank:Q"),
         )
-        .transform_calculate(status_rank=f"indexof({STATUS_ORDER!r}, datum.status)")
-        .properties(width=440, height=28 * max(len(partners), 1))
+        .transform_calculate(status_rank=STATUS_RANK)
     )
+    return bars
+
+
+def status_by_partner(rows: pd.DataFrame) -> alt.TopLevelMixin:
+    """How many objectives on the list each partner has in each status: a bar per partner, split by status."""
+    counts = rows.groupby(["partner_order", "partner_name", "status"]).size().reset_index(name="objectives")
+    partners = counts.sort_values("partner_order")["partner_name"].drop_duplicates().tolist()
+    chart = _status_bars(
+        counts,
+        alt.Y("partner_name:N", sort=partners, title=None, axis=alt.Axis(labelLimit=0)),
+        "Objectives on the exception list",
+    ).properties(width=440, height=28 * max(len(partners), 1))
     labels = (
         alt.Chart(counts)
         .mark_text(fontSize=10, dx=-8, align="right")
@@ -63,7 +75,7 @@ def status_by_partner(rows: pd.DataFrame) -> alt.TopLevelMixin:
             order=alt.Order("status_rank:Q"),
             text=alt.Text("objectives:Q"),
         )
-        .transform_calculate(status_rank=f"indexof({STATUS_ORDER!r}, datum.status)")
+        .transform_calculate(status_rank=STATUS_RANK)
     )
     return _config(alt.layer(chart, labels))
 
@@ -78,20 +90,9 @@ def status_by_commitment(progress: pd.DataFrame) -> alt.TopLevelMixin:
     partners = counts.sort_values("partner_order")["partner_code"].drop_duplicates().tolist()
     commitments = counts.sort_values("commitment_order")["commitment_title"].drop_duplicates().tolist()
     chart = (
-        alt.Chart(counts)
-        .mark_bar()
-        .encode(
-            y=alt.Y("commitment_title:N", sort=commitments, title=None, axis=alt.Axis(labelLimit=0)),
-            x=alt.X("objectives:Q", title="Objectives", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
-                title="Status",
-                sort=STATUS_ORDER,
-            ),
-            order=alt.Order("status_rank:Q"),
+        _status_bars(
+            counts, alt.Y("commitment_title:N", sort=commitments, title=None, axis=alt.Axis(labelLimit=0)), "Objectives"
         )
-        .transform_calculate(status_rank=f"indexof({STATUS_ORDER!r}, datum.status)")
         .properties(width=max(90, 330 // max(len(partners), 1)), height=22 * max(len(commitments), 1))
         .facet(column=alt.Column("partner_code:N", sort=partners, title=None, header=alt.Header(labelFontSize=11)))
     )

@@ -126,7 +126,7 @@ def csv_files(pack: Pack) -> dict[str, bytes]:
 
 
 def file_stem(period: Period) -> str:
-    return f"board-pack-{str(period).replace('/', '-').replace(' ', '-')}"
+    return f"board-pack-{period.slug}"
 
 
 # --- the PDF ---------------------------------------------------------------------------------------------

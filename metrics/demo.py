@@ -166,7 +166,7 @@ def demo_files(fw: Framework, today: date) -> Iterator[tuple[str, bytes, datetim
         writer.writerows(rows)
         due = period.due(fw.partnership.data_due_days)
         when = datetime.combine(due - timedelta(days=3 + len(partner_code) % 5), time(10, 30))
-        name = f"demo-{partner_code}-{str(period).replace('/', '-').replace(' ', '-')}.csv"
+        name = f"demo-{partner_code}-{period.slug}.csv"
         yield name, buffer.getvalue().encode("utf-8"), min(when, datetime.combine(today, time(9))), True
     yield _correction(by_file, last, today)
 
@@ -184,7 +184,7 @@ def _correction(
         corrected = f"{round(number * 1.01, 1):g}" + ("%" if value.endswith("%") else "")
         writer.writerow([partner, period, kpi, corrected, "Corrected figure: the first return left out late entries."])
     when = datetime.combine(min(today, last.due()), time(15, 5))
-    name = f"demo-BDC-{str(last).replace('/', '-').replace(' ', '-')}-correction.csv"
+    name = f"demo-BDC-{last.slug}-correction.csv"
     return name, buffer.getvalue().encode("utf-8"), when, False
 
 

@@ -55,6 +55,11 @@ class Period:
         return self.fy_label if self.quarter is None else f"{self.fy_label} Q{self.quarter}"
 
     @property
+    def slug(self) -> str:
+        """The period for a file name, e.g. `2025-26-Q2`."""
+        return str(self).replace("/", "-").replace(" ", "-")
+
+    @property
     def is_annual(self) -> bool:
         return self.quarter is None
 

@@ -187,7 +187,7 @@ def quarter_files(fw: Framework, size: Size, today: date) -> list[tuple[str, byt
                 text = f"{value:g}%" if kpi.unit is Unit.PERCENT else f"{value:g}"
                 writer.writerow([p.code, str(period), kpi.code, text, ""])
         when = datetime.combine(min(period.due(fw.partnership.data_due_days), today), time(10, 30))
-        name = f"synthetic-{str(period).replace('/', '-').replace(' ', '-')}.csv"
+        name = f"synthetic-{period.slug}.csv"
         out.append((name, buffer.getvalue().encode("utf-8"), when))
     return out
 
@@ -242,7 +242,7 @@ def ticket_year(fw: Framework, size: Size, today: date, folder: Path) -> Path:
         running += n
         # Up to 1.1 to 1.4 times the target to resolve: from about nine in ten within it to about seven in ten.
         companies.append((partner.name, modulus * running // sum(users), rng.randint(11, 14)))
-    path = folder / f"synthetic-service-desk-{_slug(quarters[0])}-to-{_slug(last)}.csv"
+    path = folder / f"synthetic-service-desk-{quarters[0].slug}-to-{last.slug}.csv"
     with path.open("wb") as out:
         for q in quarters:
             q_rng = random.Random(f"tickets-{size.seed}-{q}")  # noqa: S311
@@ -266,10 +266,6 @@ def ticket_year(fw: Framework, size: Size, today: date, folder: Path) -> Path:
             out.write(data if q == quarters[0] else data.split(b"\n", 1)[1])
             part.unlink()
     return path
-
-
-def _slug(period: Period) -> str:
-    return str(period).replace("/", "-").replace(" ", "-")
 
 
 def install_tickets(con: duckdb.DuckDBPyConnection, fw: Framework, size: Size, *, today: date) -> str:

@@ -39,7 +39,7 @@ else:
 
 
 ALL_ROWS = 8  # up to this many partners an objective's table lists them all; beyond, only those with a reason
-many = (exceptions.groupby("objective_code")["partner_code"].count() > ALL_ROWS).to_dict()
+partners_of = exceptions.groupby("objective_code").size().to_dict()  # each listed objective's number of partners
 
 
 def _partners_tables() -> dict[str, str]:
@@ -47,11 +47,9 @@ def _partners_tables() -> dict[str, str]:
     only those off track, at risk, overdue, forecast to miss or without commentary are listed, and the rest
     counted, so that fifty councils make a page the board can read."""
     rows: dict[str, list[list[str]]] = {}
-    partners: dict[str, int] = {}
     for r in exceptions.itertuples():
-        partners[r.objective_code] = partners.get(r.objective_code, 0) + 1
         flagged = r.status in ("Off track", "At risk", "Overdue") or r.forecast == "unlikely" or r.missing_commentary
-        if not flagged and many.get(r.objective_code, False):
+        if not flagged and partners_of[r.objective_code] > ALL_ROWS:
             continue
         trend = (  # a screen reader says each quarter's status, not the symbol's name
             " ".join(f'<span role="img" aria-label="{escape(s)}" title="{escape(s)}">{ui.symbol(s)}</span>'
@@ -65,7 +63,7 @@ def _partners_tables() -> dict[str, str]:
         )  # fmt: skip
     header = ["Partner", "Status", "Actual", "Target", "On last quarter", "Last four quarters", "Forecast"]
     tables = {}
-    for code, count in partners.items():
+    for code, count in partners_of.items():
         shown = rows.get(code, [])
         caption = f"{code} by partner in {sel.period}"
         if len(shown) < count:

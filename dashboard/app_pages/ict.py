@@ -12,7 +12,7 @@ from metrics.periods import period_range
 sel = ui.selection()
 partners = resources.query("partners")
 quarters = [str(p) for p in period_range(sel.period.shift(-7), sel.period)]
-first, last, slug = sel.period.shift(-7).index, sel.period.index, str(sel.period).replace("/", "-").replace(" ", "-")
+first, last, slug = sel.period.shift(-7).index, sel.period.index, sel.period.slug
 
 st.title("ICT service desk")
 st.caption(

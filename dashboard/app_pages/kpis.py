@@ -37,7 +37,7 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
             f"{label}: {part['kpi_code'].nunique()} KPIs for {part['partner_code'].nunique()} partners from "
             f"{quarters[0]} to {quarters[-1]}. The table lists every figure.",
             part[["kpi_code", "kpi_name", "unit", "polarity", "partner_code", "period", "value"]],
-            f"{category}-kpis-{quarters[-1].replace('/', '-').replace(' ', '-')}.csv",
+            f"{category}-kpis-{sel.period.slug}.csv",
             key=f"multiples-{category}",
         )
 

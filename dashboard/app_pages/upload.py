@@ -48,7 +48,7 @@ st.markdown(
 st.download_button(
     f"Download the {period} template for {partner} (XLSX)",
     data=lambda: resources.read(lambda con: template.build(con, partner, period)),
-    file_name=f"charter-{partner}-{str(period).replace('/', '-').replace(' ', '-')}.xlsx",
+    file_name=f"charter-{partner}-{period.slug}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
 )
