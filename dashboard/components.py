@@ -15,7 +15,7 @@ from metrics import exports
 from metrics.periods import Period, parse_period
 
 # GOV.UK colours with a text colour that passes WCAG contrast on each; the word and symbol carry
-# the meaning, colour only helps (STYLE.md, SPEC 5.6).
+# the meaning, colour only helps (docs/progress-rules.md).
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     "On track": ("✓", "#00703c", "#ffffff"),
     "At risk": ("!", "#f47738", "#0b0c0c"),

@@ -1,6 +1,6 @@
 """The only home of Streamlit caching. Query results are cached by the database's data version.
 
-The app never holds the database open between requests (SPEC section 10): each cached query opens it
+The app never holds the database open between requests (docs/architecture.md): each cached query opens it
 read-only, runs, and closes it. The cache key includes `store.data_version` (file times and sizes, read
 without a query) and today's date, so a new upload or a new day shows at once.
 """

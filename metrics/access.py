@@ -1,6 +1,6 @@
 """Who may do what. Every write in `metrics` takes the acting person and asks `require` first.
 
-Roles (SPEC 2, issue 6): `viewer` reads approved figures; `officer` submits and comments for their own
+Roles (docs/architecture.md, issue 6): `viewer` reads approved figures; `officer` submits and comments for their own
 council(s); `board` records reviews, decisions and revisions; `admin` (the partnership's performance
 lead) maintains the framework and users and approves figures. Each role can also do what the roles
 before it can, except that only officers and admins submit figures.

@@ -1,4 +1,4 @@
-"""Files people download: CSV and XLSX with spreadsheet formulas neutralised (SPEC 10)."""
+"""Files people download: CSV and XLSX with spreadsheet formulas neutralised (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Quarterly metric files: file -> rows -> checked figures, with every problem named by row and column.
 
-Small steps (SPEC section 6): read the file (CSV, XLSX, ODS) into text cells with the row numbers the
+Small steps (docs/file-contract.md): read the file (CSV, XLSX, ODS) into text cells with the row numbers the
 officer sees; find the columns; check every row against the framework; report all problems at once.
 Writing is done elsewhere (`metrics.submissions`), in one transaction, only when there is no problem.
 """

@@ -22,7 +22,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 from metrics import boardcharts
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-# GOV.UK status colours with a text colour that passes WCAG contrast on each (STYLE.md); the word and
+# GOV.UK status colours with a text colour that passes WCAG contrast on each (docs/progress-rules.md); the word and
 # the symbol carry the meaning.
 STATUS_STYLE = {
     "On track": ("✓", "#00703c", "#ffffff"),

@@ -103,7 +103,7 @@ def status_counts(progress: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def worst_status(statuses: pd.Series) -> str:
-    """The worst status present (for roll-ups, SPEC 5.5: the worst one is named)."""
+    """The worst status present (for roll-ups, docs/progress-rules.md: the worst one is named)."""
     present = set(statuses)
     return next((s for s in WORST_FIRST if s in present), "No data")
 

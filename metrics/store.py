@@ -1,7 +1,7 @@
 """DuckDB: open the database briefly, migrate it, and write in single transactions.
 
 DuckDB lets one process hold a database file. So every caller opens the file only for the moment it
-needs it and closes it at once (see SPEC section 10); a caller that meets another's lock retries for a
+needs it and closes it at once (see docs/architecture.md); a caller that meets another's lock retries for a
 few seconds and then says plainly that the database is busy.
 """
 

@@ -1,4 +1,4 @@
-"""The `charter` command (SPEC section 7) through its real entry point, as an administrator runs it."""
+"""The `charter` command (docs/architecture.md) through its real entry point, as an administrator runs it."""
 
 from __future__ import annotations
 

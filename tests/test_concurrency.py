@@ -1,4 +1,4 @@
-"""Concurrency and crashes (SPEC section 10): a killed submission leaves nothing behind, the command line
+"""Concurrency and crashes (docs/architecture.md): a killed submission leaves nothing behind, the command line
 writes while the app serves, and two officers sending figures at once both land."""
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ ACCOUNTS = {  # role: (e-mail, councils)
 COUNCILS = ["Hinckley & Bosworth Borough Council", "Blaby District Council", "Melton Borough Council"]
 CORRECTION = "demo-BDC-2025-26-Q2-correction.csv"  # the demo's file awaiting the performance lead's approval
 
-# What each role is offered, written out from SPEC 2 and metrics/access.py rather than read from the app.
+# What each role is offered, written out from docs/architecture.md and metrics/access.py rather than read from the app.
 MEMBERS = ["Overview", "Charter", "Objective", "Partner scorecard", "KPIs", "About"]
 PAGES = {
     "public": [*MEMBERS, "Sign in"],

@@ -52,7 +52,7 @@ def _query(db: Path, sql: str) -> list[tuple[object, ...]]:
         return con.execute(sql).fetchall()
 
 
-# --- upload: every error case of SPEC section 6 as a row / column / problem table --------------------
+# --- upload: every error case of docs/file-contract.md as a row / column / problem table -------------
 
 OTHER_COUNCIL = "you may only submit figures for HBBC, not BDC"  # HBBC is the council chosen on the page
 NOT_A_PARTNER = "'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"

@@ -1,4 +1,4 @@
-"""Quarterly metric files (SPEC section 6): every rule, its exact message, encodings, XLSX and ODS."""
+"""Quarterly metric files (docs/file-contract.md): every rule, its exact message, encodings, XLSX and ODS."""
 
 from __future__ import annotations
 

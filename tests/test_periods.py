@@ -1,4 +1,4 @@
-"""Financial-year periods (SPEC section 3): spelling, refusals, order, dates, due dates, arithmetic."""
+"""Financial-year periods (docs/file-contract.md): spelling, refusals, order, dates, due dates, arithmetic."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The progress rules of SPEC section 5, through the real SQL (core.progress and objective_progress).
+"""The progress rules of docs/progress-rules.md, through the real SQL (core.progress and objective_progress).
 
 Each test writes a small framework file (one partnership, one KPI, one objective), loads it into a fresh
 empty database, uploads figures through the same checks as an officer's file, and reads the result.

@@ -1,4 +1,4 @@
-"""The quarterly template (SPEC sections 6 and 7): what it holds, and that it comes back as it goes out."""
+"""The quarterly template (docs/file-contract.md): what it holds, and that it comes back as it goes out."""
 
 from __future__ import annotations
 

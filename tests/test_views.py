@@ -1,4 +1,4 @@
-"""The public views (SPEC section 8) on the demo partnership, read with plain SQL as a user's own tools would."""
+"""The public views (docs/views.md) on the demo partnership, read with plain SQL as a user's own tools would."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
--- Macros and the public views of SPEC section 8. Re-created on every `charter init`, after migrations.
+-- Macros and the public views (docs/views.md). Re-created on every `charter init`, after migrations.
 -- A period's index counts quarters: year * 4 + quarter - 1; a whole financial year takes its Q4's index.
 
 CREATE OR REPLACE MACRO core.quarter_index(d) AS
@@ -28,7 +28,7 @@ CREATE OR REPLACE MACRO core.current_figures(published_only) AS TABLE
     QUALIFY row_number() OVER (
         PARTITION BY m.partner_code, m.kpi_code, m.period_index, m.is_annual ORDER BY s.id DESC, m.id DESC) = 1;
 
--- SPEC section 5, for every targeted objective, partner and period from the baseline to `as_of`.
+-- Progress (docs/progress-rules.md) for every targeted objective, partner and period from the baseline to `as_of`.
 CREATE OR REPLACE MACRO core.progress(p_as_of, p_published_only) AS TABLE
 WITH
 settings AS (
@@ -164,7 +164,7 @@ FROM forecast;
 CREATE OR REPLACE MACRO charter_progress(p_as_of, p_published) AS TABLE
     SELECT * FROM core.progress(p_as_of, p_published);
 
--- ---- Public views (SPEC section 8): stable names and columns --------------------------------------
+-- ---- Public views (docs/views.md): stable names and columns -------------------------------------
 
 CREATE OR REPLACE VIEW partner AS
     SELECT code, name, joined_on, left_on FROM core.partner ORDER BY sort_order;

@@ -1,5 +1,5 @@
 -- Schema version 1: the framework (charter, partners, KPIs, objectives, targets) and the figures.
--- Tables live in schema `core`; the public views of SPEC section 8 live in `main` (see views.sql).
+-- Tables live in schema `core`; the public views (docs/views.md) live in `main` (see views.sql).
 CREATE SCHEMA IF NOT EXISTS core;
 
 CREATE TABLE core.partnership (
