@@ -63,8 +63,9 @@ class Status(Enum):
 
     @property
     def outline(self) -> str | None:
-        """The outline a chart's point needs to stand out 3 : 1 from white, where the fill alone does not."""
-        return INK if self is Status.AT_RISK else None
+        """The outline a chart's point needs to stand out 3 : 1 from white: a fill pale enough to carry black
+        text does not alone (the dashboard's charts outline every point in INK)."""
+        return INK if self.ink == INK else None
 
     @property
     def key(self) -> str:
@@ -85,7 +86,8 @@ class Status(Enum):
 _BY_WORD = {s.word: s for s in Status}
 RUNNING = tuple(s for s in Status if not s.ended)
 ENDED = tuple(s for s in Status if s.ended)
-# For roll-ups, where the worst one present is named (SPEC 5.7). A final result outranks its running twin.
+# For roll-ups, where the worst one present is named (SPEC 5.7). An ended result goes past its running twin:
+# Missed is worse than Off track, Met better than On track.
 WORST_FIRST = (
     Status.MISSED, Status.OFF_TRACK, Status.OVERDUE, Status.NOT_ASSESSED, Status.AT_RISK, Status.NO_DATA,
     Status.ON_TRACK, Status.MET,

@@ -10,6 +10,7 @@ from itertools import combinations, product
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from metrics import status, store
@@ -217,6 +218,23 @@ def test_each_word_passes_contrast_on_its_fill(state: Status | str) -> None:
 def test_each_chart_mark_stands_out_3_to_1_from_white(state: Status) -> None:
     seen = max(contrast(state.fill, WHITE), contrast(state.outline, WHITE) if state.outline else 0.0)
     assert seen >= 3, f"{state.word}: {seen:.2f} : 1"
+
+
+def test_the_dashboards_status_points_are_drawn_from_the_registry_and_outlined() -> None:
+    from dashboard import charts
+
+    frame = pd.DataFrame(
+        {"period": ["2025/26 Q1", "2025/26 Q2"], "period_index": [8101, 8102], "actual": [1.0, 2.0],
+         "target": [1.5, 1.5], "status": [Status.AT_RISK.word, Status.ON_TRACK.word], "final_target": [2.0, 2.0]}
+    )  # fmt: skip
+    spec = charts.objective_partner(frame, "%", "A council").to_dict()
+    points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    assert points["mark"]["stroke"] == INK and points["mark"]["strokeWidth"] >= 1  # every outline(): INK
+    assert points["encoding"]["color"]["scale"] == {
+        "domain": [s.word for s in status.RUNNING],
+        "range": [s.fill for s in status.RUNNING],
+    }
+    assert points["encoding"]["shape"]["scale"]["range"] == [s.shape for s in status.RUNNING]
 
 
 # Machado, Oliveira and Fernandes (2009), full severity, as tests/test_accessibility.py.
