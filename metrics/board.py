@@ -19,10 +19,11 @@ import pandas as pd
 from metrics import audit
 from metrics.access import Action, Actor, require
 from metrics.periods import Period, PeriodError, parse_period
+from metrics.status import Status
 from metrics.store import read_sql, transaction
 
 DECISIONS = ("noted", "action agreed", "target revised", "closed")
-ASSESSMENTS = ("On track", "At risk", "Off track", "Too early to say")
+ASSESSMENTS = (Status.ON_TRACK.word, Status.AT_RISK.word, Status.OFF_TRACK.word, "Too early to say")
 ACTION_STATES = ("open", "overdue", "done")
 _LONGEST = 4000  # characters in a comment, reason or action: a paragraph, not a document
 
@@ -78,9 +79,9 @@ def exception_objectives(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.groupby(keys, sort=False).agg(
         reasons=("reasons", "first"),
         partners=("partner_code", "count"),
-        off_track=("status", lambda s: int((s == "Off track").sum())),
-        at_risk=("status", lambda s: int((s == "At risk").sum())),
-        overdue=("status", lambda s: int((s == "Overdue").sum())),
+        off_track=("status", lambda s: int((s == Status.OFF_TRACK.word).sum())),
+        at_risk=("status", lambda s: int((s == Status.AT_RISK.word).sum())),
+        overdue=("status", lambda s: int((s == Status.OVERDUE.word).sum())),
     )
     out = out.reset_index()
     out["reasons"] = out["reasons"].map(lambda r: "; ".join(r))

@@ -21,6 +21,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 from metrics import board, boardcharts, exports, queries
 from metrics import pdfparts as pdf
 from metrics.periods import Period
+from metrics.status import Status
 
 MONTHS = {1: "April to June", 2: "July to September", 3: "October to December", 4: "January to March"}
 
@@ -378,7 +379,8 @@ def _completeness(pack: Pack, st: pdf.Styles) -> list[Flowable]:
         pdf.para(f"5. Data completeness, {pack.period}", st.h1),
         pdf.para(f"Figures for {pack.period} were due by {due:%-d %B %Y}.", st.body),
     ]
-    rows: list[list[Any]] = [["Partner", "Expected", "Received", "Approved", "Awaiting approval", "Missing", "Overdue"]]
+    head = ["Partner", "Expected", "Received", "Approved", "Awaiting approval", "Missing", Status.OVERDUE.word]
+    rows: list[list[Any]] = [head]
     for r in pack.completeness.itertuples():
         rows.append([r.partner_name, r.expected, r.received, r.approved, r.awaiting_approval, r.missing, r.overdue])
     out.append(pdf.table(rows, [52 * mm] + [21 * mm] * 6, st, {}))

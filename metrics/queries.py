@@ -16,10 +16,11 @@ import pandas as pd
 
 from metrics.ingest import Figure
 from metrics.periods import Period, last_complete_quarter, period_range
+from metrics.status import RUNNING, Status, direction
 from metrics.store import read_sql
 
-STATUSES = ("On track", "At risk", "Off track", "Overdue", "No data")
-WORST_FIRST = ("Off track", "Overdue", "At risk", "No data", "On track")
+STATUSES = tuple(s.word for s in RUNNING)  # a running objective's statuses, in the legends' order
+WORST_FIRST = tuple(s.word for s in sorted(Status, key=lambda s: s.rank))
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def status_counts(progress: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def worst_status(statuses: pd.Series) -> str:
     """The worst status present (for roll-ups, docs/progress-rules.md: the worst one is named)."""
     present = set(statuses)
-    return next((s for s in WORST_FIRST if s in present), "No data")
+    return next((s for s in WORST_FIRST if s in present), Status.NO_DATA.word)
 
 
 def objective_principles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -191,16 +192,12 @@ def headline_kpis(
         values = own["value"].tolist()
         latest = values[-1] if values else None
         previous = values[-2] if len(values) > 1 else None
-        direction = None
-        if latest is not None and previous is not None:
-            better = latest > previous if kpi["polarity"] == "higher" else latest < previous
-            direction = "no change" if latest == previous else ("improving" if better else "worsening")
         rows.append(
             {
                 "kpi_code": code, "kpi_name": kpi["name"], "category": kpi["category"], "unit": kpi["unit"],
                 "polarity": kpi["polarity"], "latest": latest,
                 "latest_period": own["period"].iloc[-1] if values else None,
-                "previous": previous, "direction": direction, "trend": values,
+                "previous": previous, "direction": direction(kpi["polarity"], latest, previous), "trend": values,
                 "councils": (f"{int(own['reporting'].iloc[-1])} of {int(own['expected'].iloc[-1])}"
                              if partner is None and values else ""),
             }

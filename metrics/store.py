@@ -18,6 +18,8 @@ from typing import Any
 
 import duckdb
 
+from metrics import status
+
 SQL = resources.files("metrics") / "sql"
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _LOCKED = ("lock", "Conflicting lock", "different configuration", "busy")
@@ -201,6 +203,7 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
         applied.append(version)
     if upto is None or upto >= LATEST_VERSION:
         with transaction(con):
+            con.execute(status.sql())  # the status words and the direction rule that the views use
             con.execute(read_sql("views"))
     return applied
 

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import board_ui, resources
 from dashboard import components as ui
 from metrics import board
+from metrics.status import Status
 
 sel = ui.selection()
 info = resources.partnership()
@@ -39,6 +40,7 @@ else:
 
 
 ALL_ROWS = 8  # up to this many partners an objective's table lists them all; beyond, only those with a reason
+FLAGGED = {Status.OFF_TRACK.word, Status.AT_RISK.word, Status.OVERDUE.word}  # listed whatever the count
 partners_of = exceptions.groupby("objective_code").size().to_dict()  # each listed objective's number of partners
 
 
@@ -48,7 +50,7 @@ def _partners_tables() -> dict[str, str]:
     counted, so that fifty councils make a page the board can read."""
     rows: dict[str, list[list[str]]] = {}
     for r in exceptions.itertuples():
-        flagged = r.status in ("Off track", "At risk", "Overdue") or r.forecast == "unlikely" or r.missing_commentary
+        flagged = r.status in FLAGGED or r.forecast == "unlikely" or r.missing_commentary
         if not flagged and partners_of[r.objective_code] > ALL_ROWS:
             continue
         trend = (  # a screen reader says each quarter's status, not the symbol's name

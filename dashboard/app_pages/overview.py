@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import components as ui
 from dashboard import resources
 from metrics import queries
+from metrics.status import Status
 
 sel = ui.selection()
 info = resources.partnership()
@@ -167,6 +168,6 @@ st.dataframe(
         "approved": "Approved",
         "awaiting_approval": st.column_config.NumberColumn("Awaiting approval"),
         "missing": "Not yet received",
-        "overdue": st.column_config.NumberColumn("Overdue", help="Not received and past the due date"),
+        "overdue": st.column_config.NumberColumn(Status.OVERDUE.word, help="Not received and past the due date"),
     },
 )

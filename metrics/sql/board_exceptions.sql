@@ -21,7 +21,8 @@ recent AS (
 ),
 flagged AS (
     SELECT n.*, pa.name AS partner_name, pa.sort_order AS partner_order,
-           n.status IN ('Off track', 'At risk') AND coalesce(trim(n.note), '') = '' AS missing_commentary,
+           n.status IN (core.status_word('off_track'), core.status_word('at_risk'))
+               AND coalesce(trim(n.note), '') = '' AS missing_commentary,
            CAST(left(n.deadline_period, 4) AS INTEGER) * 4
                + CASE WHEN n.deadline_period LIKE '% Q%' THEN CAST(right(n.deadline_period, 1) AS INTEGER) - 1
                       ELSE 3 END
@@ -30,9 +31,9 @@ flagged AS (
 ),
 by_objective AS (
     SELECT objective_code,
-           list(partner_code ORDER BY partner_order) FILTER (WHERE status = 'Off track') AS off_track,
-           list(partner_code ORDER BY partner_order) FILTER (WHERE status = 'At risk') AS at_risk,
-           list(partner_code ORDER BY partner_order) FILTER (WHERE status = 'Overdue') AS overdue,
+           list(partner_code ORDER BY partner_order) FILTER (WHERE status = core.status_word('off_track')) AS off_track,
+           list(partner_code ORDER BY partner_order) FILTER (WHERE status = core.status_word('at_risk')) AS at_risk,
+           list(partner_code ORDER BY partner_order) FILTER (WHERE status = core.status_word('overdue')) AS overdue,
            list(partner_code ORDER BY partner_order) FILTER (WHERE forecast = 'unlikely') AS forecast_unlikely,
            list(partner_code ORDER BY partner_order) FILTER (WHERE missing_commentary) AS missing_commentary,
            min(quarters_to_deadline) AS quarters_to_deadline,
@@ -43,8 +44,9 @@ reasons AS (
     SELECT objective_code, off_track, at_risk, overdue, forecast_unlikely, missing_commentary,
            quarters_to_deadline BETWEEN 0 AND 2 AS deadline_near,
            list_filter([
-               CASE WHEN off_track IS NOT NULL THEN 'Off track: ' || array_to_string(off_track, ', ') END,
-               CASE WHEN at_risk IS NOT NULL THEN 'At risk: ' || array_to_string(at_risk, ', ') END,
+               CASE WHEN off_track IS NOT NULL
+                    THEN core.status_word('off_track') || ': ' || array_to_string(off_track, ', ') END,
+               CASE WHEN at_risk IS NOT NULL THEN core.status_word('at_risk') || ': ' || array_to_string(at_risk, ', ') END,
                CASE WHEN overdue IS NOT NULL THEN 'Figures overdue: ' || array_to_string(overdue, ', ') END,
                CASE WHEN forecast_unlikely IS NOT NULL
                     THEN 'Forecast unlikely to meet the target: ' || array_to_string(forecast_unlikely, ', ') END,

@@ -1,6 +1,7 @@
 -- Objectives and partners whose status moved between the previous quarter and this one.
+-- Better or worse by the statuses' grades (metrics/status.py); to or from a missing figure is only "changed".
 WITH prog AS (SELECT * FROM charter_progress(core.as_of(), $published)),
-rank AS (SELECT * FROM (VALUES ('On track', 0), ('At risk', 1), ('Off track', 2)) t(status, r))
+rank AS (SELECT status, grade AS r FROM core.status_style)
 SELECT now.objective_code, o.title AS objective_title, now.partner_code, before.status AS was, now.status AS now,
        CASE WHEN rn.r < rb.r THEN 'better' WHEN rn.r > rb.r THEN 'worse' ELSE 'changed' END AS movement
 FROM prog now

@@ -130,19 +130,14 @@ SELECT
     actual,
     target,
     CASE WHEN actual IS NULL THEN
-             CASE WHEN (SELECT as_of FROM settings) > due_on THEN 'Overdue' ELSE 'No data' END
+             CASE WHEN (SELECT as_of FROM settings) > due_on THEN core.status_word('overdue')
+                  ELSE core.status_word('no_data') END
          WHEN (polarity = 'higher' AND actual >= target - 1e-9) OR (polarity = 'lower' AND actual <= target + 1e-9)
-             THEN 'On track'
-         WHEN abs(actual - target) <= tolerance + 1e-9 THEN 'At risk'
-         ELSE 'Off track' END AS status,
-    CASE WHEN actual IS NULL OR previous IS NULL THEN NULL
-         WHEN actual = previous THEN 'no change'
-         WHEN (actual > previous) = (polarity = 'higher') THEN 'improving'
-         ELSE 'worsening' END AS direction,
-    CASE WHEN actual IS NULL OR year_ago IS NULL THEN NULL
-         WHEN actual = year_ago THEN 'no change'
-         WHEN (actual > year_ago) = (polarity = 'higher') THEN 'improving'
-         ELSE 'worsening' END AS direction_year,
+             THEN core.status_word('on_track')
+         WHEN abs(actual - target) <= tolerance + 1e-9 THEN core.status_word('at_risk')
+         ELSE core.status_word('off_track') END AS status,
+    core.direction(polarity, actual, previous) AS direction,
+    core.direction(polarity, actual, year_ago) AS direction_year,
     forecast_value,
     -- Judged on the forecast as shown (2 dp), as status is judged on the target as shown.
     CASE WHEN forecast_value IS NULL THEN NULL
