@@ -1,10 +1,10 @@
-"""One home for status (SPEC 5): every status's word, the words members read, order, symbol, colours and
+"""One home for status (docs/progress-rules.md): every status's word, the words members read, order, symbol, colours and
 chart shape, and the direction rule; `sql()` gives the database the same definitions.
 
 Nothing else in metrics/ or dashboard/ spells a status word, symbol or colour (tests/test_status_home.py
 scans for them): pages, charts, the board pack and the SQL all read them from here. The colours are
 GOV.UK's, with a text colour that passes WCAG contrast on each; red and green look alike to many
-colour-blind readers, so the word and the symbol carry the meaning and the colour only helps (SPEC 5.8).
+colour-blind readers, so the word and the symbol carry the meaning and the colour only helps (docs/progress-rules.md).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ class Look:
 
 
 class Status(Enum):
-    """An objective's status for a partner and period, in the legends' order: running (SPEC 5.2) then ended (5.5)."""
+    """An objective's status for a partner and period, in the legends' order: running, then ended."""
 
-    # The view's word, the words members read (SPEC 5.6), grade for better/worse (0 best; None where there is
+    # The view's word, the words members read, grade for better/worse (0 best; None where there is
     # no figure to judge), symbol, fill, text on it, Vega-Lite point shape, ended (the deadline has passed).
     ON_TRACK = ("On track", "On track", 0, "✓", "#00703c", WHITE, "circle", False)
     AT_RISK = ("At risk", "At risk", 1, "!", "#f47738", INK, "triangle-up", False)
@@ -86,7 +86,7 @@ class Status(Enum):
 _BY_WORD = {s.word: s for s in Status}
 RUNNING = tuple(s for s in Status if not s.ended)
 ENDED = tuple(s for s in Status if s.ended)
-# For roll-ups, where the worst one present is named (SPEC 5.7). An ended result goes past its running twin:
+# For roll-ups, where the worst one present is named. An ended result goes past its running twin:
 # Missed is worse than Off track, Met better than On track.
 WORST_FIRST = (
     Status.MISSED, Status.OFF_TRACK, Status.OVERDUE, Status.NOT_ASSESSED, Status.AT_RISK, Status.NO_DATA,
@@ -102,7 +102,7 @@ FIGURE_LOOKS: dict[str, Look] = {
     Status.OVERDUE.said: Status.OVERDUE.look,
 }
 
-# Direction of travel (SPEC 5.3), against the previous quarter or the same quarter a year before.
+# Direction of travel (docs/progress-rules.md), against the previous quarter or the same quarter a year before.
 IMPROVING, WORSENING, NO_CHANGE = "improving", "worsening", "no change"
 
 

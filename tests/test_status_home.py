@@ -204,7 +204,7 @@ def contrast(a: str, b: str) -> float:
 def test_contrast_is_measured_as_wcag_says() -> None:
     assert round(contrast("#000000", "#ffffff"), 2) == 21.0
     assert round(contrast("#767676", "#ffffff"), 2) == 4.54  # the palest grey that passes for text
-    assert round(contrast(Status.ON_TRACK.fill, WHITE), 1) == 6.2  # as STYLE.md's table says
+    assert round(contrast(Status.ON_TRACK.fill, WHITE), 1) == 6.2  # the house's measured figure
 
 
 @pytest.mark.parametrize("state", [*Status, *FIGURE_LOOKS], ids=str)
@@ -273,8 +273,8 @@ def test_every_status_has_its_own_word_symbol_colour_and_shape() -> None:
     for field in ("word", "said", "symbol", "fill", "shape"):
         values = [getattr(s, field) for s in Status]
         assert len(set(values)) == len(values), (field, values)
-    assert [s.word for s in status.ENDED] == ["Met", "Missed", "Not assessed"]  # SPEC 5.5
-    assert (Status.OVERDUE.said, Status.NO_DATA.said) == ("Figure overdue", "No figure yet")  # SPEC 5.6
+    assert [s.word for s in status.ENDED] == ["Met", "Missed", "Not assessed"]  # ended objectives
+    assert (Status.OVERDUE.said, Status.NO_DATA.said) == ("Figure overdue", "No figure yet")  # the words members read
     assert sorted(s.rank for s in Status) == list(range(len(Status)))
     shapes = {"circle", "square", "cross", "diamond", "triangle-up", "triangle-down", "triangle-right",
               "triangle-left", "stroke", "arrow", "wedge", "triangle"}  # fmt: skip
