@@ -31,7 +31,7 @@ class Limits:
     max_rows: int
     max_columns: int
     max_cells: int  # rows x columns of one sheet, as the reader allocates it
-    max_csv_cells: int  # rows x the widest row of a CSV (DuckDB streams a ticket export; Python holds figures)
+    max_csv_cells: int  # the cells of a CSV (DuckDB streams a ticket export; Python holds a figures file's)
     max_unpacked: int  # all the parts of a spreadsheet, unpacked
     max_cell_chars: int = _EXCEL_CELL
     max_part: int = 16 * MB  # a part that readers hold whole (styles, workbook, relationships)
@@ -97,54 +97,66 @@ def check_size(size: int, limits: Limits) -> None:
 
 
 def check_csv(chunks: Iterable[str], limits: Limits, delimiter: str) -> int:
-    """Refuse text with too many rows, a row with too many columns or a cell too long; the number of rows.
+    """Refuse text with too many rows or cells, a row with too many columns or a cell too long; its rows.
 
     Rows are lines and columns are delimiters plus one: a note in quotes may hold a line break or a comma,
     so either may be counted once too often, never too few."""
-    rows, widest, carry = 0, 0, ""
+    rows, cells, carry = 0, 0, ""
     for chunk in chunks:
-        lines = (carry + chunk).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        text = carry + chunk
+        if "\r" in text:  # Windows and old Mac line ends
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
         carry = lines.pop()
         if len(carry) > limits.max_columns * (limits.max_cell_chars + 1):  # a line that never ends
-            widest = max(widest, _check_lines([carry], rows, limits, delimiter))
-        widest = max(widest, _check_lines(lines, rows, limits, delimiter))
+            _check_lines([carry], rows, limits, delimiter)
+        _check_lines(lines, rows, limits, delimiter)
         rows += len(lines)
+        cells += text.count(delimiter, 0, len(text) - len(carry)) + len(lines)
     if carry:
-        widest = max(widest, _check_lines([carry], rows, limits, delimiter))
-        rows += 1
+        _check_lines([carry], rows, limits, delimiter)
+        rows, cells = rows + 1, cells + carry.count(delimiter) + 1
     if rows > limits.max_rows:
         raise LimitExceeded(f"the file has {rows:,} rows", f"{limits.max_rows:,} rows for {limits.kind}", limits.split)
-    if rows * widest > limits.max_csv_cells:
+    if cells > limits.max_csv_cells:
         raise LimitExceeded(
-            f"the file has {rows:,} rows and up to {widest:,} columns ({rows * widest:,} cells)",
+            f"the file has {cells:,} cells in {rows:,} rows",
             f"{limits.max_csv_cells:,} cells for {limits.kind}",
             f"keep only the columns the file needs, or {limits.split}",
         )
     return rows
 
 
-def _check_lines(lines: list[str], before: int, limits: Limits, delimiter: str) -> int:
-    """The most columns in `lines`, which start at row `before` + 1; a cell too long or too many columns refused."""
-    if not lines:
-        return 0
-    if max(map(len, lines)) > limits.max_cell_chars:  # only then may a cell be too long
-        for i, line in enumerate(lines):
-            longest = max(map(len, line.split(delimiter))) if len(line) > limits.max_cell_chars else 0
-            if longest > limits.max_cell_chars:
-                raise LimitExceeded(
-                    f"row {before + i + 1:,} has a cell of {longest:,} characters",
-                    f"{limits.max_cell_chars:,} characters in a cell (Excel's own)",
-                    "shorten it: keep long text in a document and name the document in the note",
-                )
-    widest = max(line.count(delimiter) for line in lines) + 1
-    if widest > limits.max_columns:
-        i = next(i for i, line in enumerate(lines) if line.count(delimiter) + 1 == widest)
-        raise LimitExceeded(
-            f"row {before + i + 1:,} has {widest:,} columns",
-            f"{limits.max_columns:,} columns for {limits.kind}",
-            "keep only the columns the file needs, and put a note that contains a comma in double quotes",
-        )
-    return widest
+def _check_lines(lines: list[str], before: int, limits: Limits, delimiter: str) -> None:
+    """Refuse a cell too long or a row of too many columns in `lines`, which start at row `before` + 1.
+
+    Only a line longer than a cell may hold, or than the columns allowed, needs a closer look."""
+    longest = max(map(len, lines), default=0)
+    if longest <= min(limits.max_cell_chars, limits.max_columns - 1):
+        return
+    for i, line in enumerate(lines):
+        if len(line) > limits.max_cell_chars and max(map(len, line.split(delimiter))) > limits.max_cell_chars:
+            raise LimitExceeded(
+                f"row {before + i + 1:,} has a cell of {max(map(len, line.split(delimiter))):,} characters",
+                f"{limits.max_cell_chars:,} characters in a cell (Excel's own)",
+                "shorten it: keep long text in a document and name the document in the note",
+            )
+        if len(line) >= limits.max_columns - 1 and line.count(delimiter) + 1 > limits.max_columns:
+            raise LimitExceeded(
+                f"row {before + i + 1:,} has {line.count(delimiter) + 1:,} columns",
+                f"{limits.max_columns:,} columns for {limits.kind}",
+                "keep only the columns the file needs, and put a note that contains a comma in double quotes",
+            )
+
+
+def utf16(head: bytes) -> str | None:
+    """ "utf-16" for text with a UTF-16 BOM; "utf-16-le" or "-be" for UTF-16 without one (every other byte 0)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    sample = head[:4096]
+    if len(sample) >= 4 and sample.count(0) * 2 >= len(sample) * 0.9:
+        return "utf-16-le" if sample[1::2].count(0) > sample[::2].count(0) else "utf-16-be"
+    return None
 
 
 def text_chunks(stream: BinaryIO, encoding: str) -> Iterable[str]:

@@ -167,7 +167,7 @@ def read_sheet(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Sheet:
 def _decode(data: bytes) -> str:
     """UTF-8 (with or without the BOM Excel adds); UTF-16 (Excel's "Unicode Text"), with its BOM or without;
     else Windows-1252 as Excel on UK Windows saves "CSV"."""
-    encoding = _utf16(data)
+    encoding = filelimits.utf16(data[:4096])
     if encoding is not None:
         try:
             return data.decode(encoding).removeprefix("\ufeff")
@@ -180,16 +180,6 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
-
-
-def _utf16(data: bytes) -> str | None:
-    """ "utf-16" for text with a UTF-16 BOM; "utf-16-le" or "-be" for UTF-16 without one (every other byte 0)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "utf-16"
-    sample = data[:4096]
-    if len(sample) >= 4 and sample.count(0) * 2 >= len(sample) * 0.9:
-        return "utf-16-le" if sample[1::2].count(0) > sample[::2].count(0) else "utf-16-be"
-    return None
 
 
 def _read_csv(data: bytes, name: str, limits: filelimits.Limits) -> Sheet:
