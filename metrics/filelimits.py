@@ -11,7 +11,7 @@ here; XLSX and ODS files in `metrics.sheetlimits`.
 
 from __future__ import annotations
 
-import io
+import codecs
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import BinaryIO
@@ -161,12 +161,10 @@ def utf16(head: bytes) -> str | None:
 
 def text_chunks(stream: BinaryIO, encoding: str) -> Iterable[str]:
     """A binary stream decoded a megabyte at a time (a bad byte becomes one replacement character)."""
-    decoder = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-    try:
-        while chunk := decoder.read(_CHUNK):
-            yield chunk
-    finally:
-        decoder.detach()  # the stream is the caller's to close
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    while raw := stream.read(_CHUNK):
+        yield decoder.decode(raw)
+    yield decoder.decode(b"", final=True)
 
 
 def slices(text: str) -> Iterable[str]:
