@@ -26,6 +26,7 @@ from metrics.filelimits import MB, FileRefused, LimitExceeded, Limits, check_siz
 
 _CHUNK = MB
 _LONGEST_TAG = 65_536
+_DIRECTORY_ENTRY = 46 + 1024  # the most a part's entry in the zip directory takes with a 1 KB name and extras
 _BODY = rb"""((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>"""  # a tag's attributes, '>' allowed inside quotes
 _XLSX_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|sst)(?=[\s/>])" + _BODY)
 _ODS_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])" + _BODY)
@@ -74,10 +75,11 @@ def _check_part_count(stream: BinaryIO, size: int, limits: Limits) -> None:
     zip64 = tail.rfind(b"PK\x06\x06", 0, at)
     if (entries == 0xFFFF or directory == 0xFFFFFFFF) and zip64 >= 0:  # the zip64 end record has the counts
         entries, directory = struct.unpack("<QQ", tail[zip64 + 32 : zip64 + 48])
-    parts = max(entries, directory // 46)  # each part takes at least 46 bytes of the directory
-    if parts > limits.max_parts:
+    # zipfile reads the directory itself, however many parts the end record admits to: bound both.
+    if entries > limits.max_parts or directory > limits.max_parts * _DIRECTORY_ENTRY:
+        parts = max(entries, directory // _DIRECTORY_ENTRY)
         raise LimitExceeded(
-            f"the file holds {parts:,} parts",
+            f"the file holds {'at least ' if parts > entries else ''}{parts:,} parts",
             f"{limits.max_parts:,} for {limits.kind}",
             f"a spreadsheet holds a few dozen: {_SAVE_AGAIN}",
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from metrics import filelimits
+from metrics.ingest import IngestError, read_sheet
 from tests.conftest import charter, libreoffice, table_contents
 from tests.perf import hostile
 from tests.test_template import fill, make
@@ -84,6 +85,9 @@ CASES: list[tuple[str, Callable[[], bytes], str, str]] = [
     ("cell.csv", hostile.huge_cell_csv, "tickets",
      "row 2 has a cell of 1,048,576 characters, over the limit of 32,767 characters in a cell (Excel's own); "
      "shorten it: keep long text in a document and name the document in the note"),
+    ("parts.xlsx", hostile.many_parts, "ingest",
+     f"the file holds 1,001 parts, over the limit of 1,000 for a figures file; a spreadsheet holds a few dozen: "
+     f"{SAVE_AGAIN}"),
     ("old.xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "tickets",
      "a .xls file (Excel 97-2003) cannot be read safely; open it in Excel or LibreOffice, save it as XLSX or CSV and "
      "send that"),
@@ -173,3 +177,35 @@ def test_a_real_libreoffice_file_with_a_million_empty_rows_below_is_read(
     done = charter(demo_db, "ingest", "--dry-run", str(ods))
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.endswith(f"{ods}: {len(expected)} figures would be accepted (dry run: nothing loaded)\n")
+
+
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+SHEETS = [  # (what the sheet's XML does, the XML, the message, or None if it is read)
+    ("cells without references follow from the row's", f'<worksheet {_NS}><sheetData><row r="1"><c t="inlineStr">'
+     '<is><t>partner</t></is></c></row><row r="300000"><c><v>1</v></c><c><v>2</v></c></row></sheetData></worksheet>',
+     f"the sheet 'Figures' reaches row 300,000 (A300000), over the limit of 200,000 rows for a figures file; "
+     f"{BEYOND}{SPLIT_FIGURES}"),
+    ("a namespace prefix on every tag", '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+     'main"><x:sheetData><x:row r="1"><x:c r="XFD1" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c></x:row>'
+     "</x:sheetData></x:worksheet>",
+     f"the sheet 'Figures' reaches column XFD (16,384 columns), over the limit of 1,000 columns for a figures file; "
+     f"{BEYOND}{SPLIT_FIGURES}"),
+    ("a '>' inside an attribute before the reference", f'<worksheet {_NS}><sheetData><row r="1"><c a=">" r="CV200000">'
+     "<v>1</v></c></row></sheetData></worksheet>",
+     "the sheet 'Figures' spans 200,000 rows by 100 columns (20,000,000 cells, up to CV200000), over the limit of "
+     f"2,000,000 cells for a figures file; {BEYOND}{SPLIT_FIGURES}"),
+    ("an empty formatted cell at XFD1048576 is nothing to read", f'<worksheet {_NS}><sheetData><row r="1">'
+     '<c r="A1" t="inlineStr"><is><t>partner</t></is></c></row><row r="1048576"><c r="XFD1048576" s="1"/></row>'
+     "</sheetData></worksheet>", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "xml", "message"), SHEETS, ids=[s[0] for s in SHEETS])
+def test_a_sheet_is_measured_as_calamine_would_allocate_it(what: str, xml: str, message: str | None) -> None:
+    data = hostile.xlsx([], sheet=xml)
+    if message is None:
+        assert read_sheet(data, "figures.xlsx").header == ["partner"]
+    else:
+        with pytest.raises(IngestError) as refused:
+            read_sheet(data, "figures.xlsx")
+        assert str(refused.value) == message

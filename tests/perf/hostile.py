@@ -66,16 +66,25 @@ def sheet_xml(cells: list[tuple[str, str]], doctype: str = "") -> str:
     return f"{head}<sheetData>{body}</sheetData></worksheet>"
 
 
-def xlsx(cells: list[tuple[str, str]], shared: str | None = None, doctype: str = "") -> bytes:
-    """A one-sheet XLSX written by hand, as small as it can be."""
+def xlsx(cells: list[tuple[str, str]], shared: str | None = None, doctype: str = "", sheet: str = "") -> bytes:
+    """A one-sheet XLSX written by hand, as small as it can be (`sheet`: the sheet's XML as it is)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS),
                            ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-                           (SHEET, sheet_xml(cells, doctype))):  # fmt: skip
+                           (SHEET, sheet or sheet_xml(cells, doctype))):  # fmt: skip
             book.writestr(name, text)
         if shared is not None:
             book.writestr("xl/sharedStrings.xml", shared)
+    return out.getvalue()
+
+
+def many_parts(parts: int = 1_001) -> bytes:
+    """An XLSX of `parts` tiny parts (zipfile builds an object for each before anything can be read)."""
+    out = io.BytesIO(xlsx(HEADER_CELLS))
+    with zipfile.ZipFile(out, "a") as book:
+        for i in range(parts - 5):
+            book.writestr(f"xl/media/{i}.bin", b"")
     return out.getvalue()
 
 
