@@ -153,10 +153,12 @@ def utf16(head: bytes) -> str | None:
     """ "utf-16" for text with a UTF-16 BOM; "utf-16-le" or "-be" for UTF-16 without one (every other byte 0)."""
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "utf-16"
-    sample = head[:4096]
-    if len(sample) >= 4 and sample.count(0) * 2 >= len(sample) * 0.9:
-        return "utf-16-le" if sample[1::2].count(0) > sample[::2].count(0) else "utf-16-be"
-    return None
+    sample = head[: 4096 - 4096 % 2]
+    if len(sample) < 4:
+        return None
+    half = len(sample) // 2
+    odd, even = sample[1::2].count(0) / half, sample[::2].count(0) / half  # ASCII text: one byte of each pair 0
+    return "utf-16-le" if odd > 0.9 > 0.1 > even else "utf-16-be" if even > 0.9 > 0.1 > odd else None
 
 
 def text_chunks(stream: BinaryIO, encoding: str) -> Iterable[str]:
