@@ -76,9 +76,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             for note in result.notes:
                 print(note)
         if problems:
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            n = len(problems)
+            for result, _ in checked:
+                for line in [*map(str, result.problems), *filter(None, [result.rest()])]:
+                    print(line, file=sys.stderr)
+            n = sum(result.problem_count for result, _ in checked)
             print(f"Rejected: {n} {'problem' if n == 1 else 'problems'} to fix; nothing was loaded.", file=sys.stderr)
             return EXIT_REJECTED
         if args.dry_run:

@@ -16,11 +16,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from metrics import filelimits, sheetlimits
 from metrics.cellformats import Cell, SheetLayout, sheet_layout
 from metrics.periods import Period, PeriodError, parse_period
 
 MAX_BYTES = 20 * 1024 * 1024
 _HEADER_SEARCH = 10  # rows at the top of a sheet to look through for the header (below a title or two)
+SHOWN_PROBLEMS = 100  # problems given in full; the rest are counted by column (SPEC section 6)
 REQUIRED = ("partner", "period", "kpi", "value")
 OPTIONAL = ("note",)
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}  # .xls is refused for figures (see read_sheet)
@@ -115,53 +117,72 @@ class Sheet:
 class CheckResult:
     file: str
     figures: list[Figure]
-    problems: list[Problem]
+    problems: list[Problem]  # the first SHOWN_PROBLEMS in full
     notes: list[str] = field(default_factory=list)
+    more: dict[str, int] = field(default_factory=dict)  # the problems past those, counted by column
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + sum(self.more.values())
+
+    def rest(self) -> str | None:
+        """The problems not given in full, by column: "and 1,900 more problems: 1,500 in the value column, ..."."""
+        if not self.more:
+            return None
+        n = sum(self.more.values())
+        counts = ", ".join(f"{k:,} in the {c} column" for c, k in sorted(self.more.items(), key=lambda i: -i[1]))
+        return f"{self.file}: and {n:,} more {'problem' if n == 1 else 'problems'} like those above: {counts}"
 
 
 # --- read --------------------------------------------------------------------------------------------
 
 
 def read_sheet(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Sheet:
-    """Read CSV, XLSX or ODS bytes into text cells; `name` is the file name (its extension decides)."""
-    if len(data) > max_bytes:
-        raise IngestError(
-            f"the file is {_size(len(data))}, over the {_size(max_bytes)} limit; split it into smaller files"
-        )
+    """Read CSV, XLSX or ODS bytes into text cells; `name` is the file name (its extension decides).
+
+    The file is measured first (`metrics.filelimits`): past a limit it is refused before a reader allocates."""
+    limits = filelimits.figures(max_bytes)
     suffix = Path(name).suffix.lower()
-    if suffix == ".xls":  # the old binary format keeps no readable formats: 72.5% would be read as 0.725
-        raise IngestError(
-            "a .xls file (Excel 97-2003) cannot be checked reliably; open it in Excel or LibreOffice, "
-            "save it as XLSX and send that"
-        )
-    if suffix in SPREADSHEETS:
-        return _read_spreadsheet(data, name)
-    if suffix in (".csv", ".txt", ""):
-        return _read_csv(data, name)
+    try:
+        filelimits.check_size(len(data), limits)
+        if suffix == ".xls":  # the old binary format keeps no readable formats: 72.5% would be read as 0.725
+            raise IngestError(
+                "a .xls file (Excel 97-2003) cannot be checked reliably; open it in Excel or LibreOffice, "
+                "save it as XLSX and send that"
+            )
+        if suffix in SPREADSHEETS:
+            sheetlimits.check_spreadsheet(io.BytesIO(data), limits)
+            return _read_spreadsheet(data, name)
+        if suffix in (".csv", ".txt", ""):
+            return _read_csv(data, name, limits)
+    except filelimits.FileRefused as exc:
+        raise IngestError(str(exc)) from None
     raise IngestError(f"a {suffix} file cannot be read; save the figures as a CSV, XLSX or ODS file and send that")
 
 
-def _size(n: int) -> str:
-    """A file size as people write it: 25.3 MB, 20 MB, 512 KB, 100 bytes."""
-    for unit, scale in (("MB", 1_048_576), ("KB", 1024)):
-        if n >= scale:
-            return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{n} bytes"
-
-
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without the BOM Excel adds), else Windows-1252 as Excel on UK Windows saves "CSV"."""
+    """UTF-8 (with or without the BOM Excel adds); UTF-16 (Excel's "Unicode Text"), with its BOM or without;
+    else Windows-1252 as Excel on UK Windows saves "CSV"."""
+    encoding = filelimits.utf16(data[:4096])
+    if encoding is not None:
+        try:
+            return data.decode(encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            raise IngestError(
+                "the file starts as UTF-16 text but is not UTF-16 throughout; save it from your spreadsheet as "
+                "CSV UTF-8 and send that"
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
-def _read_csv(data: bytes, name: str) -> Sheet:
+def _read_csv(data: bytes, name: str, limits: filelimits.Limits) -> Sheet:
     text = _decode(data)
     if "\x00" in text:
         raise IngestError("the file is not a text CSV file; save it from your spreadsheet as CSV, XLSX or ODS")
@@ -169,6 +190,7 @@ def _read_csv(data: bytes, name: str) -> Sheet:
     delimiter = ","
     if sample.count(";") > sample.count(",") or sample.count("\t") > sample.count(","):
         delimiter = ";" if sample.count(";") >= sample.count("\t") else "\t"
+    filelimits.check_csv(filelimits.slices(text), limits, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # Number records, not lines: a note written over two lines is still one row in a spreadsheet.
     lines: list[tuple[int, list[str]]] = []
@@ -345,6 +367,7 @@ def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
     figures: list[Figure] = []
     seen: dict[tuple[str, Period, str], int] = {}
     read = 0
+    more: dict[str, int] = {}
     wanted = [(key, columns.get(key)) for key in (*REQUIRED, *OPTIONAL)]
     # A CSV row can hold text under no column only past the header's end, or under a blank header cell.
     strays_anywhere = sheet.csv and not all(h for h in sheet.header)
@@ -366,17 +389,30 @@ def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
             figure = None
         if sheet.csv and (strays_anywhere or n > len(sheet.header)):
             row_problems += _stray_cells(sheet, row_number, cells)
-        problems += row_problems
         if figure is not None:
             key = (figure.partner_code, figure.period, figure.kpi_code)
             if key in seen:
-                problems.append(_duplicate(sheet.name, figure, seen[key]))
+                row_problems.append(_duplicate(sheet.name, figure, seen[key]))
             else:
                 seen[key] = row_number
                 figures.append(figure)
+        _keep(problems, row_problems, more)
     if not read:
         problems.append(Problem(sheet.name, sheet.header_row + 1, "-", "there are no figures under the header row"))
-    return CheckResult(sheet.name, [] if problems else figures, sorted(problems, key=lambda p: (p.row, p.column)))
+    problems.sort(key=lambda p: (p.row, p.column))
+    for problem in problems[SHOWN_PROBLEMS:]:  # the last row kept may have taken the count past the limit
+        more[problem.column] = more.get(problem.column, 0) + 1
+    del problems[SHOWN_PROBLEMS:]
+    return CheckResult(sheet.name, [] if problems else figures, problems, more=more)
+
+
+def _keep(problems: list[Problem], found: list[Problem], more: dict[str, int]) -> None:
+    """Keep a row's problems while fewer than SHOWN_PROBLEMS are kept (rows come in order); count the rest."""
+    if len(problems) < SHOWN_PROBLEMS:
+        problems += found
+    else:
+        for problem in found:
+            more[problem.column] = more.get(problem.column, 0) + 1
 
 
 def _duplicate(file: str, figure: Figure, first: int) -> Problem:

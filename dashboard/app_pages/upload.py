@@ -82,8 +82,8 @@ for note in result.notes:
 if not result.ok:
     other_council = any(p.column == "partner" and p.message.startswith("you may only") for p in result.problems)
     st.error(
-        f"**{uploaded.name} was not loaded**: {len(result.problems)} "
-        f"{'problem needs' if len(result.problems) == 1 else 'problems need'} fixing. Change the file as the table "
+        f"**{uploaded.name} was not loaded**: {result.problem_count:,} "
+        f"{'problem needs' if result.problem_count == 1 else 'problems need'} fixing. Change the file as the table "
         "says, save it and send it again. Nothing has been loaded."
         + (" If the file is for another council, choose that council above." if other_council else ""),
         icon=":material/error:",
@@ -102,6 +102,8 @@ if not result.ok:
         hide_index=True,
         column_config={"Problem": st.column_config.TextColumn(width="large")},
     )
+    if rest := result.rest():  # past the first 100 problems, a count by column (SPEC section 6)
+        st.text(rest)
     st.stop()
 if duplicate is not None:
     st.info(
