@@ -22,7 +22,7 @@ from metrics.periods import Period, PeriodError, parse_period
 
 MAX_BYTES = 20 * 1024 * 1024
 _HEADER_SEARCH = 10  # rows at the top of a sheet to look through for the header (below a title or two)
-SHOWN_PROBLEMS = 100  # problems given in full; the rest are counted by column (SPEC section 6)
+SHOWN_PROBLEMS = 100  # problems given in full; the rest are counted by column (docs/file-contract.md)
 REQUIRED = ("partner", "period", "kpi", "value")
 OPTIONAL = ("note",)
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}  # .xls is refused for figures (see read_sheet)

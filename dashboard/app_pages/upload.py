@@ -102,7 +102,7 @@ if not result.ok:
         hide_index=True,
         column_config={"Problem": st.column_config.TextColumn(width="large")},
     )
-    if rest := result.rest():  # past the first 100 problems, a count by column (SPEC section 6)
+    if rest := result.rest():  # past the first 100 problems, a count by column (docs/file-contract.md)
         st.text(rest)
     st.stop()
 if duplicate is not None:
