@@ -89,8 +89,8 @@ def current(con: duckdb.DuckDBPyConnection, actor: Actor) -> Actor:
     ).fetchall()
     if not rows or rows[0][2]:
         raise AccessDenied(
-            f"{actor.email} may no longer use Charter: the account has been disabled. "
-            "Ask the partnership's performance lead if this is a mistake."
+            f"{actor.email} may no longer use Charter: the account has been disabled; "
+            "ask the partnership's performance lead if this is a mistake"
         )
     role, partners, _ = rows[0]
     return Actor(actor.email, Role(str(role)), frozenset(partners or ()), account=True)

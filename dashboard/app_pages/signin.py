@@ -29,10 +29,10 @@ with st.form("signin"):
 if submitted:
     try:
         actor = resources.write(lambda con: accounts.authenticate(con, email, password))
+        auth.signed_in_with_password(actor)
     except accounts.SignInRefused as exc:
         st.error(str(exc)[:1].upper() + str(exc)[1:] + ".", icon=":material/lock:")
     except store.DatabaseBusy as exc:
         st.error(str(exc), icon=":material/hourglass:")
     else:
-        st.session_state["actor"] = actor
         st.rerun()
