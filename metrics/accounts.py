@@ -106,7 +106,7 @@ def add_user(
     name: str = "",
 ) -> Account:
     """Create an account (or change an existing one's role, councils and password)."""
-    require(actor, Action.USERS)
+    require(actor, Action.USERS, con=con)
     email = _clean_email(email)
     try:
         role_ = Role(role)
@@ -148,7 +148,7 @@ def add_user(
 
 def set_disabled(con: duckdb.DuckDBPyConnection, actor: Actor, email: str, disabled: bool = True) -> None:
     """Stop (or allow again) an account from signing in; the account and its history are kept."""
-    require(actor, Action.USERS)
+    require(actor, Action.USERS, con=con)
     with transaction(con):
         before = _row(con, email)
         if before is None:
@@ -185,7 +185,8 @@ def _locked(until: datetime) -> SignInRefused:
 
 
 # One statement counts a failure, so that attempts made at the same moment each count (it reads the count it
-# raises); a lock that has run out starts the count again.
+# raises); an attempt while locked counts too and leaves the lock as it is; a lock that has run out starts the
+# count again.
 _FAILED = """UPDATE core.account SET
     failed_attempts = CASE WHEN locked_until <= $now THEN 1 ELSE failed_attempts + 1 END,
     locked_until = CASE
@@ -226,13 +227,14 @@ def authenticate(
     if row is None or row.password_hash is None or row.disabled:
         sleep(0.5)
         raise refused
-    if row.locked_until is not None and row.locked_until > now:
-        raise _locked(row.locked_until)
+    failure = {"now": now, "max": MAX_ATTEMPTS, "lock": now + timedelta(minutes=LOCK_MINUTES), "e": row.email}
+    if row.locked_until is not None and row.locked_until > now:  # counted too, but the password is not checked
+        [(_, until)] = _write_row(con, _FAILED, failure)
+        raise _locked(until or row.locked_until)
     try:
         _hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
-        lock = now + timedelta(minutes=LOCK_MINUTES)
-        [(failed, until)] = _write_row(con, _FAILED, {"now": now, "max": MAX_ATTEMPTS, "lock": lock, "e": row.email})
+        [(failed, until)] = _write_row(con, _FAILED, failure)
         sleep(min(0.5 * failed, 3.0))
         raise (refused if until is None else _locked(until)) from None
     if not _write_row(con, _SIGNED_IN, {"now": now, "e": row.email}):  # locked by attempts made meanwhile
