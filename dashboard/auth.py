@@ -66,7 +66,7 @@ def current_actor() -> Actor | None:
     actor = kept if isinstance(kept, Actor) else _resume()
     if actor is None or not actor.account:  # an Actor made by a test stands for no account
         return actor
-    now = resources.read(lambda con: accounts.refresh(con, actor))
+    now = resources.account_now(actor)
     if now is None:
         sign_out(notice=DISABLED)
         return None

@@ -31,7 +31,7 @@ from metrics.store import WriteConflict, transaction
 
 MAX_ATTEMPTS = 5
 LOCK_MINUTES = 15
-TOKEN_HOURS = 12  # a working day: how long a local sign-in lasts across reloads and tabs
+TOKEN_HOURS = 8  # a working day: how long a local sign-in lasts across reloads and tabs
 _RETRIES = 30
 MIN_PASSWORD = 12
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

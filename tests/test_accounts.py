@@ -336,13 +336,13 @@ def test_a_kept_sign_in_lasts_its_hours_and_the_database_holds_only_its_hash(
     token = accounts.issue_token(signin, actor, now=NOON)
     assert len(token) >= 43  # 32 random bytes
     assert signin.execute("SELECT * FROM core.sign_in_token").fetchall() == [
-        (hashlib.sha256(token.encode()).hexdigest(), OFFICER, NOON, NOON + timedelta(hours=12))
+        (hashlib.sha256(token.encode()).hexdigest(), OFFICER, NOON, NOON + timedelta(hours=8))
     ]
-    assert accounts.resume(signin, token, now=NOON + timedelta(hours=11, minutes=59)) == actor
-    assert accounts.resume(signin, token, now=NOON + timedelta(hours=12)) is None
+    assert accounts.resume(signin, token, now=NOON + timedelta(hours=7, minutes=59)) == actor
+    assert accounts.resume(signin, token, now=NOON + timedelta(hours=8)) is None
     assert accounts.resume(signin, token[:-1], now=NOON) is None
     # An expired token is cleared when the next one is made.
-    accounts.issue_token(signin, actor, now=NOON + timedelta(hours=13))
+    accounts.issue_token(signin, actor, now=NOON + timedelta(hours=9))
     assert signin.execute("SELECT count(*) FROM core.sign_in_token WHERE email = $e", {"e": OFFICER}).fetchall() == [
         (1,)
     ]
