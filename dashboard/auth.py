@@ -91,6 +91,16 @@ def _resume() -> Actor | None:
     return actor
 
 
+def check_password(email: str, password: str) -> Actor:
+    """`accounts.authenticate`, with its slow-down after a failure served once the database is closed again:
+    a session sleeping on an open connection would keep every other session's reads waiting."""
+    delays: list[float] = []
+    try:
+        return resources.write(lambda con: accounts.authenticate(con, email, password, sleep=delays.append))
+    finally:
+        time.sleep(sum(delays))
+
+
 def signed_in_with_password(actor: Actor) -> None:
     """Start a local sign-in: this session, and a token for the browser so that a reload or a new tab keeps it."""
     token = resources.write(lambda con: accounts.issue_token(con, actor))
