@@ -76,7 +76,7 @@ def current_actor() -> Actor | None:
 
 def _resume() -> Actor | None:
     """A local sign-in kept in this browser's cookie (after a reload, or in a new tab); looked at once a session."""
-    if st.session_state.get("cookie_checked"):
+    if st.session_state.get("cookie_checked") or oidc_configured():  # with Microsoft 365, local sign-in is off
         return None
     st.session_state["cookie_checked"] = True
     token = st.context.cookies.get(COOKIE)
