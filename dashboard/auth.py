@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
+import duckdb
 import streamlit as st
 
 from dashboard import resources
@@ -91,14 +93,17 @@ def _resume() -> Actor | None:
     return actor
 
 
+@contextmanager
+def _writing() -> Iterator[duckdb.DuckDBPyConnection]:
+    with store.connect(resources.db_path(), wait=resources.settings().lock_wait_seconds) as con:
+        store.require_current(con, resources.db_path())
+        yield con
+
+
 def check_password(email: str, password: str) -> Actor:
-    """`accounts.authenticate`, with its slow-down after a failure served once the database is closed again:
-    a session sleeping on an open connection would keep every other session's reads waiting."""
-    delays: list[float] = []
-    try:
-        return resources.write(lambda con: accounts.authenticate(con, email, password, sleep=delays.append))
-    finally:
-        time.sleep(sum(delays))
+    """Check a local password, holding the database only for moments (not while argon2 works, nor during the
+    slow-down after a failure): an open connection keeps every other session's reads waiting."""
+    return accounts.sign_in(_writing, email, password)
 
 
 def signed_in_with_password(actor: Actor) -> None:

@@ -17,6 +17,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -221,26 +222,43 @@ def authenticate(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Actor:
     """Check a local password. Each failure slows the next answer; MAX_ATTEMPTS in a row lock the account."""
+    return sign_in(lambda: nullcontext(con), email, password, now=now, sleep=sleep)
+
+
+def sign_in(
+    opening: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+    email: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Actor:
+    """As `authenticate`, opening the database (`opening()`) only to read the account and to count the attempt:
+    not while argon2 checks the password, so that sign-ins at the same moment do not keep other readers waiting."""
     now = now or datetime.now()
     refused = SignInRefused("the e-mail or password is wrong, or the account may not sign in")
-    row = _row(con, email)
+    with opening() as con:
+        row = _row(con, email)
     if row is None or row.password_hash is None or row.disabled:
         sleep(0.5)
         raise refused
     failure = {"now": now, "max": MAX_ATTEMPTS, "lock": now + timedelta(minutes=LOCK_MINUTES), "e": row.email}
     if row.locked_until is not None and row.locked_until > now:  # counted too, but the password is not checked
-        [(_, until)] = _write_row(con, _FAILED, failure)
+        with opening() as con:
+            [(_, until)] = _write_row(con, _FAILED, failure)
         raise _locked(until or row.locked_until)
     try:
         _hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
-        [(failed, until)] = _write_row(con, _FAILED, failure)
+        with opening() as con:
+            [(failed, until)] = _write_row(con, _FAILED, failure)
         sleep(min(0.5 * failed, 3.0))
         raise (refused if until is None else _locked(until)) from None
-    if not _write_row(con, _SIGNED_IN, {"now": now, "e": row.email}):  # locked by attempts made meanwhile
-        locked = _row(con, row.email)
-        raise _locked(locked.locked_until if locked and locked.locked_until else now)
-    return Actor(row.email, row.role, frozenset(row.partners), account=True)
+    with opening() as con:
+        if _write_row(con, _SIGNED_IN, {"now": now, "e": row.email}):
+            return Actor(row.email, row.role, frozenset(row.partners), account=True)
+        locked = _row(con, row.email)  # locked by attempts made meanwhile
+    raise _locked(locked.locked_until if locked and locked.locked_until else now)
 
 
 def actor_for_email(con: duckdb.DuckDBPyConnection, email: str) -> Actor | None:
