@@ -146,9 +146,9 @@ def _text(value: str | None, what: str, *, required: bool = True) -> str:
     return cleaned
 
 
-def _who(by: Actor, action: Action = Action.REVIEW) -> str:
+def _who(con: duckdb.DuckDBPyConnection, by: Actor, action: Action = Action.REVIEW) -> str:
     """The acting person's name for the record, once their role is shown to allow `action`."""
-    require(by, action)
+    require(by, action, con=con)
     if not by.email.strip():
         raise BoardError("Say who is recording this (a name or e-mail address): the record keeps who and when.")
     return by.email.strip()
@@ -200,7 +200,7 @@ def record_meeting(
     notes: str = "",
 ) -> int:
     """Record a meeting of the board: when, who came, which quarter it reviewed. Returns its id."""
-    who = _who(by)
+    who = _who(con, by)
     day = parse_day(held_on)
     try:
         quarter = parse_period(period)
@@ -243,7 +243,7 @@ def record_review(
     'action agreed' needs an action; 'target revised' needs a revision (and a revision needs that decision).
     The review, action and revision are written together or not at all. Returns the review's id.
     """
-    who = _who(by, Action.REVISE if revision is not None else Action.REVIEW)
+    who = _who(con, by, Action.REVISE if revision is not None else Action.REVIEW)
     code = _objective(con, objective)[0]
     held_on, _ = _meeting(con, meeting_id)
     if assessment not in ASSESSMENTS:
@@ -282,7 +282,7 @@ def record_action(
     con: duckdb.DuckDBPyConnection, *, objective: str, action: ActionInput, by: Actor, review_id: int | None = None
 ) -> int:
     """Record an action on an objective (outside a review, or added to one). Returns its id."""
-    who = _who(by)
+    who = _who(con, by)
     code = _objective(con, objective)[0]
     checked = _check_action(action, None)
     with transaction(con):
@@ -293,7 +293,7 @@ def record_action(
 
 def complete_action(con: duckdb.DuckDBPyConnection, action_id: int, *, by: Actor, note: str = "") -> None:
     """Mark an open action done, with who did so, when, and an optional note."""
-    who = _who(by)
+    who = _who(con, by)
     rows = con.execute(
         "SELECT state, done_by, done_at FROM core.board_action WHERE id = $id", {"id": int(action_id)}
     ).fetchall()
@@ -311,7 +311,7 @@ def complete_action(con: duckdb.DuckDBPyConnection, action_id: int, *, by: Actor
 
 def revise_target(con: duckdb.DuckDBPyConnection, *, objective: str, revision: RevisionInput, by: Actor) -> list[int]:
     """Revise an objective's final target from a quarter on, keeping the original. Returns the new rows' ids."""
-    who = _who(by, Action.REVISE)
+    who = _who(con, by, Action.REVISE)
     code = _objective(con, objective)[0]
     planned = _plan_revision(con, code, revision)
     with transaction(con):

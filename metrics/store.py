@@ -22,7 +22,8 @@ from metrics import status
 
 SQL = resources.files("metrics") / "sql"
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-_LOCKED = ("lock", "Conflicting lock", "different configuration", "busy")
+# "already attached": two threads of one process opening the file at the same moment (DuckDB 2.0); the second retries.
+_LOCKED = ("lock", "Conflicting lock", "different configuration", "busy", "already attached")
 
 
 class StoreError(Exception):

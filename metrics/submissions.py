@@ -103,7 +103,7 @@ def store_files(
     if any(not result.ok for result, _ in checked):
         raise SubmissionError("a file with problems cannot be stored")
     require(by, Action.COMMENT if source == "note edit" else Action.SUBMIT,
-            {f.partner_code for result, _ in checked for f in result.figures})  # fmt: skip
+            {f.partner_code for result, _ in checked for f in result.figures}, con=con)  # fmt: skip
     now = datetime.now()
     out: list[Stored] = []
     with transaction(con):
@@ -197,7 +197,7 @@ def _insert(
 
 def review(con: duckdb.DuckDBPyConnection, submission_id: int, *, approve: bool, by: Actor, comment: str = "") -> None:
     """Approve a submitted file, or return it to the officer with a reason."""
-    require(by, Action.APPROVE)
+    require(by, Action.APPROVE, con=con)
     if not approve and not comment.strip():
         raise SubmissionError("say why the submission is returned, so the officer knows what to change")
     with transaction(con):
@@ -248,7 +248,7 @@ def edit_note(
     The change is a one-row submission carrying the same value and the new note, checked like any file,
     so the earlier note stays in `measurement_history` and the change is approved like any other.
     """
-    require(by, Action.COMMENT, [partner])
+    require(by, Action.COMMENT, [partner], con=con)
     rows = con.execute(
         "SELECT value, note FROM core.current_figures(false) WHERE partner_code = $p AND kpi_code = $k "
         "AND period = $per",

@@ -219,14 +219,14 @@ def import_export(
     skip_bad_rows: bool = False,
 ) -> Imported:
     """Check an export and, unless it has bad rows that may not be left out, store it in one transaction."""
-    require(by, Action.SUBMIT, [options.partner] if options and options.partner else [])
+    require(by, Action.SUBMIT, [options.partner] if options and options.partner else [], con=con)
     options = options or Options()
     _check_codes(con, options)
     dup = find_import(con, file_sha256(path))
     if dup is not None:
         return Imported(name, dup[0], duplicate_at=dup[1])
     found = check(con, path, name, options)
-    require(by, Action.SUBMIT, found.partners)
+    require(by, Action.SUBMIT, found.partners, con=con)
     who = by.email
     if found.bad and not skip_bad_rows:
         raise BadRowsRefused(found)
