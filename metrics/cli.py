@@ -42,10 +42,19 @@ def cmd_init(args: argparse.Namespace) -> int:
             print(f"Database {args.db}: schema upgraded from version {before} to {store.LATEST_VERSION}.")
         else:
             print(f"Database {args.db}: schema is up to date (version {store.LATEST_VERSION}).")
+        print(_privacy(args.db))
         if args.demo:
             for line in demo.install(con, today=_today(args), by="demo"):
                 print(line)
     return EXIT_OK
+
+
+def _privacy(db: Path) -> str:
+    """Whether the database file is kept to its owner, and how to make it so if not."""
+    mode = store.mode_of(db)
+    if mode & 0o077:
+        return f"Database {db}: others on this computer can read it (mode {mode:o}); run `chmod 600 {db}` to stop that."
+    return f"Database {db}: only its owner can read or write it (mode {mode:o})."
 
 
 def cmd_load_framework(args: argparse.Namespace) -> int:

@@ -7,7 +7,10 @@ few seconds and then says plainly that the database is busy.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -74,6 +77,42 @@ def _require_duckdb_file(path: Path) -> None:
         )
 
 
+PRIVATE = 0o600  # a new database and its write-ahead log: readable and writable by their owner only
+
+
+def _create_private(path: Path) -> None:
+    """Make a new, empty database at `path` that only its owner can read.
+
+    DuckDB refuses an empty file and creates its own with the process umask (often world-readable), so the
+    database is made in a private folder beside `path`, narrowed to PRIVATE and only then linked into place.
+    """
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=".charter-new-", dir=path.parent))
+    except OSError as exc:
+        raise StoreError(f"cannot create the database at {path}: {exc.strerror or exc}") from exc
+    try:
+        fresh = folder / "new.duckdb"
+        duckdb.connect(str(fresh)).close()
+        fresh.chmod(PRIVATE)
+        with suppress(FileExistsError):  # another program made it meanwhile: use theirs
+            os.link(fresh, path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def keep_wal_private(path: Path | str | None) -> None:
+    """Give the database's write-ahead log the database file's own mode (DuckDB makes it with the umask)."""
+    if path is None:
+        return
+    with suppress(OSError):  # no log just now, or not ours to change: nothing to narrow
+        Path(f"{path}.wal").chmod(Path(path).stat().st_mode & 0o777)
+
+
+def mode_of(path: Path | str) -> int:
+    """The permission bits of the database file, e.g. 0o600."""
+    return Path(path).stat().st_mode & 0o777
+
+
 def _is_lock_error(exc: Exception) -> bool:
     return any(word.lower() in str(exc).lower() for word in _LOCKED)
 
@@ -96,6 +135,8 @@ def connect(
     if (read_only or not create) and not path.exists():
         raise DatabaseMissing(f"there is no database at {path}; create it with `charter init`")
     _require_duckdb_file(path)
+    if not read_only and not path.exists():
+        _create_private(path)
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -118,6 +159,8 @@ def connect(
         yield con
     finally:
         con.close()
+        if not read_only:
+            keep_wal_private(path)
 
 
 @contextmanager
@@ -132,6 +175,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
         con.execute("COMMIT")
+        keep_wal_private(_path_of(con))
     except duckdb.TransactionException as exc:
         _rollback(con)
         if "conflict" not in str(exc).lower():
@@ -160,6 +204,12 @@ def use_progress(con: duckdb.DuckDBPyConnection, rows: Any, as_of: date) -> None
     con.register("charter_progress_rows", rows)
     con.execute("SET VARIABLE charter_progress_day = CAST($d AS DATE)", {"d": as_of})
     con.execute(_PROGRESS_KEPT)
+
+
+def _path_of(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The file behind a connection (None in memory), to keep its write-ahead log private after a write."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row[0] if row else None
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

@@ -52,12 +52,44 @@ def test_init_creates_a_new_database_with_the_public_views(tmp_path: Path) -> No
     db = tmp_path / "new.duckdb"
     done = charter(db, "init")
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"Database {db}: schema upgraded from version 0 to {store.LATEST_VERSION}.\n"
+    assert done.stdout == (
+        f"Database {db}: schema upgraded from version 0 to {store.LATEST_VERSION}.\n"
+        f"Database {db}: only its owner can read or write it (mode 600).\n"
+    )
     assert query(db, "SELECT count(*) FROM partner") == [(0,)]
     assert query(db, "SELECT count(*) FROM objective_progress") == [(0,)]
     again = charter(db, "init")
     assert (again.returncode, again.stderr) == (0, "")
-    assert again.stdout == f"Database {db}: schema is up to date (version {store.LATEST_VERSION}).\n"
+    assert again.stdout == (
+        f"Database {db}: schema is up to date (version {store.LATEST_VERSION}).\n"
+        f"Database {db}: only its owner can read or write it (mode 600).\n"
+    )
+
+
+def test_a_new_database_and_its_log_are_kept_to_their_owner(tmp_path: Path) -> None:
+    db = tmp_path / "new.duckdb"
+    old = os.umask(0o022)  # the usual umask, under which DuckDB would make both world-readable
+    try:
+        done = charter(db, "init")
+        assert (done.returncode, done.stderr) == (0, "")
+        assert db.stat().st_mode & 0o777 == 0o600
+        assert [p.name for p in tmp_path.iterdir()] == ["new.duckdb"]  # no private folder left behind
+        with store.connect(db) as con:
+            with store.transaction(con):
+                con.execute("INSERT INTO core.partner VALUES ('AB', 'A B', DATE '2020-04-01', NULL, 1)")
+            assert Path(f"{db}.wal").stat().st_mode & 0o777 == 0o600
+        assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()} == {"new.duckdb": 0o600}
+    finally:
+        os.umask(old)
+
+
+def test_init_says_when_others_can_read_the_database(empty_db: Path) -> None:
+    empty_db.chmod(0o644)
+    done = charter(empty_db, "init")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[1] == (
+        f"Database {empty_db}: others on this computer can read it (mode 644); run `chmod 600 {empty_db}` to stop that."
+    )
 
 
 def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
@@ -78,6 +110,7 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
     assert (second.returncode, second.stderr) == (0, "")
     assert second.stdout == (
         f"Database {db}: schema is up to date (version {store.LATEST_VERSION}).\n"
+        f"Database {db}: only its owner can read or write it (mode 600).\n"
         "Demo framework: The framework is already up to date: nothing changed.\n"
         f"Demo figures: 0 new submissions with 0 figures ({files} already present), up to 2025/26 Q2.\n"
     )
