@@ -503,3 +503,78 @@ def test_a_busy_database_is_said_to_be_busy_after_a_few_seconds(demo_db: Path, t
     )
     assert waited >= 4.5  # it waited the default five seconds before giving up (the timeout above bounds it)
     assert charter(demo_db, "ingest", "good.csv", cwd=tmp_path).returncode == 0  # free again
+
+
+# --- read commands act as --as too ---------------------------------------------------------------------------
+
+OFFICER = "officer@hinckley-bosworth.example"
+VIEWER = "viewer@example.org"
+
+
+def with_accounts(db: Path) -> None:
+    """An HBBC officer, a viewer and a disabled board member (no passwords)."""
+    from metrics import accounts
+
+    admin = Actor.administrator("admin")
+    with store.connect(db) as con:
+        accounts.add_user(con, admin, email=OFFICER, role="officer", partners=("HBBC",), password=None)
+        accounts.add_user(con, admin, email=VIEWER, role="viewer", partners=(), password=None)
+        accounts.add_user(con, admin, email="gone@example.org", role="board", partners=(), password=None)
+        accounts.set_disabled(con, admin, "gone@example.org")
+
+
+READS = [
+    (["--as", OFFICER, "template", "--partner", "BDC", "--period", "2025/26 Q2", "--out", "t.xlsx"],
+     f"charter template: {OFFICER} may submit figures only for HBBC, not for BDC\n"),
+    (["--as", VIEWER, "template", "--partner", "HBBC", "--period", "2025/26 Q2", "--out", "t.xlsx"],
+     f"charter template: {VIEWER} (viewer) may not submit figures; that needs the role admin, officer\n"),
+    (["--as", VIEWER, "submissions"],
+     f"charter submissions: {VIEWER} (viewer) may not see figures awaiting approval; that needs the role admin, "
+     "board, officer\n"),
+    (["--as", OFFICER, "boardpack", "--period", "2025/26 Q2", "--out", "pack.pdf"],
+     f"charter boardpack: {OFFICER} (officer) may not record a board review, decision or action; that needs the "
+     "role admin, board\n"),
+    (["--as", OFFICER, "ingest", "--dry-run", "bdc.csv"],
+     f"charter ingest: {OFFICER} may submit figures only for HBBC, not for BDC\n"),
+    (["--as", VIEWER, "user", "list"],
+     f"charter user: {VIEWER} (viewer) may not manage users; that needs the role admin\n"),
+    (["--as", "nobody@example.org", "submissions"],
+     "charter submissions: there is no active account for nobody@example.org\n"),
+    (["--as", "gone@example.org", "boardpack", "--period", "2025/26 Q2", "--out", "pack.pdf"],
+     "charter boardpack: there is no active account for gone@example.org\n"),
+    (["--as", "nobody@example.org", "template", "--partner", "HBBC", "--period", "2025/26 Q2", "--out", "t.xlsx"],
+     "charter template: there is no active account for nobody@example.org\n"),
+    (["--as", "nobody@example.org", "ingest", "--dry-run", "hbbc.csv"],
+     "charter ingest: there is no active account for nobody@example.org\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "says"), READS, ids=[" ".join(a[1:3]) for a, _ in READS])
+def test_a_read_command_is_refused_to_an_account_that_may_not_read_it(
+    demo_db: Path, tmp_path: Path, args: list[str], says: str
+) -> None:
+    with_accounts(demo_db)
+    work = tmp_path / "work"
+    work.mkdir()
+    write(work, "bdc.csv", HEADER + "BDC,2025/26 Q2,DS01,70,\n")
+    write(work, "hbbc.csv", HEADER + "HBBC,2025/26 Q2,DS01,70,\n")
+    before = table_contents(demo_db)
+    done = charter(demo_db, *args, cwd=work)
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", says)
+    assert sorted(p.name for p in work.iterdir()) == ["bdc.csv", "hbbc.csv"]  # nothing written
+    assert table_contents(demo_db) == before
+
+
+def test_a_read_command_is_given_to_an_account_that_may_read_it(demo_db: Path, tmp_path: Path) -> None:
+    with_accounts(demo_db)
+    write(tmp_path, "hbbc.csv", HEADER + "HBBC,2025/26 Q2,DS01,70,\n")
+    done = charter(demo_db, "--as", OFFICER, "template", "--partner", "HBBC", "--period", "2025/26 Q2", "--out",
+                   "t.xlsx", cwd=tmp_path)  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "Wrote t.xlsx: the 2025/26 Q2 template for Hinckley & Bosworth Borough Council (HBBC).\n"
+    done = charter(demo_db, "--as", OFFICER, "ingest", "--dry-run", "hbbc.csv", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "hbbc.csv: 1 figures would be accepted (dry run: nothing loaded)\n"
+    done = charter(demo_db, "--as", OFFICER, "submissions", "--status", "submitted")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "demo-BDC-2025-26-Q2-correction.csv" in done.stdout
