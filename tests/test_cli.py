@@ -161,19 +161,19 @@ def test_a_file_that_is_not_a_database_is_refused_not_written_over(tmp_path: Pat
 
 # --- ingest ----------------------------------------------------------------------------------------
 
-GOOD = HEADER + 'HBBC,2025/26 Q3,DS01,71.5%,Up after the new forms\nHBBC,2025/26 Q3,DS04,"1,234",\n'
+GOOD = HEADER + 'HBBC,2025/26 Q2,DS01,71.5%,Up after the new forms\nHBBC,2025/26 Q2,DS04,"1,234",\n'
 
 
 def test_ingest_a_good_file_loads_it_for_approval(demo_db: Path, tmp_path: Path) -> None:
-    path = write(tmp_path, "hbbc-q3.csv", GOOD)
+    path = write(tmp_path, "hbbc-q2.csv", GOOD)
     sid = next_submission(demo_db)
-    done = charter(demo_db, "ingest", "hbbc-q3.csv", cwd=tmp_path)
+    done = charter(demo_db, "ingest", "hbbc-q2.csv", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"hbbc-q3.csv: accepted 2 figures as submission {sid}\n"
+    assert done.stdout == f"hbbc-q2.csv: accepted 2 figures as submission {sid}\n"
     assert query(
         demo_db,
         "SELECT kpi_code, value, note, submission_id, approved FROM measurement "
-        "WHERE partner_code = 'HBBC' AND period = '2025/26 Q3' ORDER BY kpi_code",
+        "WHERE partner_code = 'HBBC' AND period = '2025/26 Q2' AND kpi_code IN ('DS01', 'DS04') ORDER BY kpi_code",
     ) == [("DS01", 71.5, "Up after the new forms", sid, False), ("DS04", 1234.0, None, sid, False)]
     assert query(
         demo_db,
@@ -182,19 +182,19 @@ def test_ingest_a_good_file_loads_it_for_approval(demo_db: Path, tmp_path: Path)
         {"s": sid},
     ) == [("DS01", 71.5, 2, "submitted", False), ("DS04", 1234.0, 3, "submitted", False)]
     assert query(demo_db, "SELECT file_name, sha256, status, row_count FROM submission WHERE id = $s", {"s": sid}) == [
-        ("hbbc-q3.csv", hashlib.sha256(path.read_bytes()).hexdigest(), "submitted", 2)
+        ("hbbc-q2.csv", hashlib.sha256(path.read_bytes()).hexdigest(), "submitted", 2)
     ]
 
 
 def test_ingest_the_identical_file_twice_changes_nothing_the_second_time(demo_db: Path, tmp_path: Path) -> None:
-    write(tmp_path, "hbbc-q3.csv", GOOD)
+    write(tmp_path, "hbbc-q2.csv", GOOD)
     sid = next_submission(demo_db)
-    assert charter(demo_db, "ingest", "hbbc-q3.csv", cwd=tmp_path).returncode == 0
+    assert charter(demo_db, "ingest", "hbbc-q2.csv", cwd=tmp_path).returncode == 0
     before = table_contents(demo_db)
-    again = charter(demo_db, "ingest", "hbbc-q3.csv", cwd=tmp_path)
+    again = charter(demo_db, "ingest", "hbbc-q2.csv", cwd=tmp_path)
     assert (again.returncode, again.stderr) == (0, "")
     assert re.fullmatch(
-        rf"hbbc-q3\.csv: this identical file was already loaded as submission {sid} on \d+ \w+ \d{{4}} at \d\d:\d\d; "
+        rf"hbbc-q2\.csv: this identical file was already loaded as submission {sid} on \d+ \w+ \d{{4}} at \d\d:\d\d; "
         r"nothing changed\n",
         again.stdout,
     ), again.stdout
@@ -228,16 +228,16 @@ def test_a_resubmitted_figure_supersedes_the_old_one_which_stays_in_history(demo
 
 
 def test_dry_run_checks_and_writes_nothing(demo_db: Path, tmp_path: Path) -> None:
-    write(tmp_path, "hbbc-q3.csv", GOOD)
+    write(tmp_path, "hbbc-q2.csv", GOOD)
     before = table_contents(demo_db)
-    done = charter(demo_db, "ingest", "--dry-run", "hbbc-q3.csv", cwd=tmp_path)
+    done = charter(demo_db, "ingest", "--dry-run", "hbbc-q2.csv", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == "hbbc-q3.csv: 2 figures would be accepted (dry run: nothing loaded)\n"
+    assert done.stdout == "hbbc-q2.csv: 2 figures would be accepted (dry run: nothing loaded)\n"
     assert table_contents(demo_db) == before
 
 
 def test_dry_run_reports_problems_like_a_real_run(demo_db: Path, tmp_path: Path) -> None:
-    write(tmp_path, "bad.csv", HEADER + "XYZ,2025/26 Q3,DS01,1,\n")
+    write(tmp_path, "bad.csv", HEADER + "XYZ,2025/26 Q2,DS01,1,\n")
     done = charter(demo_db, "ingest", "--dry-run", "bad.csv", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == "bad.csv:2:partner: 'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"
@@ -246,28 +246,30 @@ def test_dry_run_reports_problems_like_a_real_run(demo_db: Path, tmp_path: Path)
 BAD_FILES = [
     (
         "partner.csv",
-        HEADER + "HBBC,2025/26 Q3,DS01,70,\nXYZ,2025/26 Q3,DS01,70,\n",
+        HEADER + "HBBC,2025/26 Q2,DS01,70,\nXYZ,2025/26 Q2,DS01,70,\n",
         ["partner.csv:3:partner: 'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"],
     ),
     (
         "period.csv",
-        HEADER + "HBBC,2025 Q3,DS01,70,\n",
+        HEADER + "HBBC,2025 Q2,DS01,70,\n",
         [
-            "period.csv:2:period: '2025 Q3' is ambiguous: a single year does not say which financial year; "
+            "period.csv:2:period: '2025 Q2' is ambiguous: a single year does not say which financial year; "
             "write 2025/26 Q1 or 2024/25 Q1 (financial years run April to March)"
         ],
     ),
     (
         "future.csv",
         HEADER + "HBBC,2025/26 Q4,DS01,70,\n",
-        [
-            "future.csv:2:period: 2025/26 Q4 is in the future (it starts on 1 January 2026); "
-            "figures can only be sent for past periods"
-        ],
+        ["future.csv:2:period: 2025/26 Q4 ends on 31 March 2026; send its figures after that"],
+    ),
+    (
+        "running.csv",
+        HEADER + "HBBC,2025/26 Q3,DS01,70,\n",
+        ["running.csv:2:period: 2025/26 Q3 ends on 31 December 2025; send its figures after that"],
     ),
     (
         "value.csv",
-        HEADER + "HBBC,2025/26 Q3,DS01,seventy,\nHBBC,2025/26 Q3,DS02,170,\nHBBC,2025/26 Q3,DS03,,\n",
+        HEADER + "HBBC,2025/26 Q2,DS01,seventy,\nHBBC,2025/26 Q2,DS02,170,\nHBBC,2025/26 Q2,DS03,,\n",
         [
             "value.csv:2:value: 'seventy' is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234",
             "value.csv:3:value: 170% is outside the range for DS02 (Services available end to end online): "
@@ -277,7 +279,7 @@ BAD_FILES = [
     ),
     (
         "columns.csv",
-        "partner,period,value\nHBBC,2025/26 Q3,70\n",
+        "partner,period,value\nHBBC,2025/26 Q2,70\n",
         [
             "columns.csv:1:kpi: the header row has no 'kpi' column; it must name the columns partner, period, kpi "
             "and value (note is optional)"
@@ -308,12 +310,12 @@ def test_a_bad_file_is_rejected_whole_with_every_problem_on_stderr(
 
 def test_a_good_file_beside_a_bad_one_is_not_loaded_either(demo_db: Path, tmp_path: Path) -> None:
     write(tmp_path, "good.csv", GOOD)
-    write(tmp_path, "bad.csv", HEADER + "BDC,2025/26 Q3,DS01,70%,\nBDC,2025/26 Q3,ds01,71%,\n")
+    write(tmp_path, "bad.csv", HEADER + "BDC,2025/26 Q2,DS01,70%,\nBDC,2025/26 Q2,ds01,71%,\n")
     before = table_contents(demo_db)
     done = charter(demo_db, "ingest", "good.csv", "bad.csv", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
-        "bad.csv:3:kpi: DS01 for BDC in 2025/26 Q3 is already given on row 2; keep one figure per partner, period "
+        "bad.csv:3:kpi: DS01 for BDC in 2025/26 Q2 is already given on row 2; keep one figure per partner, period "
         "and KPI",
         rejected(1),
     ]
@@ -321,7 +323,7 @@ def test_a_good_file_beside_a_bad_one_is_not_loaded_either(demo_db: Path, tmp_pa
 
 
 def test_an_officer_limited_to_their_council(demo_db: Path, tmp_path: Path) -> None:
-    write(tmp_path, "mixed.csv", HEADER + "HBBC,2025/26 Q3,DS01,70,\nBDC,2025/26 Q3,DS01,70,\n")
+    write(tmp_path, "mixed.csv", HEADER + "HBBC,2025/26 Q2,DS01,70,\nBDC,2025/26 Q2,DS01,70,\n")
     done = charter(demo_db, "ingest", "--partner", "HBBC", "mixed.csv", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
