@@ -129,23 +129,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 def parse_framework(text: str, name: str = "<framework>") -> Framework:
     """Parse and check framework YAML held in `text`; `name` is used in messages."""
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        raise FrameworkError([FrameworkProblem(name, None, "", _too_big(len(text.encode("utf-8"))))])
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if loader.duplicates:
-            raise _Refused(sorted(loader.duplicates))
-        data = loader.construct_document(node) if node is not None else None
-    except _Refused as exc:
-        raise FrameworkError([FrameworkProblem(name, line, "", message) for line, message in exc.problems]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkError([FrameworkProblem(name, line, "", f"is not valid YAML: {reason}")]) from None
-    finally:
-        loader.dispose()
+    node, data = _load_yaml(text, name)
     lines = _line_index(node) if node is not None else {}
     if not isinstance(data, dict):
         raise FrameworkError([FrameworkProblem(name, 1, "", "must be a mapping with `partnership`, `partners`, ...")])
@@ -178,6 +162,27 @@ def parse_framework(text: str, name: str = "<framework>") -> Framework:
     if problems:
         raise FrameworkError(problems)
     return framework
+
+
+def _load_yaml(text: str, name: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for line numbers) and its data, refusing what _Loader refuses."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise FrameworkError([FrameworkProblem(name, None, "", _too_big(len(text.encode("utf-8"))))])
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if loader.duplicates:
+            raise _Refused(sorted(loader.duplicates))
+        return node, (loader.construct_document(node) if node is not None else None)
+    except _Refused as exc:
+        raise FrameworkError([FrameworkProblem(name, line, "", message) for line, message in exc.problems]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise FrameworkError([FrameworkProblem(name, line, "", f"is not valid YAML: {reason}")]) from None
+    finally:
+        loader.dispose()
 
 
 def _from_pydantic(name: str, lines: dict[Place, int], err: Any) -> FrameworkProblem:
