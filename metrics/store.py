@@ -94,8 +94,13 @@ def _create_private(path: Path) -> None:
         fresh = folder / "new.duckdb"
         duckdb.connect(str(fresh)).close()
         fresh.chmod(PRIVATE)
-        with suppress(FileExistsError):  # another program made it meanwhile: use theirs
-            os.link(fresh, path)
+        try:
+            os.link(fresh, path)  # never over a database another program made meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.rename(fresh, path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
