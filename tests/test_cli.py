@@ -17,6 +17,7 @@ from metrics.access import Actor
 from metrics.framework import read_framework
 from metrics.loader import load_framework
 from tests.conftest import AS_OF, CHARTER, FRAMEWORK, charter, table_contents
+from tests.test_tickets import SERVICENOW
 
 HEADER = "partner,period,kpi,value,note\n"
 
@@ -548,6 +549,10 @@ READS = [
      "charter template: there is no active account for nobody@example.org\n"),
     (["--as", "nobody@example.org", "ingest", "--dry-run", "hbbc.csv"],
      "charter ingest: there is no active account for nobody@example.org\n"),
+    (["--as", OFFICER, "tickets", "--dry-run", "incident.csv"],
+     f"charter tickets: {OFFICER} may submit figures only for HBBC, not for BDC\n"),
+    (["--as", "nobody@example.org", "tickets", "--dry-run", "incident.csv"],
+     "charter tickets: there is no active account for nobody@example.org\n"),
 ]  # fmt: skip
 
 
@@ -560,10 +565,11 @@ def test_a_read_command_is_refused_to_an_account_that_may_not_read_it(
     work.mkdir()
     write(work, "bdc.csv", HEADER + "BDC,2025/26 Q2,DS01,70,\n")
     write(work, "hbbc.csv", HEADER + "HBBC,2025/26 Q2,DS01,70,\n")
+    write(work, "incident.csv", SERVICENOW)  # Blaby's tickets
     before = table_contents(demo_db)
     done = charter(demo_db, *args, cwd=work)
     assert (done.returncode, done.stdout, done.stderr) == (1, "", says)
-    assert sorted(p.name for p in work.iterdir()) == ["bdc.csv", "hbbc.csv"]  # nothing written
+    assert sorted(p.name for p in work.iterdir()) == ["bdc.csv", "hbbc.csv", "incident.csv"]  # nothing written
     assert table_contents(demo_db) == before
 
 
