@@ -11,7 +11,9 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -139,15 +141,27 @@ def connect(
     path = Path(path)
     if (read_only or not create) and not path.exists():
         raise DatabaseMissing(f"there is no database at {path}; create it with `charter init`")
-    _require_duckdb_file(path)
-    if not read_only and not path.exists():
-        _create_private(path)
+    with _in_use(path):
+        if not read_only and not path.exists():
+            _create_private(path)
+        con = _open(path, read_only, wait)
+        try:
+            if as_of is not None:
+                con.execute("SET VARIABLE charter_as_of = CAST($d AS DATE)", {"d": as_of})
+            yield con
+        finally:
+            con.close()
+            if not read_only:
+                keep_wal_private(path)
+
+
+def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying for up to `wait` seconds while another program holds the file."""
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
+            return duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise StoreError(f"cannot open the database at {path}: {exc}") from exc
@@ -158,14 +172,31 @@ def connect(
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
+
+
+# Connections this process has open, by file (the app's sessions are threads of one process).
+_IN_USE: Counter[str] = Counter()
+_IN_USE_LOCK = threading.Lock()
+
+
+@contextmanager
+def _in_use(path: Path) -> Iterator[None]:
+    """Count a connection to `path` for its whole life, and check the file's header only while none is open.
+
+    Reading the header opens and closes the file, and closing any descriptor of a file drops every POSIX
+    lock this process holds on it, DuckDB's included: another program could then write to the database
+    while a thread here still has it open.
+    """
+    key = str(path.resolve())
+    with _IN_USE_LOCK:
+        if not _IN_USE[key]:
+            _require_duckdb_file(path)
+        _IN_USE[key] += 1
     try:
-        if as_of is not None:
-            con.execute("SET VARIABLE charter_as_of = CAST($d AS DATE)", {"d": as_of})
-        yield con
+        yield
     finally:
-        con.close()
-        if not read_only:
-            keep_wal_private(path)
+        with _IN_USE_LOCK:
+            _IN_USE[key] -= 1
 
 
 @contextmanager

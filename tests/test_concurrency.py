@@ -420,3 +420,64 @@ def test_figures_checked_against_kpis_changed_meanwhile_are_not_stored(
         f"{slow}:2:value: 70% is outside the range for DS01 (Transactions completed online): it must be between "
         "0% and 60%"
     )
+
+
+BUSY = (
+    "the database at {} is busy: another program is using it. Try again in a minute; if it stays busy, check "
+    "what else has it open."
+)
+
+
+def test_a_second_connection_in_this_process_keeps_the_first_ones_lock(demo_db: Path, tmp_path: Path) -> None:
+    # Reading a file's header opens and closes it, which drops the process's lock on it: the app's sessions
+    # are threads of one process, so one session opening the database must not unlock another's.
+    (tmp_path / "quick.csv").write_text(HEADER + f"BDC,{PERIOD},DS01,60,\n", encoding="utf-8")
+    before = table_contents(demo_db)
+    with store.connect(demo_db, read_only=True) as held:
+        with store.connect(demo_db, read_only=True) as other:
+            assert other.execute("SELECT count(*) FROM core.partner").fetchall() == [(4,)]
+        refused = charter(demo_db, "ingest", "quick.csv", cwd=tmp_path, env={"CHARTER_LOCK_WAIT_SECONDS": "0.5"})
+        assert (refused.returncode, refused.stdout) == (1, "")
+        assert refused.stderr == f"charter ingest: {BUSY.format(demo_db)}\n"
+        assert held.execute("SELECT count(*) FROM core.partner").fetchall() == [(4,)]
+    assert table_contents(demo_db) == before
+
+
+def test_charter_ingest_writes_while_the_upload_page_is_checking_a_file(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from metrics.access import Role
+    from metrics.config import ROOT
+
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    started, release = threading.Event(), threading.Event()
+    real = submissions.check_file
+
+    def held_check(data: bytes, name: str, cat: Catalogue) -> CheckResult:
+        started.set()
+        release.wait(60)
+        return real(data, name, cat)
+
+    monkeypatch.setattr(submissions, "check_file", held_check)
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    app.session_state["actor"] = Actor("jo@hbbc.gov.uk", Role.OFFICER, frozenset({"HBBC"}))
+    app.run()
+    app.switch_page("app_pages/upload.py").run()
+    app.file_uploader[0].set_value(("slow.csv", (HEADER + f"HBBC,{PERIOD},DS01,70,\n").encode(), "text/csv"))
+    page = threading.Thread(target=app.run)
+    page.start()
+    try:
+        assert started.wait(60), "the page never started checking the file"
+        (tmp_path / "quick.csv").write_text(HEADER + f"BDC,{PERIOD},DS01,60,\n", encoding="utf-8")
+        sid = next_submission(demo_db)
+        quick = charter(demo_db, "ingest", "quick.csv", cwd=tmp_path, env={"CHARTER_LOCK_WAIT_SECONDS": "1"})
+        assert (quick.returncode, quick.stderr) == (0, "")
+        assert quick.stdout == f"quick.csv: accepted 1 figure as submission {sid}\n"
+    finally:
+        release.set()
+        page.join(120)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.success[0].value == "**slow.csv** passed every check: 1 figures."
