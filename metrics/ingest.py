@@ -523,16 +523,9 @@ def _check_period(file: str, row: int, text: str, cat: Catalogue, out: list[Prob
     except PeriodError as exc:
         out.append(Problem(file, row, "period", str(exc)))
         return None
-    if period.start > cat.today:
-        out.append(
-            Problem(
-                file,
-                row,
-                "period",
-                f"{period} is in the future (it starts on "
-                f"{period.start:%-d %B %Y}); figures can only be sent for past periods",
-            )
-        )
+    if period.end >= cat.today:  # a quarter's figures are known only once it is over
+        message = f"{period} ends on {period.end:%-d %B %Y}; send its figures after that"
+        out.append(Problem(file, row, "period", message))
         return None
     return period
 
@@ -557,14 +550,36 @@ def _check_kpi(file: str, row: int, text: str, cat: Catalogue, out: list[Problem
 
 def parse_number(text: str) -> float | None:
     """`72.5`, `72.5%`, `1,234`, `£1,234` and `-3` as numbers; None if `text` is not a number."""
-    cleaned = text.strip().replace("£", "").replace("%", "").replace(" ", "").replace("\u00a0", "")
-    body = cleaned[1:] if cleaned[:1] in ("+", "-") else cleaned
-    plain = body.replace(".", "", 1)
-    if plain.isascii() and plain.isdigit() and not body.endswith("."):  # 72.5, -3, .5: the usual case, quickly
-        return float(cleaned)
-    if not cleaned or not _NUMBER.match(cleaned) or cleaned in "+-.":
+    read = _read_figure(text)
+    return read[0] if read is not None else None
+
+
+def _read_figure(text: str) -> tuple[float, str] | None:
+    """`text` as (number, its sign: "%", "£" or ""); None unless it is one number in digits 0 to 9."""
+    body, sign = text.strip(), ""
+    if body.endswith("%"):
+        sign, body = "%", body[:-1].rstrip()
+    lead = body[:1] if body[:1] in ("+", "-") else ""
+    body = body[len(lead) :]
+    if body.startswith("£") and not sign:
+        sign, body = "£", body[1:]
+    if body.isascii() and body.replace(".", "", 1).isdigit() and not body.endswith("."):  # 72.5: the usual case
+        return float(lead + body), sign
+    # isascii first: float() and \d also take other scripts' digits (Arabic-Indic ٥, full-width ５).
+    if not body.isascii() or body[:1] in ("+", "-") or not _NUMBER.match(body) or not any(map(str.isdigit, body)):
         return None
-    return float(cleaned.replace(",", ""))
+    return float(lead + body.replace(",", "")), sign
+
+
+_UNIT_WORDS = {
+    "%": "a percentage",
+    "count": "a count",
+    "GBP": "an amount of money",
+    "hours": "a number of hours",
+    "days": "a number of days",
+    "score": "a score",
+}
+_SIGN_UNITS = {"%": ("%", "a percentage"), "£": ("GBP", "an amount of money")}
 
 
 def _check_value(
@@ -581,37 +596,40 @@ def _check_value(
                 )
             )
         return None
-    value = parse_number(text)
-    if value is None:
-        out.append(
-            Problem(
-                file,
-                row,
-                "value",
-                f"'{text}' is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234",
-            )
-        )
+    read = _read_figure(text)
+    if read is None:
+        out.append(Problem(file, row, "value", _not_a_number(text)))
         return None
+    value, sign = read
     if kpi is None:
         return value
+    if sign and _SIGN_UNITS[sign][0] != kpi.unit:
+        what = f"{_UNIT_WORDS.get(kpi.unit, kpi.unit)}, not {_SIGN_UNITS[sign][1]}"
+        message = f"'{text}' has a {sign} sign, but {kpi.code} ({kpi.name}) is {what}; write the figure without it"
+        out.append(Problem(file, row, "value", message))
+        return None
     low, high = kpi.min_value, kpi.max_value
     if (low is not None and value < low) or (high is not None and value > high):
-        span = (
-            f"between {_fmt(low, kpi.unit)} and {_fmt(high, kpi.unit)}"
-            if low is not None and high is not None
-            else f"at least {_fmt(low, kpi.unit)}"
-            if low is not None
-            else f"at most {_fmt(high, kpi.unit)}"
-        )
-        out.append(
-            Problem(
-                file,
-                row,
-                "value",
-                f"{_fmt(value, kpi.unit)} is outside the range for {kpi.code} ({kpi.name}): it must be {span}",
-            )
-        )
+        out.append(Problem(file, row, "value", _out_of_range(value, kpi)))
     return value
+
+
+def _not_a_number(text: str) -> str:
+    if any(c.isdigit() and not c.isascii() for c in text):
+        return f"'{text}' has digits other than 0 to 9; write the figure with the digits 0 to 9, e.g. 72.5"
+    return f"'{text}' is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234"
+
+
+def _out_of_range(value: float, kpi: KpiRule) -> str:
+    low, high = kpi.min_value, kpi.max_value
+    span = (
+        f"between {_fmt(low, kpi.unit)} and {_fmt(high, kpi.unit)}"
+        if low is not None and high is not None
+        else f"at least {_fmt(low, kpi.unit)}"
+        if low is not None
+        else f"at most {_fmt(high, kpi.unit)}"
+    )
+    return f"{_fmt(value, kpi.unit)} is outside the range for {kpi.code} ({kpi.name}): it must be {span}"
 
 
 def _fmt(x: float | None, unit: str = "") -> str:

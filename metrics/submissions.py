@@ -95,10 +95,13 @@ def store_files(
     illustrative: bool = False,
     times: Sequence[datetime] | None = None,
     approved: Sequence[bool] | None = None,
+    checked_against: Catalogue | None = None,
 ) -> list[Stored]:
     """Store every checked file in ONE transaction; refuses if any file has a problem.
 
     `times` and `approved` give each file its own submission time and approval (the demo uses them).
+    `checked_against` is the catalogue the files were checked with, outside any connection: the files are
+    stored only if the partners and KPIs are still the same when the transaction starts.
     """
     if any(not result.ok for result, _ in checked):
         raise SubmissionError("a file with problems cannot be stored")
@@ -107,6 +110,8 @@ def store_files(
     now = datetime.now()
     out: list[Stored] = []
     with transaction(con):
+        if checked_against is not None:
+            _require_same_framework(con, checked_against, [result.file for result, _ in checked])
         for i, (result, data) in enumerate(checked):
             digest = sha256(data)
             dup = find_duplicate(con, digest)
@@ -128,6 +133,17 @@ def store_files(
                          {"file": result.file, "figures": len(result.figures), "sha256": digest})  # fmt: skip
             out.append(Stored(result.file, sid, len(result.figures)))
     return out
+
+
+def _require_same_framework(con: duckdb.DuckDBPyConnection, cat: Catalogue, files: list[str]) -> None:
+    """Refuse to store figures checked against partners or KPIs that have changed since (a framework reload)."""
+    now = catalogue(con, cat.today, cat.allowed_partners)
+    if now.partners != cat.partners or now.kpis != cat.kpis:
+        raise SubmissionError(
+            f"the partnership's partners or KPIs changed while {', '.join(files)} "
+            f"{'was' if len(files) == 1 else 'were'} being checked; nothing was loaded: send the same file again "
+            "to check it against them"
+        )
 
 
 def _insert(

@@ -157,8 +157,8 @@ def test_disabling_an_unknown_account_is_refused(demo_db: Path) -> None:
 
 def test_an_officer_can_submit_for_their_own_council_only(demo_db: Path, tmp_path: Path) -> None:
     add(demo_db, OFFICER, "officer", ("HBBC",))
-    (tmp_path / "bdc.csv").write_text(HEADER + "BDC,2025/26 Q3,DS01,70,\n", encoding="utf-8")
-    (tmp_path / "hbbc.csv").write_text(HEADER + "HBBC,2025/26 Q3,DS01,71.5%,Up after the new forms\n")
+    (tmp_path / "bdc.csv").write_text(HEADER + "BDC,2025/26 Q2,DS01,70,\n", encoding="utf-8")
+    (tmp_path / "hbbc.csv").write_text(HEADER + "HBBC,2025/26 Q2,DS01,71.5%,Up after the new forms\n")
     before = table_contents(demo_db)
     # A file naming another council passes the file checks (the command line does not limit the partner
     # unless told to) and is refused when stored, as the account's councils say.
@@ -192,7 +192,7 @@ def test_an_officer_can_submit_for_their_own_council_only(demo_db: Path, tmp_pat
 
 def test_as_names_an_active_account(demo_db: Path, tmp_path: Path) -> None:
     add(demo_db, OFFICER, "officer", ("HBBC",))
-    (tmp_path / "hbbc.csv").write_text(HEADER + "HBBC,2025/26 Q3,DS01,70,\n", encoding="utf-8")
+    (tmp_path / "hbbc.csv").write_text(HEADER + "HBBC,2025/26 Q2,DS01,70,\n", encoding="utf-8")
     done = charter(demo_db, "--as", "nobody@example.org", "ingest", "hbbc.csv", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (1, "charter ingest: there is no active account for nobody@example.org\n")
     with store.connect(demo_db) as con:

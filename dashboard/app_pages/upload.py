@@ -68,15 +68,12 @@ if uploaded is None:
 
 data = uploaded.getvalue()
 try:
-    result: CheckResult = resources.read(
-        lambda con: submissions.check_file(
-            data, uploaded.name, submissions.catalogue(con, resources.today(), {partner})
-        )
-    )
+    cat = resources.read(lambda con: submissions.catalogue(con, resources.today(), {partner}))
     duplicate = resources.read(lambda con: submissions.find_duplicate(con, submissions.sha256(data)))
 except store.DatabaseBusy as exc:
     st.error(f"The file could not be checked just now: {exc}", icon=":material/hourglass:")
     st.stop()
+result: CheckResult = submissions.check_file(data, uploaded.name, cat)  # no connection held: others may write
 for note in result.notes:
     st.info(note, icon=":material/description:")
 if not result.ok:
@@ -142,9 +139,14 @@ if cancel.button("Cancel: do not send this file", icon=":material/close:", width
     st.rerun()
 if go.button("Submit these figures", type="primary", width="stretch"):
     try:
-        stored = resources.write(lambda con: submissions.store_files(con, [(result, data)], by=actor, source="upload"))
+        stored = resources.write(
+            lambda con: submissions.store_files(con, [(result, data)], by=actor, source="upload", checked_against=cat)
+        )
     except AccessDenied as exc:
         st.error(f"Not submitted: {exc}.", icon=":material/lock:")
+        st.stop()
+    except submissions.SubmissionError as exc:
+        st.error(f"Not submitted: {exc}.", icon=":material/sync_problem:")
         st.stop()
     except store.DatabaseBusy as exc:
         st.error(f"Not submitted: {exc}", icon=":material/hourglass:")
