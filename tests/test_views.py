@@ -22,7 +22,10 @@ COLUMNS = {
     "objective": ["code", "title", "commitment_code", "kpi_code", "deadline_period", "status"],
     "measurement": ["partner_code", "period", "kpi_code", "value", "note", "submission_id", "approved"],
     "submission": ["id", "file_name", "sha256", "submitted_by", "submitted_at", "status", "row_count"],
-    "objective_progress": ["objective_code", "partner_code", "period", "actual", "target", "status", "direction"],
+    "objective_progress": [
+        "objective_code", "partner_code", "period", "actual", "target", "status", "direction",
+        "result_source", "decided_by", "decided_on",
+    ],
 }
 
 
