@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from metrics import board, queries, store
@@ -109,9 +108,7 @@ def test_each_partner_has_its_own_result(empty_db: Path) -> None:
     setup(empty_db, partners=(ALPHA, BETA), **HIGHER)
     upload(empty_db, [("AAA", "2025/26 Q4", 70, ""), ("BBB", "2025/26 Q4", 60, "")])
     with store.connect(empty_db, read_only=True, as_of=LATER) as con:
-        got = con.execute(
-            "SELECT partner_code, status FROM objective_progress WHERE period = '2026/27 Q3'"
-        ).fetchall()
+        got = con.execute("SELECT partner_code, status FROM objective_progress WHERE period = '2026/27 Q3'").fetchall()
     assert got == [("AAA", "Met"), ("BBB", "Missed")]
 
 
@@ -176,7 +173,9 @@ def extend(db: Path, applies_from: str, deadline: str, value: float = 70) -> Non
         board.revise_target(
             con,
             objective="OBJ1",
-            revision=RevisionInput(value, parse_period(applies_from), "Supplier delay", deadline=parse_period(deadline)),
+            revision=RevisionInput(
+                value, parse_period(applies_from), "Supplier delay", deadline=parse_period(deadline)
+            ),
             by=ADMIN,
         )
 
@@ -198,3 +197,45 @@ def test_an_extension_runs_the_objective_again_until_the_new_deadline(empty_db: 
     assert statuses(empty_db, date(2027, 8, 1))[-3:] == [
         ("2026/27 Q4", "On track"), ("2027/28 Q1", "Met"), ("2027/28 Q2", "Met"),
     ]  # fmt: skip
+
+
+# --- members' headline counts --------------------------------------------------------------------------------
+
+
+def test_headline_counts_cover_running_objectives_and_list_ended_ones_apart(empty_db: Path) -> None:
+    # AAA met 70 at the deadline 2025/26 Q4, BBB sent nothing for it; in 2026/27 Q2 both objectives' rows have
+    # ended: nothing is counted as running, and the ended line says 1 met, 1 not assessed.
+    setup(empty_db, partners=(ALPHA, BETA), **HIGHER)
+    upload(empty_db, [("AAA", "2025/26 Q4", 70, ""), ("AAA", "2026/27 Q2", 30, "")])
+    with store.connect(empty_db, read_only=True, as_of=LATER) as con:
+        after = queries.progress_for_period(con, Period(2026, 2))
+        before = queries.progress_for_period(con, Period(2025, 4))
+    assert queries.status_counts(after, ["partner_code"]).empty
+    assert queries.ended_summary(after) == "Ended: 1 met, 1 not assessed"
+    ended = queries.ended_objectives(after)
+    assert ended[["objective_code", "deadline_period", "met", "missed", "not_assessed", "not_assessed_by"]].to_dict(
+        "records"
+    ) == [
+        {"objective_code": "OBJ1", "deadline_period": "2025/26 Q4", "met": 1, "missed": 0, "not_assessed": 1,
+         "not_assessed_by": ["Beta Borough Council"]}
+    ]  # fmt: skip
+    assert queries.result_basis("computed", None, None, "2025/26 Q4") == (
+        "The figure for 2025/26 Q4 against the final target"
+    )
+    # The deadline quarter itself is still running: AAA on track, BBB's figure overdue; no ended line.
+    counts = queries.status_counts(before, ["partner_code"]).set_index("partner_code")
+    assert counts.loc["AAA", "On track"] == 1 and counts.loc["BBB", "Overdue"] == 1
+    assert int(counts.to_numpy().sum()) == 2
+    assert queries.ended_summary(before) == ""
+
+
+def test_the_board_decision_is_said_with_who_and_when(empty_db: Path) -> None:
+    setup(empty_db, figures=[("2025/26 Q4", 60)], **HIGHER)
+    set_status(empty_db, "achieved")
+    with store.connect(empty_db, read_only=True, as_of=LATER) as con:
+        after = queries.progress_for_period(con, Period(2026, 1))
+    row = queries.ended_objectives(after).iloc[0]
+    assert (row["met"], row["missed"], row["result_source"]) == (1, 0, "board")
+    assert queries.result_basis(row["result_source"], row["decided_by"], row["decided_on"], "2025/26 Q4") == (
+        f"The board's decision, recorded by admin@example.org on {date.today():%-d %B %Y}"
+    )

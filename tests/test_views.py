@@ -23,8 +23,16 @@ COLUMNS = {
     "measurement": ["partner_code", "period", "kpi_code", "value", "note", "submission_id", "approved"],
     "submission": ["id", "file_name", "sha256", "submitted_by", "submitted_at", "status", "row_count"],
     "objective_progress": [
-        "objective_code", "partner_code", "period", "actual", "target", "status", "direction",
-        "result_source", "decided_by", "decided_on",
+        "objective_code",
+        "partner_code",
+        "period",
+        "actual",
+        "target",
+        "status",
+        "direction",
+        "result_source",
+        "decided_by",
+        "decided_on",
     ],
 }
 

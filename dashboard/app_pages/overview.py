@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import resources
+from dashboard import ended, resources
 from metrics import queries
 from metrics.status import Status
 
@@ -27,6 +27,7 @@ st.caption(f"{info.name} · {sel.period} · {who} · approved figures only")
 if progress.empty:
     st.info(f"No objective has a target in {sel.period}. Choose another quarter in the sidebar.")
     st.stop()
+everything, progress = progress, queries.running(progress)  # counts below: objectives still running
 
 # --- headline -----------------------------------------------------------------------------------------
 counts = progress["status"].value_counts()
@@ -42,6 +43,7 @@ st.markdown(
 cols = st.columns(len(queries.STATUSES))
 for col, status in zip(cols, queries.STATUSES, strict=True):
     col.metric(f"{ui.symbol(status)} {status}", int(counts.get(status, 0)), border=True)
+ended.show(everything, f"Objectives past their deadline in {sel.period}, with their results")
 
 
 # --- headline KPIs -----------------------------------------------------------------------------------
