@@ -239,3 +239,17 @@ def test_the_board_decision_is_said_with_who_and_when(empty_db: Path) -> None:
     assert queries.result_basis(row["result_source"], row["decided_by"], row["decided_on"], "2025/26 Q4") == (
         f"The board's decision, recorded by admin@example.org on {date.today():%-d %B %Y}"
     )
+
+
+def test_the_board_is_asked_to_decide_on_an_ended_objective_until_it_does(empty_db: Path) -> None:
+    setup(empty_db, partners=(ALPHA, BETA), **HIGHER)
+    upload(empty_db, [("AAA", "2025/26 Q4", 60, "")])  # AAA missed 70; BBB sent nothing for the deadline
+    with store.connect(empty_db, read_only=True, as_of=LATER) as con:
+        listed = board.exceptions(con, Period(2026, 2))
+    assert list(listed["reasons"].iloc[0]) == [
+        "Ended, missed (no decision recorded): AAA",
+        "Ended, not assessed (no figure for the deadline; no decision recorded): BBB",
+    ]
+    set_status(empty_db, "missed")
+    with store.connect(empty_db, read_only=True, as_of=LATER) as con:
+        assert board.exceptions(con, Period(2026, 2)).empty
