@@ -76,6 +76,15 @@ interim AS (
         ORDER BY coalesce(effective_from_index, -1) DESC, id DESC) = 1
 ),
 figures AS (SELECT * FROM core.current_figures(p_published_only)),
+deadline_figures AS (
+    -- The figure for each deadline a final target sets, which an ended objective's result is judged on: joined
+    -- to the few deadlines, not to every row, so that no hash table of every figure is built for it.
+    SELECT d.objective_code, d.partner_code, d.d_idx, fig.value
+    FROM (SELECT DISTINCT objective_code, partner_code, d_idx FROM final) d
+    JOIN obj o ON o.code = d.objective_code
+    JOIN figures fig ON fig.partner_code = d.partner_code AND fig.kpi_code = o.kpi_code
+        AND fig.period_index = d.d_idx AND fig.is_annual = o.annual
+),
 decided AS (
     -- Who set the objective's status to the board's result, and when: the newest change to that status.
     -- A status that came with the framework file as first loaded has no change recorded (NULL).
@@ -122,9 +131,8 @@ measured AS (
         AND prev.period_index = t.idx - t.step AND prev.is_annual = t.annual
     LEFT JOIN figures ly ON ly.partner_code = t.partner_code AND ly.kpi_code = t.kpi_code
         AND ly.period_index = t.idx - 4 AND ly.is_annual = t.annual
-    -- The figure for the deadline period in force, which an ended objective's result is judged on.
-    LEFT JOIN figures dl ON dl.partner_code = t.partner_code AND dl.kpi_code = t.kpi_code
-        AND dl.period_index = t.d_idx AND dl.is_annual = t.annual
+    LEFT JOIN deadline_figures dl
+        ON dl.objective_code = t.code AND dl.partner_code = t.partner_code AND dl.d_idx = t.d_idx
 ),
 forecast AS (
     SELECT m.*, CASE WHEN s.points >= 2 AND m.idx < m.d_idx
