@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from metrics import board, queries, store
 from metrics.access import Actor
 from metrics.admin import ObjectiveEdit, edit_objective
 from metrics.board import RevisionInput
+from metrics.config import ROOT
 from metrics.periods import Period, parse_period
+from tests.conftest import AS_OF
 from tests.test_progress import ALPHA, BETA, setup, upload
 
 # 50 -> 70 (%, higher is better) or 20 -> 12 (hours, lower is better) from 2024/25 Q4 to the deadline 2025/26 Q4.
@@ -253,3 +256,27 @@ def test_the_board_is_asked_to_decide_on_an_ended_objective_until_it_does(empty_
     set_status(empty_db, "missed")
     with store.connect(empty_db, read_only=True, as_of=LATER) as con:
         assert board.exceptions(con, Period(2026, 2)).empty
+
+
+# --- the pages (the demo as of 20 November 2025: OBJ03, OBJ09 and OBJ20 ended in March 2025) ------------------
+
+
+@pytest.fixture
+def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    return AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+
+
+def test_the_overview_counts_running_objectives_and_lists_ended_ones_apart(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    text = "\n".join(m.value for m in app.markdown)
+    # 21 objectives x 3 councils in 2025/26 Q2 = 63 targets; OBJ03 (board: achieved), OBJ20 (met by all three)
+    # and OBJ09 (missed by two, one not assessed) have ended: 54 running.
+    assert "there are 54 targets this quarter" in text
+    assert sum(int(m.value) for m in app.metric) == 54
+    assert "**Ended: 6 met, 2 missed, 1 not assessed.**" in text
+    table = next(m.value for m in app.markdown if "past their deadline in 2025/26 Q2, with their results" in m.value)
+    assert "OBJ03" in table and "OBJ09" in table and "OBJ20" in table
+    assert "decision, set in the framework file" in table  # OBJ03's result is the board's
