@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -280,3 +281,14 @@ def test_the_overview_counts_running_objectives_and_lists_ended_ones_apart(app: 
     table = next(m.value for m in app.markdown if "past their deadline in 2025/26 Q2, with their results" in m.value)
     assert "OBJ03" in table and "OBJ09" in table and "OBJ20" in table
     assert "decision, set in the framework file" in table  # OBJ03's result is the board's
+
+
+def test_reaching_the_deadline_is_its_own_movement_not_better_or_worse(con: duckdb.DuckDBPyConnection) -> None:
+    # 2024/25 Q4 was the deadline of OBJ03, OBJ09 and OBJ20: in 2025/26 Q1 each council's row shows the result.
+    moved = queries.status_changes(con, Period(2025, 1))
+    ended = moved[moved["movement"] == "ended"]
+    assert sorted(set(ended["objective_code"])) == ["OBJ03", "OBJ09", "OBJ20"]
+    assert set(zip(ended["objective_code"], ended["partner_code"], ended["was"], ended["now"], strict=True)) >= {
+        ("OBJ09", "HBBC", "At risk", "Missed"), ("OBJ09", "MBC", "Overdue", "Not assessed"),
+    }  # fmt: skip
+    assert not set(moved.loc[moved["movement"] != "ended", "now"]) & {"Met", "Missed", "Not assessed"}

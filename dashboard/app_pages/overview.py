@@ -127,10 +127,12 @@ if changes.empty:
     st.markdown("No objective changed status since the previous quarter.")
 else:
     worse, better = (changes["movement"] == "worse").sum(), (changes["movement"] == "better").sum()
-    other = len(changes) - worse - better
+    done = (changes["movement"] == "ended").sum()
+    other = len(changes) - worse - better - done
     st.markdown(
         f"{better} improved and {worse} got worse"
-        + (f"; {other} moved to or from *overdue* or *no data*." if other else ".")
+        + (f"; {other} moved to or from *overdue* or *no data*" if other else "")
+        + (f"; {done} reached their deadline and show their result." if done else ".")
     )
     rows = [
         [
@@ -138,7 +140,7 @@ else:
             escape(r.partner_code),
             ui.chip(r.was),
             ui.chip(r.now),
-            escape({"better": "↑ better", "worse": "↓ worse"}.get(r.movement, "changed")),
+            escape({"better": "↑ better", "worse": "↓ worse", "ended": "ended"}.get(r.movement, "changed")),
         ]
         for r in changes.itertuples()
     ]
