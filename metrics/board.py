@@ -82,6 +82,7 @@ def exception_objectives(frame: pd.DataFrame) -> pd.DataFrame:
         off_track=("status", lambda s: int((s == Status.OFF_TRACK.word).sum())),
         at_risk=("status", lambda s: int((s == Status.AT_RISK.word).sum())),
         overdue=("status", lambda s: int((s == Status.OVERDUE.word).sum())),
+        ended=("ended", "sum"),
     )
     out = out.reset_index()
     out["reasons"] = out["reasons"].map(lambda r: "; ".join(r))

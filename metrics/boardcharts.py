@@ -11,11 +11,11 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from metrics.status import INK, RUNNING, WHITE, Status
+from metrics.status import INK, WHITE, Status
 
-STATUS_ORDER = [s.word for s in RUNNING]
-STATUS_COLOURS = [s.fill for s in RUNNING]
-STATUS_SHAPES = [s.shape for s in RUNNING]
+STATUS_ORDER = [s.word for s in Status]  # running, then ended (an ended result on a chart)
+STATUS_COLOURS = [s.fill for s in Status]
+STATUS_SHAPES = [s.shape for s in Status]
 DARK_TEXT = [s.word for s in Status if s.ink == INK]  # the statuses whose word is written in black on their fill
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu Sans"

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import board_ui, resources
 from dashboard import components as ui
-from metrics import board
+from metrics import board, queries
 from metrics.status import Status
 
 sel = ui.selection()
@@ -37,10 +37,21 @@ else:
         "for a partner, forecast unlikely to meet the target, within two quarters of the deadline, or missing "
         "commentary on an off-track or at-risk figure. Last four quarters run oldest first."
     )
+if ended_line := queries.ended_summary(resources.progress_for_period(sel.period)):
+    st.markdown(
+        f"{ended_line} (targets past their deadline: one missed or not assessed is listed until the board "
+        "records its decision on the objective)."
+    )
 
 
 ALL_ROWS = 8  # up to this many partners an objective's table lists them all; beyond, only those with a reason
-FLAGGED = {Status.OFF_TRACK.word, Status.AT_RISK.word, Status.OVERDUE.word}  # listed whatever the count
+FLAGGED = {
+    Status.OFF_TRACK.word,
+    Status.AT_RISK.word,
+    Status.OVERDUE.word,
+    Status.MISSED.word,
+    Status.NOT_ASSESSED.word,
+}  # listed whatever the count
 partners_of = exceptions.groupby("objective_code").size().to_dict()  # each listed objective's number of partners
 
 
