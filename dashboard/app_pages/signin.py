@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, resources
+from dashboard import components as ui
 from metrics import accounts, store
 
 st.title("Sign in")
@@ -30,7 +31,7 @@ if submitted:
     try:
         actor = resources.write(lambda con: accounts.authenticate(con, email, password))
     except accounts.SignInRefused as exc:
-        st.error(str(exc)[:1].upper() + str(exc)[1:] + ".", icon=":material/lock:")
+        st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:] + "."), icon=":material/lock:")  # it quotes the e-mail
     except store.DatabaseBusy as exc:
         st.error(str(exc), icon=":material/hourglass:")
     else:
