@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -130,21 +129,29 @@ def objective_link(code: str, title: str, period: str) -> None:
     )
 
 
-# Every ASCII punctuation mark as a numeric character reference: Markdown (links, images, emphasis, `:red[…]`,
-# `$…$`, headings, lists) and HTML both read a reference as the literal character, never as syntax; so the same
-# text is inert in st.markdown, captions, labels, alerts and inside HTML that Charter writes.
-_INERT = {ord(c): f"&#{ord(c)};" for c in string.punctuation} | {ord("\n"): "&#10;", ord("\r"): "&#13;"}
-# Streamlit swaps `:streamlit:`, `:material_x:` and emoji shortcodes for pictures after the references are read,
-# so a colon that opens one is followed by an invisible word joiner.
-_SHORTCODE = re.compile(r":(?=[\w+-]+:)")
+# User text is made inert for Streamlit's Markdown (links, images, emphasis, code, `$…$`, `:red[…]`, tables, raw
+# HTML) and for HTML that Charter writes, by turning the characters that start such syntax into character
+# references: both read a reference as the literal character, never as syntax. Ordinary punctuation (. , ' ( ) :)
+# is left as it is, so "Hinckley & Bosworth" and "figures.csv" read the same in the page's source.
+_MARKUP = {ord(c): f"&#{ord(c)};" for c in "\\`*_~[]{}<>$|@"}
+_REFERENCE = re.compile(r"&(?=[#\w])")  # "&amp;" or "&notes" would be read as a reference; "& " is not
+_BARE_LINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=www)\.")  # GFM turns http://x and www.x into links
+# Streamlit swaps `:streamlit:`, `:material_x:` and emoji shortcodes for pictures, and `:help` or `:small` for
+# its own elements, after references are read: a colon that opens one is followed by an invisible word joiner.
+_DIRECTIVE = re.compile(r":(?=[A-Za-z]|[\w+-]+:)")
+_BLOCK = re.compile(r"^(?:\d+[.)]|[#+=-])")  # a heading, list or rule where the text starts a line
 
 
 def plain(value: object, default: str = "–") -> str:
     """User text (a name, note, comment, file name) to show as itself wherever Streamlit reads Markdown or
-    Charter writes HTML; missing values (None, NaN, "") become `default`, which is shown as written."""
+    Charter writes HTML; line breaks become spaces; missing values (None, NaN, "") become `default`."""
     if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
         return default
-    return _SHORTCODE.sub(":\u2060", str(value)).translate(_INERT)
+    text = " ".join(str(value).splitlines()).lstrip()
+    text = _REFERENCE.sub("&amp;", text).translate(_MARKUP)
+    text = _BARE_LINK.sub(lambda m: f"&#{ord(m.group())};", text)
+    text = _DIRECTIVE.sub(":\u2060", text)
+    return _BLOCK.sub(lambda m: m.group()[:-1] + f"&#{ord(m.group()[-1])};", text)
 
 
 SHADED_ROWS = 300  # shading is worked out cell by cell (~0.2 s for 1,000 rows); beyond this many, changed rows go first
