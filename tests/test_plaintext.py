@@ -1,0 +1,158 @@
+"""User text is shown as plain text on every page: a framework, figures, board records and an account whose
+names, notes, comments and file names are Markdown images and links, HTML and Streamlit directives.
+
+`hostile_database` builds such a database through the real entry points; the browser test reuses it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.components import plain
+from metrics import accounts, board, store, submissions
+from metrics.access import Actor, Role
+from metrics.config import ROOT
+from metrics.framework import parse_framework
+from metrics.loader import load_framework
+from metrics.periods import parse_period
+from tests.conftest import AS_OF, FRAMEWORK
+
+APP = str(ROOT / "dashboard" / "app.py")
+ADMIN = Actor("lead@example.org", Role.ADMIN)
+PASSWORD = "plain text only 2025"  # noqa: S105 (a test account's)
+PIXEL = "http://127.0.0.1:9/pixel"  # nothing listens here; the browser test serves a counting one
+PAGES = ["overview", "charter", "objective", "scorecard", "kpis", "about", "upload", "collection", "approvals",
+         "history", "ict", "board", "actions", "admin"]  # fmt: skip
+# Each kind of user text that a page shows in Markdown (the rest are in tables, whose cells are plain text).
+SHOWN = ["partnership", "partner-HBBC", "objective-OBJ07", "owner-OBJ07", "kpi-DS01", "definition-DS01",
+         "commitment-C1", "statement-C1", "outcome-C1.1", "note", "waiting", "comment", "action", "owner",
+         "reason", "about"]  # fmt: skip
+
+
+def hostile(what: str, url: str = PIXEL) -> str:
+    """Text that would fetch `url`, link to it or change the page if it were read as Markdown or HTML."""
+    return (
+        f'{what} ![pic]({url}?i={what}) [click]({url}?l={what}) <img src="{url}?h={what}"> <{url}?a={what}> '
+        f"{url}?b={what} www.example.invalid :red[red] :material/home: $x^2$ **bold** [js](javascript:alert(1))"
+    )
+
+
+def _framework(url: str) -> Any:
+    """The demo framework with every name, title and description made hostile."""
+    fw = parse_framework(FRAMEWORK.read_text(encoding="utf-8"), "framework.yaml")
+
+    def each(items: list[Any], **fields: str) -> list[Any]:
+        return [i.model_copy(update={f: hostile(f"{w}-{i.code}", url) for f, w in fields.items()}) for i in items]
+
+    return fw.model_copy(
+        update={
+            "partnership": fw.partnership.model_copy(
+                update={"name": hostile("partnership", url), "description": hostile("about", url)}
+            ),
+            "partners": each(fw.partners, name="partner"),
+            "commitments": each(fw.commitments, title="commitment", commitment="statement", description="theme"),
+            "principles": each(fw.principles, strapline="principle"),
+            "outcomes": each(fw.outcomes, text="outcome"),
+            "kpis": each(fw.kpis, name="kpi", definition="definition"),
+            "objectives": each(fw.objectives, title="objective", owner="owner", description="what"),
+        }
+    )
+
+
+def _send(con: Any, name: str, rows: list[list[str]]) -> int:
+    """Submit a figures file called `name` for HBBC; its id."""
+    out = io.StringIO()
+    csv.writer(out).writerows([["partner", "period", "kpi", "value", "note"], *rows])
+    data = out.getvalue().encode()
+    result = submissions.check_file(data, name, submissions.catalogue(con, AS_OF, {"HBBC"}))
+    assert result.ok, result.problems
+    return submissions.store_files(con, [(result, data)], by=ADMIN, source="upload")[0].submission_id
+
+
+def hostile_database(db: Path, url: str = PIXEL) -> None:
+    """Load the hostile framework over the demo one; send, approve and return files with hostile names and
+    notes; record a board meeting, review, action and revision, and an account, all with hostile text."""
+    q2 = parse_period("2025/26 Q2")
+    with store.connect(db, as_of=AS_OF) as con:
+        load_framework(con, _framework(url), by=ADMIN, sha256="hostile")
+        approved = _send(
+            con, hostile("file", url) + ".csv", [["HBBC", "2025/26 Q2", "DS01", "71", hostile("note", url)]]
+        )
+        submissions.review(con, approved, approve=True, by=ADMIN)
+        returned = _send(con, hostile("returned", url) + ".csv", [["HBBC", "2025/26 Q2", "DS01", "72", ""]])
+        submissions.review(con, returned, approve=False, by=ADMIN, comment=hostile("rejection", url))
+        _send(con, hostile("waiting", url) + ".csv", [["HBBC", "2025/26 Q2", "DS01", "73", hostile("pending", url)]])
+        meeting = board.record_meeting(
+            con, held_on="18/11/2025", period=q2, attendees=hostile("attendees", url), by=ADMIN, today=AS_OF,
+            notes=hostile("minutes", url),
+        )  # fmt: skip
+        board.record_review(
+            con, meeting_id=meeting, objective="OBJ07", assessment="Off track", decision="action agreed",
+            comment=hostile("comment", url), by=ADMIN,
+            action=board.ActionInput(hostile("action", url), hostile("owner", url), date(2026, 2, 27)),
+        )  # fmt: skip
+        board.revise_target(
+            con, objective="OBJ07", by=ADMIN,
+            revision=board.RevisionInput(70, parse_period("2025/26 Q3"), hostile("reason", url)),
+        )  # fmt: skip
+        accounts.add_user(
+            con, ADMIN, email="lead@example.org", role="admin", password=PASSWORD, name=hostile("account", url)
+        )
+
+
+@pytest.fixture
+def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    hostile_database(demo_db)
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["actor"] = ADMIN
+    at.session_state["objective"] = "OBJ07"  # the objective the board reviewed and revised
+    return at
+
+
+def markdown_text(node: Any) -> list[str]:
+    """Every text under `node` that Streamlit reads as Markdown: bodies (markdown, captions, titles, alerts)
+    and labels and help (widgets, expanders, tabs, metrics, buttons, page links). Options are plain text."""
+    found: list[str] = []
+
+    def walk(message: Any) -> None:
+        for field, value in message.ListFields():
+            if field.name in ("body", "label", "help") and isinstance(value, str):
+                found.append(value)
+            elif field.message_type is not None:
+                for item in [value] if hasattr(value, "ListFields") else value:  # one message, or repeated
+                    if hasattr(item, "ListFields"):
+                        walk(item)
+
+    def visit(n: Any) -> None:
+        proto = getattr(n, "proto", None)
+        if proto is not None and hasattr(proto, "ListFields"):
+            walk(proto)
+        for child in getattr(n, "children", {}).values():
+            visit(child)
+
+    visit(node)
+    return found
+
+
+def test_no_page_renders_a_link_an_image_or_markup_from_user_text(app: AppTest) -> None:
+    app.run()
+    shown: list[str] = []
+    for page in PAGES:
+        app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception, (page, [e.value for e in app.exception])
+        texts = markdown_text(app._tree)
+        live = [t for t in texts if PIXEL in t or "<img" in t or ":red[" in t or "](" in t or "**bold**" in t]
+        assert not live, (page, live)
+        shown += texts
+    everything = "\n".join(shown)
+    missing = [what for what in SHOWN if plain(hostile(what)) not in everything]
+    assert not missing  # each kind of text is shown, as itself, rather than left out
