@@ -132,8 +132,9 @@ def objective_link(code: str, title: str, period: str) -> None:
 # User text is made inert for Streamlit's Markdown (links, images, emphasis, code, `$…$`, `:red[…]`, tables, raw
 # HTML) and for HTML that Charter writes, by turning the characters that start such syntax into character
 # references: both read a reference as the literal character, never as syntax. Ordinary punctuation (. , ' ( ) :)
-# is left as it is, so "Hinckley & Bosworth" and "figures.csv" read the same in the page's source.
-_MARKUP = {ord(c): f"&#{ord(c)};" for c in "\\`*_~[]{}<>$|@"}
+# is left as it is, so "Hinckley & Bosworth" and "figures.csv" read the same in the page's source. An e-mail
+# address is left too: GFM makes it a mailto: link that shows the address itself, nothing else.
+_MARKUP = {ord(c): f"&#{ord(c)};" for c in "\\`*_~[]{}<>$|"}
 _REFERENCE = re.compile(r"&(?=[#\w])")  # "&amp;" or "&notes" would be read as a reference; "& " is not
 _BARE_LINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=www)\.")  # GFM turns http://x and www.x into links
 # Streamlit swaps `:streamlit:`, `:material_x:` and emoji shortcodes for pictures, and `:help` or `:small` for
