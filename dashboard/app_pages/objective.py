@@ -71,11 +71,9 @@ with st.container(border=True):
             for r in revisions[revisions["in_force"]].itertuples()
         )
         + f"**Interim targets:** {_targets_text('interim')}  \n"
-        f"**Owner:** {ui.plain(obj['owner'])}  
-"
+        f"**Owner:** {ui.plain(obj['owner'])}  \n"
         f"**{Status.AT_RISK.word} rather than {Status.OFF_TRACK.word.lower()}:** "
-        f"within {ui.plain(tolerance)}, {ui.plain(agreed)}  
-"
+        f"within {ui.plain(tolerance)}, {ui.plain(agreed)}  \n"
         f"**Serves outcomes:** {ui.plain(obj['outcome_codes'])} under *{ui.plain(obj['commitment_title'])}*"
     )
 
