@@ -12,11 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import plain
-from metrics import accounts, board, store, submissions
+from metrics import accounts, board, boardpack, exports, ingest, queries, store, submissions, template
 from metrics.access import Actor, Role
 from metrics.config import ROOT
 from metrics.framework import parse_framework
@@ -156,3 +158,110 @@ def test_no_page_renders_a_link_an_image_or_markup_from_user_text(app: AppTest) 
     everything = "\n".join(shown)
     missing = [what for what in SHOWN if plain(hostile(what)) not in everything]
     assert not missing  # each kind of text is shown, as itself, rather than left out
+
+
+# --- downloads: a formula in user text comes out of every file as text ----------------------------------------
+
+FORMULA = '=HYPERLINK("http://example.invalid/x","y")'
+
+
+def _cells_csv(data: bytes) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) for cell in row]
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _downloads(con: Any) -> dict[str, bytes]:
+    """What the pages and the board pack offer for download, made as the pages make them."""
+    pack = boardpack.gather(con, parse_period("2025/26 Q2"), AS_OF)
+    progress = queries.objective_progress(con, "OBJ06")
+    files = {
+        "objective figures (Objective page)": exports.csv_bytes(
+            progress[["partner_code", "period", "actual", "target", "status", "direction", "direction_year", "note"]]
+        ),
+        "a chart's figures (Objective page)": exports.csv_bytes(
+            progress[["period", "actual", "target", "status", "direction", "note"]]
+        ),
+        "actions (Actions page)": exports.csv_bytes(board.actions(con, AS_OF)),
+        "audit trail (Admin page)": exports.csv_bytes(queries.audit_trail(con)),
+        "board pack tables (XLSX)": boardpack.xlsx_bytes(pack),
+    }
+    return files | {f"board pack {name}": data for name, data in boardpack.csv_files(pack).items()}
+
+
+def test_a_formula_comes_out_of_every_download_as_text(demo_db: Path) -> None:
+    with store.connect(demo_db, as_of=AS_OF) as con:
+        sent = _send(con, "figures.csv", [["HBBC", "2025/26 Q2", "DS01", "71", FORMULA]])
+        submissions.review(con, sent, approve=True, by=ADMIN)
+        meeting = board.record_meeting(
+            con, held_on="18/11/2025", period=parse_period("2025/26 Q2"), attendees="+44 Chair", by=ADMIN, today=AS_OF
+        )
+        board.record_review(
+            con, meeting_id=meeting, objective="OBJ06", assessment="Off track", decision="action agreed",
+            comment=FORMULA, by=ADMIN, action=board.ActionInput(FORMULA, "@owner", date(2026, 2, 27)),
+        )  # fmt: skip
+        downloads = _downloads(con)
+        template_file = template.build(con, "HBBC", parse_period("2025/26 Q2"))
+    carrying = []
+    for name, data in downloads.items():
+        if name.endswith("(XLSX)"):
+            book = openpyxl.load_workbook(io.BytesIO(data))
+            cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+            assert all(c.data_type != "f" for c in cells), name
+            text = [str(c.value) for c in cells if c.data_type == "s"]
+        else:
+            text = [c for c in _cells_csv(data) if not _number(c)]
+        assert not [t for t in text if t.startswith(exports.FORMULA_STARTS)], name  # no cell is a formula...
+        carrying += [name] if "'" + FORMULA in text or "'+44 Chair" in text else []  # ...and the text is there
+    assert sorted(carrying) == [
+        "a chart's figures (Objective page)", "actions (Actions page)",
+        "board pack board-pack-2025-26-Q2-exceptions.csv", "board pack board-pack-2025-26-Q2-meetings.csv",
+        "board pack board-pack-2025-26-Q2-open-actions.csv", "board pack board-pack-2025-26-Q2-reviews.csv",
+        "board pack tables (XLSX)", "objective figures (Objective page)",
+    ]  # fmt: skip
+    assert any("HYPERLINK" in c for c in _cells_csv(downloads["audit trail (Admin page)"]))  # as JSON, in quotes
+
+    # The template: the note is written as itself with Excel's quote prefix (text even when the cell is edited),
+    # so that a template sent back keeps the note as it was.
+    sheet = openpyxl.load_workbook(io.BytesIO(template_file))["Figures"]
+    header = [c.value for c in sheet[1]]
+    [note] = [
+        row[header.index("note")] for row in sheet.iter_rows(min_row=2) if row[header.index("kpi")].value == "DS01"
+    ]
+    assert (note.value, note.data_type, note.quotePrefix) == (FORMULA, "s", True)
+    back = ingest.read_sheet(template_file, "charter-HBBC-2025-26-Q2.xlsx")  # as an upload is read
+    kpi_at, note_at = back.header.index("kpi"), back.header.index("note")
+    assert [cells[note_at] for _, cells in back.rows if cells[kpi_at] == "DS01"] == [FORMULA]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(["=1+1", "+44", "-3 on last year", "@owner", "\tx", "\rx", "\nx", "＝1+1", "ok\r=1+1"]),
+        pd.Series(
+            ["=1+1", "+44", "-3 on last year", "@owner", "\tx", "\rx", "\nx", "＝1+1", "ok\r=1+1"], dtype="category"
+        ),
+        pd.Series(
+            ["=1+1", "+44", "-3 on last year", "@owner", "\tx", "\rx", "\nx", "＝1+1", "ok\r=1+1"], dtype="string"
+        ),
+    ],
+    ids=["text", "category", "string"],
+)
+def test_every_kind_of_text_column_is_neutralised(column: pd.Series) -> None:
+    frame = pd.DataFrame({"note": column, "value": [-1.5] * len(column), "=name": ["x"] * len(column)})
+    cells = [row for row in csv.reader(io.StringIO(exports.csv_bytes(frame).decode("utf-8-sig"), newline=""))]
+    assert cells[0] == ["note", "value", "'=name"]
+    assert [row[0] for row in cells[1:]] == [
+        "'=1+1", "'+44", "'-3 on last year", "'@owner", "'\tx", "'\rx", "'\nx", "'＝1+1", "ok\r=1+1"
+    ]  # fmt: skip
+    assert {row[1] for row in cells[1:]} == {"-1.5"}  # a number is left a number
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes({"t": frame})))["t"]
+    # XLSX stores a carriage return as _x000D_ (Excel shows it as one; openpyxl reads it as written).
+    assert [c.value.replace("_x000D_", "\r") for c in sheet["A"]][1:] == [row[0] for row in cells[1:]]
+    assert {c.data_type for c in sheet["A"][1:]} == {"s"} and {c.value for c in sheet["B"][1:]} == {-1.5}
