@@ -25,6 +25,7 @@ from metrics.framework import parse_framework
 from metrics.loader import load_framework
 from metrics.periods import parse_period
 from tests.conftest import AS_OF, FRAMEWORK
+from tests.test_boardpack import pdf_text
 
 APP = str(ROOT / "dashboard" / "app.py")
 ADMIN = Actor("lead@example.org", Role.ADMIN)
@@ -265,3 +266,17 @@ def test_every_kind_of_text_column_is_neutralised(column: pd.Series) -> None:
     # XLSX stores a carriage return as _x000D_ (Excel shows it as one; openpyxl reads it as written).
     assert [c.value.replace("_x000D_", "\r") for c in sheet["A"]][1:] == [row[0] for row in cells[1:]]
     assert {c.data_type for c in sheet["A"][1:]} == {"s"} and {c.value for c in sheet["B"][1:]} == {-1.5}
+
+
+def test_the_board_pack_prints_user_text_as_written(demo_db: Path, tmp_path: Path) -> None:
+    # reportlab's paragraphs read <a href>, <img src> and <font> tags: text is escaped, so none is a link or a
+    # picture (an <img> pointing at PIXEL, where nothing listens, would fail the build).
+    hostile_database(demo_db)
+    with store.connect(demo_db, read_only=True, as_of=AS_OF) as con:
+        pack = boardpack.gather(con, parse_period("2025/26 Q2"), AS_OF)
+    out = tmp_path / "pack.pdf"
+    out.write_bytes(boardpack.pdf_bytes(pack))
+    assert b"/URI" not in out.read_bytes() and b"/Annot" not in out.read_bytes()
+    text = pdf_text(out)
+    assert f"OBJ07 {hostile('objective-OBJ07')}" in text
+    assert hostile("comment") in text and hostile("action") in text and hostile("reason") in text
