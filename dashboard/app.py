@@ -69,10 +69,10 @@ def _sync_selection() -> None:
         wanted = params.get("partner", "").upper()
         st.session_state["partner"] = wanted if wanted in choices else components.ALL_PARTNERS
     with st.sidebar:
-        st.markdown(f"**{info.name}**")
+        st.markdown(f"**{components.plain(info.name)}**")
         if actor is not None:
             councils = f" for {', '.join(sorted(actor.partners))}" if actor.partners else ""
-            st.caption(f"Signed in as {actor.email} ({actor.role.value}{councils})")
+            st.caption(components.plain(f"Signed in as {actor.email} ({actor.role.value}{councils})"))
         st.selectbox("Quarter", quarters, key="quarter", help="Financial-year quarter (April to March)")
         st.selectbox(
             "Partner",
@@ -92,7 +92,7 @@ _sync_selection()
 if info.illustrative:
     components.demo_banner()
 if notice := st.session_state.pop("signin_notice", None):  # e.g. "You have signed out.", on the page it lands on
-    st.info(notice, icon=":material/info:")
+    st.info(components.plain(notice), icon=":material/info:")  # may name an e-mail from the sign-in provider
 with st.sidebar:
     auth.keep_cookie()
 navigation.run()

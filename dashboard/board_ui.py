@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import auth, resources
+from dashboard import auth, components, resources
 from metrics import board, boardpack, store
 from metrics.access import AccessDenied
 from metrics.periods import Period, parse_period
@@ -28,7 +28,7 @@ def save(action: Callable[[Any], Any], success: str, where: str) -> None:
     try:
         resources.write(action)
     except (board.BoardError, store.DatabaseBusy, AccessDenied) as exc:
-        st.error(f"{exc} Nothing was recorded.", icon=":material/error:")
+        st.error(f"{components.plain(exc)} Nothing was recorded.", icon=":material/error:")  # it may quote an entry
         return
     st.session_state[f"board_flash-{where}"] = success
     # Empty the form just used, so that its entries are not carried into the next objective's review.
@@ -41,7 +41,7 @@ def flash(where: str) -> None:
     """What the last write made at `where` recorded, said once."""
     message = st.session_state.pop(f"board_flash-{where}", None)
     if message:
-        st.success(message, icon=":material/task_alt:")
+        st.success(components.plain(message), icon=":material/task_alt:")
 
 
 def meeting(period: Period, today: date) -> int | None:

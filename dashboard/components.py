@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from html import escape
 from typing import Any
 
 import pandas as pd
@@ -32,7 +32,7 @@ def chip(status: str, label: str | None = None) -> str:
     """A status as HTML: symbol and word on the status colour."""
     found = look(status)
     symbol, fill, ink = (found.symbol, found.fill, found.ink) if found else ("?", "#ffffff", "#0b0c0c")
-    text = escape(label if label is not None else status)
+    text = plain(label if label is not None else status)
     return (
         f'<span class="charter-chip" style="background:{fill};color:{ink};padding:0.1em 0.5em;'
         f'border-radius:0.3em;white-space:nowrap;font-weight:600">'
@@ -46,8 +46,9 @@ def symbol(status: str) -> str:
 
 
 def html_table(caption: str, header: list[str], rows: list[list[str]], first_col_header: bool = True) -> str:
-    """An accessible HTML table: a caption, column headers and row headers; cells are HTML already."""
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    """An accessible HTML table: a caption, column headers and row headers; cells are HTML already (user text
+    in them made `plain`), the caption and headers are text."""
+    head = "".join(f'<th scope="col">{plain(h)}</th>' for h in header)
     body = ""
     for row in rows:
         cells = "".join(
@@ -55,7 +56,7 @@ def html_table(caption: str, header: list[str], rows: list[list[str]], first_col
         )
         body += f"<tr>{cells}</tr>"
     return (
-        f'<table class="charter-table"><caption>{escape(caption)}</caption>'
+        f'<table class="charter-table"><caption>{plain(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
@@ -93,7 +94,7 @@ def chart(figure: Any, alt_text: str, table: pd.DataFrame, file_name: str, key: 
         st.vega_lite_chart(spec=figure, theme=None, alt=alt_text, width="stretch")
     else:
         st.altair_chart(figure, theme=None, alt=alt_text, width="stretch")
-    st.caption(alt_text)
+    st.caption(plain(alt_text))  # the sentence names partners and KPIs
     with st.expander("The figures in this chart, as a table"):
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(
@@ -123,14 +124,35 @@ def fmt_value(value: float | None, unit: str) -> str:
 
 
 def objective_link(code: str, title: str, period: str) -> None:
-    st.page_link("app_pages/objective.py", label=f"{code} {title}", query_params={"objective": code, "quarter": period})
+    st.page_link(
+        "app_pages/objective.py", label=plain(f"{code} {title}"), query_params={"objective": code, "quarter": period}
+    )
+
+
+# User text is made inert for Streamlit's Markdown (links, images, emphasis, code, `$…$`, `:red[…]`, tables, raw
+# HTML) and for HTML that Charter writes, by turning the characters that start such syntax into character
+# references: both read a reference as the literal character, never as syntax. Ordinary punctuation (. , ' ( ) :)
+# is left as it is, so "Hinckley & Bosworth" and "figures.csv" read the same in the page's source. An e-mail
+# address is left too: GFM makes it a mailto: link that shows the address itself, nothing else.
+_MARKUP = {ord(c): f"&#{ord(c)};" for c in "\\`*_~[]{}<>$|"}
+_REFERENCE = re.compile(r"&(?=[#\w])")  # "&amp;" or "&notes" would be read as a reference; "& " is not
+_BARE_LINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=www)\.")  # GFM turns http://x and www.x into links
+# Streamlit swaps `:streamlit:`, `:material_x:` and emoji shortcodes for pictures, and `:help` or `:small` for
+# its own elements, after references are read: a colon that opens one is followed by an invisible word joiner.
+_DIRECTIVE = re.compile(r":(?=[A-Za-z]|[\w+-]+:)")
+_BLOCK = re.compile(r"^(?:\d+[.)]|[#+=-])")  # a heading, list or rule where the text starts a line
 
 
 def plain(value: object, default: str = "–") -> str:
-    """Text for a table cell, HTML-escaped; missing values (None, NaN) become `default`."""
+    """User text (a name, note, comment, file name) to show as itself wherever Streamlit reads Markdown or
+    Charter writes HTML; line breaks become spaces; missing values (None, NaN, "") become `default`."""
     if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
         return default
-    return escape(str(value))
+    text = " ".join(str(value).splitlines()).lstrip()
+    text = _REFERENCE.sub("&amp;", text).translate(_MARKUP)
+    text = _BARE_LINK.sub(lambda m: f"&#{ord(m.group())};", text)
+    text = _DIRECTIVE.sub(":\u2060", text)
+    return _BLOCK.sub(lambda m: m.group()[:-1] + f"&#{ord(m.group()[-1])};", text)
 
 
 SHADED_ROWS = 300  # shading is worked out cell by cell (~0.2 s for 1,000 rows); beyond this many, changed rows go first

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, resources
+from dashboard import components as ui
 from metrics import store, tickets
 from metrics.access import AccessDenied, Actor, Role
 
@@ -66,7 +67,7 @@ def _options(partner: str | None) -> tickets.Options:
     read_as = [f"column “{h}” as {f}" for f, h in columns.items()]
     read_as += [f"“{v}” as {c}" for v, c in options.partner_map.items()]
     if read_as:
-        st.caption(f"Reading {'; '.join(read_as)} (saved when the export is imported).")
+        st.caption(ui.plain(f"Reading {'; '.join(read_as)} (saved when the export is imported)."))  # the file's headers
     return options
 
 
@@ -75,7 +76,7 @@ def _check(path: Path, name: str, options: tickets.Options) -> tickets.Check:
     try:
         return resources.read(lambda con: tickets.check(con, path, name, options))
     except tickets.MissingColumns as exc:
-        st.error(str(exc), icon=":material/view_column:")
+        st.error(ui.plain(exc), icon=":material/view_column:")
         st.markdown("Say which column holds each field; the mapping is saved under the source's name.")
         st.text_input(
             "Source (the tool the export comes from)", key="ict_source",
@@ -87,19 +88,19 @@ def _check(path: Path, name: str, options: tickets.Options) -> tickets.Check:
                 on_change=remember, args=("ict_columns", fld, f"ict_col_{fld}"),
             )  # fmt: skip
     except tickets.TicketError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(ui.plain(exc), icon=":material/error:")
     st.stop()
 
 
 def _show(found: tickets.Check, current: list[str]) -> None:
     """What the export holds, the councils it names that are not known, and its bad rows by reason."""
     st.markdown(
-        f"**{found.file}**: {found.layout.format} export · {found.rows_read:,} rows · {found.good:,} "
-        f"{'ticket' if found.good == 1 else 'tickets'} can be imported · {found.bad_total:,} bad rows"
+        f"**{ui.plain(found.file)}**: {ui.plain(found.layout.format)} export · {found.rows_read:,} rows · "
+        f"{found.good:,} {'ticket' if found.good == 1 else 'tickets'} can be imported · {found.bad_total:,} bad rows"
     )
     for value, rows in found.unknown_partners:
         st.selectbox(
-            f"Which council is “{value}”? ({rows:,} rows)", [LEAVE_OUT, *current], key=f"ict_map_{value}",
+            f"Which council is “{ui.plain(value)}”? ({rows:,} rows)", [LEAVE_OUT, *current], key=f"ict_map_{value}",
             on_change=remember, args=("ict_mapped", value, f"ict_map_{value}"),
         )  # fmt: skip
     if found.bad:
@@ -124,7 +125,7 @@ def _import(path: Path, name: str, options: tickets.Options, officer: Actor, ski
             )
         )
     except (tickets.TicketError, store.StoreError, AccessDenied) as exc:
-        st.error(f"Not imported: {exc}", icon=":material/error:")
+        st.error(f"Not imported: {ui.plain(exc)}", icon=":material/error:")
         st.stop()
     st.session_state["ict_attempt"] = attempt + 1
     for done_with in ("ict_columns", "ict_mapped"):

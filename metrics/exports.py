@@ -9,29 +9,38 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV injection list (= + - @, tab, carriage return), a line feed, and the full-width forms that
+# Excel in East Asian locales reads as the same signs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def neutralise(value: object) -> object:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers are left alone."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _text_column(column: pd.Series) -> bool:
+    """Whether a column can hold text: anything but numbers, true/false and timestamps (categories included)."""
+    kinds = pd.api.types
+    return not (kinds.is_numeric_dtype(column) or kinds.is_bool_dtype(column) or kinds.is_datetime64_any_dtype(column))
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells (and column names) cannot run as formulas."""
     out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
+    for i in range(out.shape[1]):  # by position: two columns may share a name
+        if _text_column(out.iloc[:, i]):
+            out.isetitem(i, out.iloc[:, i].astype(object).map(neutralise).to_numpy())
     out.columns = [str(neutralise(str(c))) for c in out.columns]
     return out
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM, so Excel shows "£" and "–" correctly."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV with a BOM, so Excel shows "£" and "–" correctly. Rows end in CRLF, so that a cell holding a
+    lone carriage return is quoted: unquoted, it would end the row there and start a cell such as =HYPERLINK(...)."""
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

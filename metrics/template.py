@@ -85,10 +85,16 @@ def build(con: duckdb.DuckDBPyConnection, partner: str, period: Period) -> bytes
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     head = book.add_format({"bold": True, "bg_color": "#0b0c0c", "font_color": "#ffffff", "text_wrap": True})
     fixed = book.add_format({"bg_color": "#f3f2f1", "text_wrap": False})
-    wrap = book.add_format({"bg_color": "#f3f2f1", "text_wrap": True, "valign": "top"})
+    # Text cells carry Excel's quote prefix: a note or name such as =HYPERLINK(...) stays text when opened or
+    # edited, and reads back unchanged (an apostrophe in the cell would come back as part of the note).
+    words = book.add_format({"bg_color": "#f3f2f1", "text_wrap": False, "quote_prefix": True})
+    wrap = book.add_format({"bg_color": "#f3f2f1", "text_wrap": True, "valign": "top", "quote_prefix": True})
     # The value column is text so that "72.5%" stays 72.5 rather than becoming 0.725.
     fill = book.add_format({"bg_color": "#fff7bf", "num_format": "@", "border": 1, "border_color": "#505a5f"})
-    note = book.add_format({"bg_color": "#fff7bf", "text_wrap": True, "border": 1, "border_color": "#505a5f"})
+    note = book.add_format(
+        {"bg_color": "#fff7bf", "num_format": "@", "quote_prefix": True, "text_wrap": True, "border": 1,
+         "border_color": "#505a5f"}
+    )  # fmt: skip
     sheet = book.add_worksheet("Figures")
     for col, (title, width) in enumerate(COLUMNS):
         sheet.set_column(col, col, width)
@@ -104,7 +110,7 @@ def build(con: duckdb.DuckDBPyConnection, partner: str, period: Period) -> bytes
             elif isinstance(cell, int | float):
                 sheet.write_number(r, col, float(cell), fmt)
             else:
-                sheet.write_string(r, col, str(cell), fmt)
+                sheet.write_string(r, col, str(cell), words if fmt is fixed else fmt)
     sheet.freeze_panes(1, 4)
     sheet.autofilter(0, 0, max(len(data), 1), len(COLUMNS) - 1)
     _instructions(book, name, period, len(data))

@@ -36,7 +36,7 @@ def test_overview_shows_the_partnership_from_the_database(app: AppTest) -> None:
     text = _text(app)
     for theme in ("Digital Councils", "Digital Services", "Digital Localities", "Collaboration", "Data and Governance"):
         assert theme in text
-    assert "Hinckley &amp; Bosworth Borough Council" in text
+    assert "Hinckley & Bosworth Borough Council" in text
     assert app.query_params["quarter"] == "2025/26 Q2"
 
 

@@ -16,8 +16,8 @@ objectives = resources.query("objectives")
 st.title("About Charter")
 st.markdown(
     f"""
-**{info.name}** ({info.short_name}) is a partnership of councils that share an ICT service, led by
-{info.lead_authority}. {info.description}
+**{ui.plain(info.name)}** ({ui.plain(info.short_name)}) is a partnership of councils that share an ICT service,
+led by {ui.plain(info.lead_authority)}. {ui.plain(info.description, "")}
 
 The partnership's **charter** makes five commitments — three themes and two cross-cutting themes — and
 sets seven principles. For each, the **desired outcomes** say what it means in practice, and

@@ -12,7 +12,7 @@ today = resources.today()
 everything = resources.board_query("actions", today)
 
 st.title("Actions")
-st.caption(f"{resources.partnership().name} · the strategy board's actions on {today:%-d %B %Y}")
+st.caption(f"{ui.plain(resources.partnership().name)} · the strategy board's actions on {today:%-d %B %Y}")
 counts = everything["state"].value_counts()
 st.markdown(
     ", ".join(f"**{int(counts.get(s, 0))}** {s}" for s in board.ACTION_STATES) + "."

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, resources
+from dashboard import components as ui
 from metrics import accounts, admin, board, exports, store
 from metrics.access import AccessDenied
 from metrics.framework import FrameworkError, parse_framework
@@ -16,7 +17,7 @@ actor = auth.signed_in()
 st.title("Administration")
 st.caption("Every change here is checked, kept in history and recorded in the audit trail with who and when.")
 if done := st.session_state.pop("admin_message", None):
-    st.success(done, icon=":material/task_alt:")
+    st.success(ui.plain(done), icon=":material/task_alt:")
 FAILURES = (accounts.AccountError, admin.AdminError, AccessDenied, store.DatabaseBusy, FrameworkError)
 
 
@@ -24,7 +25,7 @@ def save(action, message: str) -> None:  # type: ignore[no-untyped-def]
     try:
         resources.write(action)
     except FAILURES as exc:
-        st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
+        st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
     else:
         st.session_state["admin_message"] = message
         st.rerun()
@@ -73,12 +74,12 @@ with framework:
             fw = parse_framework(text, uploaded.name)
         except FrameworkError as exc:
             n = len(exc.problems)
-            st.error(f"{uploaded.name} was not loaded: {n} {'problem' if n == 1 else 'problems'} to fix.",
+            st.error(f"{ui.plain(uploaded.name)} was not loaded: {n} {'problem' if n == 1 else 'problems'} to fix.",
                      icon=":material/error:")  # fmt: skip
             st.dataframe(pd.DataFrame([{"Line": p.line, "Where": p.place, "Problem": p.message} for p in exc.problems]),
                          hide_index=True)  # fmt: skip
         else:
-            st.markdown(f"**{fw.partnership.name}**: {len(fw.partners)} partners, {len(fw.kpis)} KPIs, "
+            st.markdown(f"**{ui.plain(fw.partnership.name)}**: {len(fw.partners)} partners, {len(fw.kpis)} KPIs, "
                         f"{len(fw.objectives)} objectives.")  # fmt: skip
             if st.button("Load this framework", type="primary"):
                 save(lambda con: load_framework(con, fw, by=actor, sha256=sha256(uploaded.getvalue())),
@@ -110,7 +111,7 @@ with objectives:
         try:
             set_on = board.parse_day(set_on_text) if set_on_text.strip() else None
         except board.BoardError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(ui.plain(exc), icon=":material/error:")
             st.stop()
         change = admin.ObjectiveEdit(title, owner, status, kind, amount, set_by, set_on)
         save(lambda con: admin.edit_objective(con, actor, code, change, reason), f"{code} saved.")

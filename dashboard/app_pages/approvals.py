@@ -23,8 +23,9 @@ actor = auth.signed_in()
 for sub in waiting.itertuples():
     with st.container(border=True):
         st.markdown(
-            f"**Submission {sub.id}: {sub.file_name}** — {sub.row_count} figures for {sub.partners}, {sub.periods}; "
-            f"sent by {sub.submitted_by} on {sub.submitted_at:%-d %B %Y at %H:%M}"
+            f"**Submission {sub.id}: {ui.plain(sub.file_name)}** — {sub.row_count} figures for "
+            f"{ui.plain(sub.partners)}, {ui.plain(sub.periods)}; sent by {ui.plain(sub.submitted_by)} on "
+            f"{sub.submitted_at:%-d %B %Y at %H:%M}"
         )
         changes = resources.query("submission_changes", int(sub.id))
         big = changes[changes["change_percent"].abs() >= 25]
@@ -80,7 +81,7 @@ for sub in waiting.itertuples():
                     )
                 )
             except (submissions.SubmissionError, store.DatabaseBusy) as exc:
-                st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
+                st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
             else:
                 verb = "approved: its figures are now published" if decision else "returned to the officer"
                 st.session_state["approval_message"] = f"Submission {sub.id} {verb}."

@@ -21,7 +21,9 @@ reviews = resources.board_query("reviews", upto=sel.period)
 open_actions = resources.board_query("actions", today, states=["overdue", "open"])
 
 st.title("Board review")
-st.caption(f"{info.name} · {sel.period} · every partner (the board reviews the partnership) · approved figures only")
+st.caption(
+    f"{ui.plain(info.name)} · {sel.period} · every partner (the board reviews the partnership) · approved figures only"
+)
 
 # --- the meeting ---------------------------------------------------------------------------------------
 st.header("The meeting")
@@ -71,8 +73,8 @@ def _partners_tables() -> dict[str, str]:
             else "–"
         )  # fmt: skip
         rows.setdefault(r.objective_code, []).append(
-            [escape(r.partner_name), ui.chip(r.status), escape(ui.fmt_value(r.actual, r.unit)),
-             escape(ui.fmt_value(r.target, r.unit)), ui.plain(r.direction), trend, ui.plain(r.forecast)]
+            [ui.plain(r.partner_name), ui.chip(r.status), ui.plain(ui.fmt_value(r.actual, r.unit)),
+             ui.plain(ui.fmt_value(r.target, r.unit)), ui.plain(r.direction), trend, ui.plain(r.forecast)]
         )  # fmt: skip
     header = ["Partner", "Status", "Actual", "Target", "On last quarter", "Last four quarters", "Forecast"]
     tables = {}
@@ -81,12 +83,12 @@ def _partners_tables() -> dict[str, str]:
         caption = f"{code} by partner in {sel.period}"
         if len(shown) < count:
             caption += f": the {len(shown)} partners with something to flag (the other {count - len(shown)} have none)"
-        tables[code] = ui.html_table(caption, header, shown) if shown else f"<p>{escape(caption)}.</p>"
+        tables[code] = ui.html_table(caption, header, shown) if shown else f"<p>{ui.plain(caption)}.</p>"
     return tables
 
 
 def _text(value: object) -> str:
-    return escape(str(value or ""), quote=False)
+    return ui.plain(value, "")
 
 
 # The board's record of each objective: its last three decisions and its open actions.
@@ -114,10 +116,10 @@ def _choose(code: str) -> None:
 
 tables = _partners_tables()
 for commitment, group in listed.groupby("commitment_title", sort=False):
-    st.markdown(f"### {commitment}")
+    st.markdown(f"### {ui.plain(commitment)}")
     for obj in group.itertuples():
         with st.container(border=True):
-            st.markdown(f"**{obj.objective_code} {escape(obj.objective_title)}**  \n{escape(obj.reasons)}.")
+            st.markdown(f"**{obj.objective_code} {ui.plain(obj.objective_title)}**  \n{ui.plain(obj.reasons)}.")
             left, right = st.columns([3, 2])
             left.markdown(f'<div class="charter-scroll">{tables[obj.objective_code]}</div>',
                           unsafe_allow_html=True)  # fmt: skip

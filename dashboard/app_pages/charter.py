@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import streamlit as st
 
 from dashboard import components as ui
@@ -17,7 +15,7 @@ if sel.partner:
 
 st.title("The Partnership Charter")
 st.caption(
-    f"{resources.partnership().name} · five commitments and seven principles, what each means, and the "
+    f"{ui.plain(resources.partnership().name)} · five commitments and seven principles, what each means, and the "
     f"objectives that measure it · statuses for {sel.period}"
 )
 word = st.text_input("Search the charter", placeholder="a word, e.g. cloud, skills, security", key="charter_search")
@@ -33,7 +31,7 @@ if word.strip():
     hits = tree[hay.str.contains(needle, regex=False)]
     tree = tree[tree["parent_code"].isin(hits["parent_code"])]
     st.markdown(
-        f"{hits['parent_code'].nunique()} of the charter's commitments and principles mention “{escape(word)}”."
+        f"{hits['parent_code'].nunique()} of the charter's commitments and principles mention “{ui.plain(word)}”."
     )
     if hits.empty:
         st.stop()
@@ -50,17 +48,17 @@ for kind, heading in (("commitment", "Commitments"), ("principle", "Principles")
     st.header(heading)
     for (_, code, title), group in part.groupby(["parent_order", "parent_code", "parent_title"], sort=True):
         first = group.iloc[0]
-        label = f"{code} · {title}" + (" (cross-cutting)" if first["cross_cutting"] else "")
+        label = ui.plain(f"{code} · {title}" + (" (cross-cutting)" if first["cross_cutting"] else ""))
         with st.expander(label, expanded=bool(word.strip()) or kind == "commitment"):
             if kind == "commitment":
-                st.markdown(f"**Our commitment:** {escape(str(first['statement']))}")
+                st.markdown(f"**Our commitment:** {ui.plain(first['statement'])}")
             if first["description"]:
-                st.markdown(escape(str(first["description"])))
+                st.markdown(ui.plain(first["description"]))
             for (_, outcome_code, text), objectives in group.groupby(
                 ["outcome_order", "outcome_code", "outcome_text"], sort=True
             ):
                 st.markdown(
-                    f"**What does this mean?** {escape(str(text))} <small>({outcome_code})</small>",
+                    f"**What does this mean?** {ui.plain(text)} <small>({ui.plain(outcome_code)})</small>",
                     unsafe_allow_html=True,
                 )
                 listed = objectives.dropna(subset=["objective_code"])
@@ -70,6 +68,6 @@ for kind, heading in (("commitment", "Commitments"), ("principle", "Principles")
                     ui.objective_link(r.objective_code, r.objective_title, str(sel.period))
                     st.markdown(
                         chips.get(r.objective_code, "<small>No target this quarter</small>")
-                        + f" <small>Owner: {escape(str(r.owner))}; deadline {r.deadline_period}</small>",
+                        + f" <small>Owner: {ui.plain(r.owner)}; deadline {r.deadline_period}</small>",
                         unsafe_allow_html=True,
                     )

@@ -18,7 +18,7 @@ if sel.partner:
 
 st.title("Data collection")
 due = sel.period.due(info.data_due_days)
-st.caption(f"{info.name} · {sel.period} · figures due by {due:%-d %B %Y}")
+st.caption(f"{ui.plain(info.name)} · {sel.period} · figures due by {due:%-d %B %Y}")
 
 STATE = {
     "approved": ("Approved", "approved"),
@@ -41,8 +41,8 @@ if owed.empty:
     st.markdown(f"Every figure due for {sel.period} has been received.")
 for partner_name, group in owed.groupby("partner_name", sort=False):
     st.markdown(
-        f"**{partner_name}** ({len(group)}, {group['state'].iloc[0]}): "
-        + ", ".join(f"{r.kpi_code} {r.kpi_name}" for r in group.itertuples())
+        f"**{ui.plain(partner_name)}** ({len(group)}, {group['state'].iloc[0]}): "
+        + ui.plain(", ".join(f"{r.kpi_code} {r.kpi_name}" for r in group.itertuples()))
     )
 
 st.header("Every figure")
@@ -99,6 +99,6 @@ if st.button("Save the note", key="note_save"):
             )
         )  # fmt: skip
     except (submissions.SubmissionError, store.DatabaseBusy, AccessDenied) as exc:
-        st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
+        st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
     else:
         st.success(f"Note saved as submission {saved.submission_id}; it awaits approval.", icon=":material/task_alt:")

@@ -71,7 +71,7 @@ st.dataframe(
 original = resources.read(lambda con: queries.submission_file(con, chosen))
 if original:
     st.download_button(
-        f"Download the original file ({original[0]})",
+        f"Download the original file ({ui.plain(original[0])})",
         data=original[1],
         file_name=original[0],
         mime="application/octet-stream",

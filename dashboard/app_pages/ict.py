@@ -16,11 +16,11 @@ first, last, slug = sel.period.shift(-7).index, sel.period.index, sel.period.slu
 
 st.title("ICT service desk")
 st.caption(
-    f"{resources.partnership().name} · the eight quarters to {sel.period} · computed from the service desk's own "
-    "ticket exports as imported; the KPI figures they give reach members' pages once approved"
+    f"{ui.plain(resources.partnership().name)} · the eight quarters to {sel.period} · computed from the service "
+    "desk's own ticket exports as imported; the KPI figures they give reach members' pages once approved"
 )
 if done := st.session_state.pop("ict_message", None):
-    st.success(done, icon=":material/task_alt:")
+    st.success(ui.plain(done), icon=":material/task_alt:")
 
 measures = resources.query("ticket_measures", partner=sel.partner, first=first, last=last)
 if measures.empty:

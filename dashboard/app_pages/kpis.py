@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import streamlit as st
 
 from dashboard import charts, resources
@@ -19,7 +17,7 @@ quarters = [str(p) for p in period_range(sel.period.shift(-7), sel.period)]
 
 st.title("KPIs")
 st.caption(
-    f"{resources.partnership().name} · the eight quarters to {sel.period} · approved figures only · "
+    f"{ui.plain(resources.partnership().name)} · the eight quarters to {sel.period} · approved figures only · "
     "each small chart has its own scale"
 )
 
@@ -48,10 +46,10 @@ code = ui.url_select("KPI", codes, "kpi", lambda c: f"{c} · {names[c]}")
 kpi = kpis.set_index("code").loc[code]
 arrow = "↑" if kpi["polarity"] == "higher" else "↓"
 st.markdown(
-    f"**{escape(str(kpi['name']))}** — {escape(str(kpi['definition']))}  \n"
+    f"**{ui.plain(kpi['name'])}** — {ui.plain(kpi['definition'])}  \n"
     f"<span aria-hidden='true'>{arrow}</span> **{str(kpi['polarity']).capitalize()} is better** · unit: "
-    f"{escape(str(kpi['unit']))} · reported {kpi['frequency']} · partnership figure: {kpi['rollup']} of the partners"
-    + (f" · source: {escape(str(kpi['source']))}" if kpi["source"] else ""),
+    f"{ui.plain(kpi['unit'])} · reported {kpi['frequency']} · partnership figure: {kpi['rollup']} of the partners"
+    + (f" · source: {ui.plain(kpi['source'])}" if kpi["source"] else ""),
     unsafe_allow_html=True,
 )
 one = series[(series["kpi_code"] == code) & (series["period_index"] <= sel.period.index)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 import streamlit as st
 
@@ -20,8 +18,8 @@ code = ui.url_select("Objective", codes, "objective", lambda c: f"{c} · {titles
 obj = objectives.set_index("code").loc[code]
 unit = str(obj["unit"])
 
-st.title(f"{code} {obj['title']}")
-st.caption(f"{obj['commitment_title']} · owner: {obj['owner']} · objective status: {obj['status']}")
+st.title(ui.plain(f"{code} {obj['title']}"))
+st.caption(ui.plain(f"{obj['commitment_title']} · owner: {obj['owner']} · objective status: {obj['status']}"))
 
 progress = resources.query("objective_progress", code)
 targets = resources.query("objective_targets", code)
@@ -38,6 +36,10 @@ if sel.partner:
 
 
 def _targets_text(kind: str) -> str:
+    return ui.plain(_targets(kind))  # the unit is the framework's text
+
+
+def _targets(kind: str) -> str:
     rows = live[live["kind"] == kind]
     if rows.empty:
         return "none"
@@ -58,21 +60,21 @@ set_on = obj["tolerance_set_on"]
 agreed = f"agreed by {obj['tolerance_set_by']}" + (f" on {set_on:%-d %B %Y}" if pd.notna(set_on) else "")
 with st.container(border=True):
     st.markdown(
-        f"**What:** {escape(str(obj['description'] or obj['title']))}  \n"
-        f"**Measure:** {escape(str(obj['kpi_name']))} ({escape(unit)}, {obj['polarity']} is better): "
-        f"{escape(str(obj['kpi_definition']))}  \n"
+        f"**What:** {ui.plain(obj['description'] or obj['title'])}  \n"
+        f"**Measure:** {ui.plain(obj['kpi_name'])} ({ui.plain(unit)}, {obj['polarity']} is better): "
+        f"{ui.plain(obj['kpi_definition'])}  \n"
         f"**Baseline:** {_targets_text('baseline')}  \n"
         f"**Target and deadline:** {_targets_text('final')} by {obj['deadline_period']}  \n"
         + "".join(
-            f"**Revised by the board:** {escape(r.partner_code)} {ui.fmt_value(r.value, unit)} by {r.deadline} from "
-            f"{r.applies_from} (was {ui.fmt_value(r.was, unit)}): {escape(r.reason)}  \n"
+            f"**Revised by the board:** {ui.plain(r.partner_code)} {ui.plain(ui.fmt_value(r.value, unit))} by "
+            f"{r.deadline} from {r.applies_from} (was {ui.plain(ui.fmt_value(r.was, unit))}): {ui.plain(r.reason)}  \n"
             for r in revisions[revisions["in_force"]].itertuples()
         )
         + f"**Interim targets:** {_targets_text('interim')}  \n"
-        f"**Owner:** {escape(str(obj['owner']))}  \n"
+        f"**Owner:** {ui.plain(obj['owner'])}  \n"
         f"**{Status.AT_RISK.word} rather than {Status.OFF_TRACK.word.lower()}:** "
-        f"within {tolerance}, {escape(agreed)}  \n"
-        f"**Serves outcomes:** {obj['outcome_codes']} under *{escape(str(obj['commitment_title']))}*"
+        f"within {ui.plain(tolerance)}, {ui.plain(agreed)}  \n"
+        f"**Serves outcomes:** {ui.plain(obj['outcome_codes'])} under *{ui.plain(obj['commitment_title'])}*"
     )
 
 # --- this quarter --------------------------------------------------------------------------------------
@@ -85,13 +87,13 @@ else:
     for r in now.itertuples():
         rows.append(
             [
-                escape(r.partner_name),
+                ui.plain(r.partner_name),
                 ui.chip(r.status),
-                escape(ui.fmt_value(r.actual, unit)),
-                escape(ui.fmt_value(r.target, unit)),
+                ui.plain(ui.fmt_value(r.actual, unit)),
+                ui.plain(ui.fmt_value(r.target, unit)),
                 ui.plain(r.direction),
                 ui.plain(r.direction_year),
-                escape(f"{r.forecast} ({ui.fmt_value(r.forecast_value, unit)} by {r.deadline_period})")
+                ui.plain(f"{r.forecast} ({ui.fmt_value(r.forecast_value, unit)} by {r.deadline_period})")
                 if isinstance(r.forecast, str)
                 else "–",
             ]
@@ -166,10 +168,11 @@ if not replaced.empty:
     st.markdown(f"{len(replaced)} earlier targets were replaced; they are kept here with when they changed.")
 for r in revisions.itertuples():
     st.markdown(
-        f"The board revised {escape(r.partner_code)}'s final target to **{ui.fmt_value(r.value, unit)}** by "
-        f"{r.deadline}, from {r.applies_from} on (was {ui.fmt_value(r.was, unit)}, which still applies to earlier "
-        f"quarters){'' if r.in_force else ', since replaced'}. Reason: {escape(r.reason)}. Recorded by "
-        f"{escape(r.recorded_by)} on {r.recorded_at:%-d %B %Y}."
+        f"The board revised {ui.plain(r.partner_code)}'s final target to "
+        f"**{ui.plain(ui.fmt_value(r.value, unit))}** by {r.deadline}, from {r.applies_from} on "
+        f"(was {ui.plain(ui.fmt_value(r.was, unit))}, which still applies to earlier quarters)"
+        f"{'' if r.in_force else ', since replaced'}. Reason: {ui.plain(r.reason)}. Recorded by "
+        f"{ui.plain(r.recorded_by)} on {r.recorded_at:%-d %B %Y}."
     )
 st.dataframe(
     targets[

@@ -22,7 +22,7 @@ shown_partners = [c for c in partners.index if c in set(progress["partner_code"]
 
 st.title("Overview")
 who = partners.loc[sel.partner, "name"] if sel.partner else "every partner council"
-st.caption(f"{info.name} · {sel.period} · {who} · approved figures only")
+st.caption(ui.plain(f"{info.name} · {sel.period} · {who} · approved figures only"))
 
 if progress.empty:
     st.info(f"No objective has a target in {sel.period}. Choose another quarter in the sidebar.")
@@ -48,8 +48,9 @@ ended.show(everything, f"Objectives past their deadline in {sel.period}, with th
 
 # --- headline KPIs -----------------------------------------------------------------------------------
 st.header("Headline KPIs")
+whose = "partnership" if not sel.partner else ui.plain(partners.loc[sel.partner, "name"])
 st.markdown(
-    f"The {'partnership' if not sel.partner else partners.loc[sel.partner, 'name']} figure for each KPI in the "
+    f"The {whose} figure for each KPI in the "
     f"eight quarters to {sel.period}: digital strategy beside ICT service performance."
 )
 headline = resources.query("headline_kpis", sel.period, sel.partner)
@@ -94,7 +95,7 @@ def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
         header.append("Partnership (worst named)")
     rows = []
     for (_, label), group in frame.groupby([f"{key}_order", f"{key}_title"], sort=True):
-        row = [escape(str(label))]
+        row = [ui.plain(label)]
         row += [cell(group[group["partner_code"] == c]) for c in shown_partners]
         if len(shown_partners) > 1:
             worst = queries.worst_status(group["status"])
@@ -136,8 +137,8 @@ else:
     )
     rows = [
         [
-            escape(f"{r.objective_code} {r.objective_title}"),
-            escape(r.partner_code),
+            ui.plain(f"{r.objective_code} {r.objective_title}"),
+            ui.plain(r.partner_code),
             ui.chip(r.was),
             ui.chip(r.now),
             escape({"better": "↑ better", "worse": "↓ worse", "ended": "ended"}.get(r.movement, "changed")),

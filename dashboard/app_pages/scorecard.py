@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 import streamlit as st
 
@@ -17,10 +15,10 @@ partners = resources.query("partners").set_index("code")
 code = sel.partner or info.lead_authority
 name = partners.loc[code, "name"]
 
-st.title(f"{name}: scorecard")
-st.caption(f"{info.name} · {sel.period} · approved figures only")
+st.title(f"{ui.plain(name)}: scorecard")
+st.caption(ui.plain(f"{info.name} · {sel.period} · approved figures only"))
 if not sel.partner:
-    st.info(f"Showing {name}, the lead authority. Choose another council with **Partner** in the sidebar.")
+    st.info(f"Showing {ui.plain(name)}, the lead authority. Choose another council with **Partner** in the sidebar.")
 
 everyone = resources.progress_for_period(sel.period)
 mine_all = everyone[everyone["partner_code"] == code]
@@ -29,7 +27,7 @@ others = everyone[everyone["partner_code"] != code]
 
 st.header("Objectives")
 if mine.empty:
-    st.markdown(f"{name} has no objective with a target in {sel.period}.")
+    st.markdown(f"{ui.plain(name)} has no objective with a target in {sel.period}.")
 else:
     counts = mine["status"].value_counts()
     st.markdown(
@@ -43,10 +41,10 @@ else:
     }
     rows = [
         [
-            escape(f"{r.objective_code} {r.objective_title}"),
+            ui.plain(f"{r.objective_code} {r.objective_title}"),
             ui.chip(r.status),
-            escape(ui.fmt_value(r.actual, r.unit)),
-            escape(ui.fmt_value(r.target, r.unit)),
+            ui.plain(ui.fmt_value(r.actual, r.unit)),
+            ui.plain(ui.fmt_value(r.target, r.unit)),
             ui.plain(r.direction),
             ui.plain(r.forecast),
             beside.get(r.objective_code, "–"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, resources
+from dashboard import components as ui
 from metrics import accounts, store
 
 st.title("Sign in")
@@ -31,7 +32,7 @@ if submitted:
         actor = auth.check_password(email, password)
         auth.signed_in_with_password(actor)
     except accounts.SignInRefused as exc:
-        st.error(str(exc)[:1].upper() + str(exc)[1:] + ".", icon=":material/lock:")
+        st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:] + "."), icon=":material/lock:")  # it quotes the e-mail
     except store.DatabaseBusy as exc:
         st.error(str(exc), icon=":material/hourglass:")
     else:

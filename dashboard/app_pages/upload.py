@@ -19,11 +19,11 @@ current = partners[partners["current"]]
 names = dict(zip(partners["code"], partners["name"], strict=True))
 
 st.title("Send quarterly figures")
-st.caption(f"{info.name} · figures are checked as a whole file; nothing is loaded until everything is right")
+st.caption(f"{ui.plain(info.name)} · figures are checked as a whole file; nothing is loaded until everything is right")
 if done := st.session_state.pop("upload_message", None):
-    st.success(done, icon=":material/task_alt:")
+    st.success(ui.plain(done), icon=":material/task_alt:")
 if told := st.session_state.pop("upload_info", None):
-    st.info(told, icon=":material/info:")
+    st.info(ui.plain(told), icon=":material/info:")
 
 actor = auth.signed_in()
 if actor.role is Role.OFFICER:  # an officer sends figures for their own council(s) only
@@ -42,7 +42,7 @@ period = parse_period(period_text)
 
 st.header("1. Download the template")
 st.markdown(
-    f"One row for each KPI due from {names[partner]} for {period}, with its definition, unit, last figure "
+    f"One row for each KPI due from {ui.plain(names[partner])} for {period}, with its definition, unit, last figure "
     "and target. Fill in the yellow **value** column, add a **note** where a figure needs explaining, and save."
 )
 st.download_button(
@@ -71,15 +71,15 @@ try:
     cat = resources.read(lambda con: submissions.catalogue(con, resources.today(), {partner}))
     duplicate = resources.read(lambda con: submissions.find_duplicate(con, submissions.sha256(data)))
 except store.DatabaseBusy as exc:
-    st.error(f"The file could not be checked just now: {exc}", icon=":material/hourglass:")
+    st.error(f"The file could not be checked just now: {ui.plain(exc)}", icon=":material/hourglass:")
     st.stop()
 result: CheckResult = submissions.check_file(data, uploaded.name, cat)  # no connection held: others may write
 for note in result.notes:
-    st.info(note, icon=":material/description:")
+    st.info(ui.plain(note), icon=":material/description:")  # it names the file's sheets
 if not result.ok:
     other_council = any(p.column == "partner" and p.message.startswith("you may only") for p in result.problems)
     st.error(
-        f"**{uploaded.name} was not loaded**: {result.problem_count:,} "
+        f"**{ui.plain(uploaded.name)} was not loaded**: {result.problem_count:,} "
         f"{'problem needs' if result.problem_count == 1 else 'problems need'} fixing. Change the file as the table "
         "says, save it and send it again. Nothing has been loaded."
         + (" If the file is for another council, choose that council above." if other_council else ""),
@@ -104,13 +104,13 @@ if not result.ok:
     st.stop()
 if duplicate is not None:
     st.info(
-        f"**{uploaded.name}** is the very same file as submission {duplicate[0]}, sent on "
+        f"**{ui.plain(uploaded.name)}** is the very same file as submission {duplicate[0]}, sent on "
         f"{duplicate[1]:%-d %B %Y at %H:%M}; there is nothing new to submit. See it on the Submission history page.",
         icon=":material/content_copy:",
     )
     st.stop()
 
-st.success(f"**{uploaded.name}** passed every check: {len(result.figures)} figures.", icon=":material/check:")
+st.success(f"**{ui.plain(uploaded.name)}** passed every check: {len(result.figures)} figures.", icon=":material/check:")
 preview = resources.read(lambda con: queries.preview(con, result.figures))
 changed = int((preview["change"] != "unchanged").sum())
 st.markdown(f"{changed} of {len(preview)} figures are new or different from those held now (marked ▲).")
@@ -131,7 +131,7 @@ st.dataframe(
 )
 
 st.header("3. Submit")
-st.caption(f"Submitted as {actor.email}.")
+st.caption(f"Submitted as {ui.plain(actor.email)}.")
 go, cancel = st.columns(2)
 if cancel.button("Cancel: do not send this file", icon=":material/close:", width="stretch"):
     st.session_state["upload_attempt"] = attempt + 1
@@ -143,13 +143,13 @@ if go.button("Submit these figures", type="primary", width="stretch"):
             lambda con: submissions.store_files(con, [(result, data)], by=actor, source="upload", checked_against=cat)
         )
     except AccessDenied as exc:
-        st.error(f"Not submitted: {exc}.", icon=":material/lock:")
+        st.error(f"Not submitted: {ui.plain(exc)}.", icon=":material/lock:")
         st.stop()
     except submissions.SubmissionError as exc:
         st.error(f"Not submitted: {exc}.", icon=":material/sync_problem:")
         st.stop()
     except store.DatabaseBusy as exc:
-        st.error(f"Not submitted: {exc}", icon=":material/hourglass:")
+        st.error(f"Not submitted: {ui.plain(exc)}", icon=":material/hourglass:")
         st.stop()
     st.session_state["upload_attempt"] = attempt + 1
     if stored[0].duplicate_of is None:
