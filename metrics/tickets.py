@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -75,14 +76,45 @@ class Check:
     last_opened: datetime | None
     first_idx: int | None
     last_idx: int | None
+    folded: int = 0  # an event log's update rows taken out: each ticket's latest update is read
+    tickets: int = 0  # an event log's tickets (numbers), whether their latest update is good or bad
+    stale: int = 0  # an event log's tickets whose latest update is bad
+    blank_markers: list[tuple[str, int]] = field(default_factory=list)  # texts like ? that made rows bad
 
     @property
     def bad_total(self) -> int:
         return sum(b.rows for b in self.bad)
 
+    def fold_line(self) -> str:
+        """How many tickets an event log's update rows hold ('' when no row was folded)."""
+        if not self.folded:
+            return ""
+        text = f"{_count(self.tickets, 'ticket')} from {self.rows_read:,} update rows: "
+        return text + "each ticket's latest update is used"
+
     def lines(self) -> list[str]:
         """The bad rows by reason, then the first rows of each, as the command line prints them."""
-        return [line for b in self.bad for line in (b.line(), *(f"  {e}" for e in b.examples))]
+        lines = [line for b in self.bad for line in (b.line(), *(f"  {e}" for e in b.examples))]
+        if self.stale:
+            lines.append(
+                f"Those are the latest updates of {_count(self.stale, 'ticket')}: a ticket left out is left out "
+                "whole, never read from an earlier update"
+            )
+        lines += [
+            f"'{text}' stands for a blank in {_count(rows, 'row')}: if it marks a blank cell, import with "
+            f"--missing {_quoted(text)}"
+            for text, rows in self.blank_markers
+        ]
+        return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _quoted(text: str) -> str:
+    """`text` as a shell argument: "?" as people write it, else shell quoting."""
+    return f'"{text}"' if not set(text) & set('"\\$`!') else shlex.quote(text)
 
 
 @dataclass(frozen=True)
@@ -100,6 +132,9 @@ class Imported:
     figures: int = 0
     quarters: list[str] = field(default_factory=list)
     duplicate_at: datetime | None = None
+    fold: str = ""  # an event log's fold line (Check.fold_line)
+    stale: int = 0  # tickets left out because their latest update was bad
+    repeats: int = 0  # rows left out for repeating a ticket number given earlier (the first row is used)
 
     def message(self) -> str:
         if self.duplicate_at is not None:
@@ -108,11 +143,17 @@ class Imported:
                 f"{self.duplicate_at:%-d %B %Y at %H:%M}); nothing changed"
             )
         text = (
-            f"{self.file}: {self.rows_read:,} rows read; {self.new:,} new tickets, {self.changed:,} changed, "
-            f"{self.unchanged:,} unchanged"
+            f"{self.file}: {self.fold or f'{self.rows_read:,} rows read'}; {self.new:,} new tickets, "
+            f"{self.changed:,} changed, {self.unchanged:,} unchanged"
         )
         if self.left_out:
             text += f"; {self.left_out:,} bad rows left out (recorded with import {self.import_id})"
+        if self.stale:
+            text += f": {_count(self.stale, 'ticket')} left out because {'its' if self.stale == 1 else 'their'} "
+            text += "latest update was bad"
+        if self.repeats:
+            text += f", of which {self.repeats:,} repeat{'s' if self.repeats == 1 else ''} a ticket number given "
+            text += "earlier (each ticket's first row is used)"
         if self.submission_id is not None:
             text += (
                 f". {self.figures} KPI figure{'s' if self.figures != 1 else ''} for {', '.join(self.quarters)} "
@@ -159,22 +200,32 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Option
         encoding = encoding_of(readable)
         found = layout(con, read_headers(con, readable, name, encoding), name, options)
         _prepare(con, options)
+        read: dict[str, object] = {"path": str(readable), "names": found.names(), "encoding": encoding,
+                "nullstr": ["", options.missing] if options.missing else [""]}  # fmt: skip
         try:
             con.execute(
                 read_sql("tickets_stage"),
-                {"path": str(readable), "names": found.names(), "encoding": encoding, "partner": options.partner},
-            )
+                {**read, "partner": options.partner, "has_updated": "updated" in found.columns,
+                 "has_updates": "updates" in found.columns},
+            )  # fmt: skip
         except duckdb.Error as exc:
             raise TicketFileError(f"{name}: the file cannot be read as CSV ({first_line(exc)})") from None
+        _refuse_month_first(con, name, found, read)
+    folded = int(con.execute(read_sql("tickets_stage_latest")).fetchall()[0][0]) if found.event_log else 0
     con.execute(read_sql("tickets_stage_repeats"))
     summary = con.execute(read_sql("tickets_stage_summary")).fetchall()[0]
     if not summary[0]:
         raise TicketFileError(f"{name}: there are no tickets under the header row")
+    tickets, stale = (
+        con.execute("SELECT count(number), count(number) FILTER (problem IS NOT NULL) FROM ticket_stage").fetchall()[0]
+        if found.event_log
+        else (0, 0)
+    )
     return Check(
         name,
         digest,
         found,
-        int(summary[0]),
+        int(summary[0]) + folded,
         int(summary[1]),
         _bad_reasons(con, name, found),
         [(str(v), int(n)) for v, n in con.execute(read_sql("tickets_unknown_partners")).fetchall()],
@@ -183,6 +234,24 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Option
         summary[4],
         summary[5],
         summary[6],
+        folded,
+        int(tickets),
+        int(stale),
+        [(str(t), int(n)) for t, n in con.execute(read_sql("tickets_blank_markers")).fetchall()],
+    )
+
+
+def _refuse_month_first(con: duckdb.DuckDBPyConnection, name: str, found: Layout, read: dict[str, object]) -> None:
+    """Refuse an export whose dates are month first (US style): a day past 12 in the second place, and none in
+    the first anywhere in the file. A file with no day past 12 at all is read day first, as UK exports are."""
+    rows = con.execute(read_sql("tickets_month_first")).fetchall()
+    if not rows or con.execute(read_sql("tickets_day_first_evidence"), read).fetchall()[0][0]:
+        return
+    row, fld, text = rows[0]
+    raise TicketFileError(
+        f"{name}:{row}:{found.header(str(fld))}: '{text}' is written month first (US style), and no date in the "
+        "file is written day first; Charter reads day-first dates (29/2/2016 01:16) and ISO ones (2016-02-29 "
+        "01:16): export the dates in one of those forms"
     )
 
 
@@ -252,7 +321,8 @@ def import_export(
     con.execute("DROP TABLE IF EXISTS ticket_stage")
     return Imported(
         name, import_id, found.rows_read, inserted - changed, changed, found.good - inserted, found.bad_total,
-        submission_id, figures, quarters,
+        submission_id, figures, quarters, fold=found.fold_line(), stale=found.stale,
+        repeats=sum(b.rows for b in found.bad if b.reason == "duplicate ticket number"),
     )  # fmt: skip
 
 
