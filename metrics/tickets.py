@@ -97,15 +97,18 @@ class Check:
         lines = [line for b in self.bad for line in (b.line(), *(f"  {e}" for e in b.examples))]
         if self.stale:
             lines.append(
-                f"Those are the latest updates of {_count(self.stale, 'ticket')}: a ticket left out is left out "
-                "whole, never read from an earlier update"
+                f"{_count(self.stale, 'ticket')} whose latest update is bad: a ticket left out is left out whole, "
+                "never read from an earlier update"
             )
-        lines += [
-            f"'{text}' stands for a blank in {_count(rows, 'row')}: if it marks a blank cell, import with "
+        return lines + self.marker_lines()
+
+    def marker_lines(self) -> list[str]:
+        """A line for each text that looks like a blank marker (ServiceNow's ?), suggesting `--missing`."""
+        return [
+            f"'{text}' stands for a blank in {_count(rows, 'row')}; if it marks a blank cell, import with "
             f"--missing {_quoted(text)}"
             for text, rows in self.blank_markers
         ]
-        return lines
 
 
 def _count(n: int, noun: str) -> str:
@@ -297,6 +300,8 @@ def import_export(
     found = check(con, path, name, options)
     require(by, Action.SUBMIT, found.partners)
     who = by.email
+    if found.blank_markers and options.missing is None:  # skipping would leave out every ticket with a blank
+        raise TicketFileError(f"{name}: {'; '.join(found.marker_lines())} (nothing was imported)")
     if found.bad and not skip_bad_rows:
         raise BadRowsRefused(found)
     if not found.good:
