@@ -9,9 +9,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from metrics import store, tickets
-from metrics.access import Actor
+from metrics.access import Actor, Role
+from metrics.config import ROOT
 from metrics.store import read_sql
 from tests.conftest import AS_OF, charter, table_contents
 
@@ -372,3 +374,41 @@ def test_a_day_past_12_in_first_place_settles_the_file_as_day_first(
         "01/04/2025 09:30",
         "1 ticket whose latest update is bad: a ticket left out is left out whole, never read from an earlier update",
     ]
+
+
+# --- the ICT page --------------------------------------------------------------------------------------------
+
+
+def blanks(app: AppTest) -> list[str]:
+    return [w.value for w in app.warning if "stands for a blank" in w.value]
+
+
+def test_the_ict_page_takes_a_blank_marker(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state["actor"] = Actor("lead@example.org", Role.ADMIN)
+    app.run()
+    app.switch_page("app_pages/ict.py").run()
+    assert app.text_input(key="ict_missing").value == ""
+    app.selectbox(key="ict_partner").select("BDC").run()
+    app.get("file_uploader")[0].set_value(("events.csv", EVENTS.encode("utf-8"), "text/csv")).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "**events.csv**: ServiceNow export · 24 rows · 5 tickets can be imported · 2 bad rows" in [
+        m.value for m in app.markdown
+    ]
+    assert FOLD in [c.value for c in app.caption]
+    assert blanks(app) == [
+        "`?` stands for a blank in 2 rows: if it marks a blank cell, write it under “Blank cells are written as”."
+    ]
+    assert next(b for b in app.button if b.label == "Import these tickets").disabled
+    app.text_input(key="ict_missing").input("?").run()
+    assert "**events.csv**: ServiceNow export · 24 rows · 7 tickets can be imported · 0 bad rows" in [
+        m.value for m in app.markdown
+    ]
+    assert blanks(app) == []
+    next(b for b in app.button if b.label == "Import these tickets").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.success[0].value.startswith(f"events.csv: {FOLD}; 7 new tickets, 0 changed, 0 unchanged. 9 KPI")
+    with store.connect(demo_db, read_only=True) as con:
+        assert kpis(con) == LATEST
