@@ -35,7 +35,7 @@ text AS (
            trim(coalesce(reassignments, '')) AS reassign_text,
            nullif(trim(category), '') AS category,
            nullif(trim(updated), '') AS updated_text,
-           trim(coalesce(updates, '')) AS updates_text
+           nullif(trim(updates), '') AS updates_text
     FROM raw
 ),
 typed AS (
@@ -104,7 +104,7 @@ quoted AS (
                CASE field WHEN 'opened' THEN coalesce(opened_text, '') WHEN 'resolved' THEN resolved_text
                           WHEN 'closed' THEN closed_text WHEN 'updated' THEN coalesce(updated_text, '')
                           WHEN 'within_sla' THEN sla_text WHEN 'priority' THEN priority_text
-                          WHEN 'reassignments' THEN reassign_text ELSE updates_text END END AS bad_text
+                          WHEN 'reassignments' THEN reassign_text ELSE coalesce(updates_text, '') END END AS bad_text
     FROM located
 )
 SELECT row_no, partner_code, number, kind, priority, state, cancelled, opened_at, resolved_at, closed_at,
