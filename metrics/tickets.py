@@ -93,6 +93,11 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Option
             raise TicketFileError(f"{name}: the file cannot be read as CSV ({first_line(exc)})") from None
         _refuse_month_first(con, name, found, read)
     folded = int(con.execute(read_sql("tickets_stage_latest")).fetchall()[0][0]) if found.event_log else 0
+    return _summary(con, name, digest, found, folded)
+
+
+def _summary(con: duckdb.DuckDBPyConnection, name: str, digest: str, found: Layout, folded: int) -> Check:
+    """What the staged export holds, once an event log's earlier updates (`folded` rows) are taken out."""
     con.execute(read_sql("tickets_stage_repeats"))
     summary = con.execute(read_sql("tickets_stage_summary")).fetchall()[0]
     if not summary[0]:

@@ -31,7 +31,7 @@ text AS (
            nullif(trim(opened), '') AS opened_text,
            nullif(trim(resolved), '') AS resolved_text,
            nullif(trim(closed), '') AS closed_text,
-           lower(trim(coalesce(within_sla, ''))) AS sla_text,
+           trim(coalesce(within_sla, '')) AS sla_text,
            trim(coalesce(reassignments, '')) AS reassign_text,
            nullif(trim(category), '') AS category,
            nullif(trim(updated), '') AS updated_text,
@@ -47,7 +47,7 @@ typed AS (
            ticket_time(x.opened_text) AS opened_at,
            ticket_time(x.resolved_text) AS resolved_at,
            ticket_time(x.closed_text) AS closed_at,
-           ticket_flag(x.sla_text) AS sla_flag,
+           ticket_flag(lower(x.sla_text)) AS sla_flag,
            CASE WHEN x.reassign_text = '' THEN NULL ELSE TRY_CAST(x.reassign_text AS INTEGER) END AS reassignments,
            ticket_time(x.updated_text) AS updated_at,
            TRY_CAST(x.updates_text AS BIGINT) AS updates
