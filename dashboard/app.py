@@ -93,4 +93,6 @@ if info.illustrative:
     components.demo_banner()
 if notice := st.session_state.pop("signin_notice", None):  # e.g. "You have signed out.", on the page it lands on
     st.info(notice, icon=":material/info:")
+with st.sidebar:
+    auth.keep_cookie()
 navigation.run()

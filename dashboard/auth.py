@@ -1,19 +1,38 @@
 """Who is using the app: Microsoft 365 sign-in (OpenID Connect, `st.login`) when `[auth]` is configured
 in `.streamlit/secrets.toml`, otherwise local accounts; inactivity ends a session.
 
-The rules themselves are enforced in `metrics` (every write takes the acting person); this module only
-finds out who that is and which pages to offer them.
+The rules themselves are enforced in `metrics` (every write takes the acting person and re-reads their
+account); this module only finds out who that is and which pages to offer them. The account is read again
+on every rerun, so a disabled or downgraded account loses its pages at its next action in any open tab.
+
+A local sign-in is kept across a reload and a new tab by a token in a cookie (never in the URL, whose links
+are shared). Streamlit reads a session's cookies (`st.context.cookies`, from the request that opened it) but
+has no call to set one, so a two-line script does (`st.html(..., unsafe_allow_javascript=True)`). The cookie
+cannot be HttpOnly that way; HttpOnly needs a server route of our own (`st.App` with Starlette routes), a
+different way of starting the app. The token is only a random key to a row of `core.sign_in_token`: it
+expires, and signing out, a new password or disabling the account deletes the row, so a copied cookie stops
+working then. It is `SameSite=Strict`, and `Secure` when the app is served over HTTPS.
 """
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
+import duckdb
 import streamlit as st
 
 from dashboard import resources
-from metrics import accounts
+from metrics import accounts, store
 from metrics.access import Action, Actor
+
+COOKIE = "charter_signin"
+DISABLED = (
+    "Your account has been disabled, so you were signed out. "
+    "Ask the partnership's performance lead if this is a mistake."
+)
 
 
 def oidc_configured() -> bool:
@@ -34,7 +53,7 @@ def _timed_out() -> bool:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in person as an Actor, or None (not signed in, timed out, or no account here)."""
+    """The signed-in person as an Actor, or None (not signed in, timed out, disabled, or no account here)."""
     if _timed_out() and (st.session_state.get("actor") or st.user.get("is_logged_in", False)):
         sign_out(notice=f"You were signed out after {resources.settings().session_minutes} minutes without activity.")
     if oidc_configured() and st.user.get("is_logged_in", False):
@@ -45,16 +64,79 @@ def current_actor() -> Actor | None:
                 f"{email} has no access to Charter. Ask the partnership's performance lead to add you."
             )
         return actor
-    actor = st.session_state.get("actor")
-    return actor if isinstance(actor, Actor) else None
+    kept = st.session_state.get("actor")
+    actor = kept if isinstance(kept, Actor) else _resume()
+    if actor is None or not actor.account:  # an Actor made by a test stands for no account
+        return actor
+    now = resources.account_now(actor)
+    if now is None:
+        sign_out(notice=DISABLED)
+        return None
+    st.session_state["actor"] = now
+    return now
+
+
+def _resume() -> Actor | None:
+    """A local sign-in kept in this browser's cookie (after a reload, or in a new tab); looked at once a session."""
+    if st.session_state.get("cookie_checked") or oidc_configured():  # with Microsoft 365, local sign-in is off
+        return None
+    st.session_state["cookie_checked"] = True
+    token = st.context.cookies.get(COOKIE)
+    if not isinstance(token, str) or not token:  # (AppTest has no browser, and no cookies)
+        return None
+    actor = resources.read(lambda con: accounts.resume(con, token))
+    if actor is None:
+        st.session_state["set_cookie"] = ""  # expired or revoked: the browser may forget it
+        return None
+    st.session_state["actor"], st.session_state["token"] = actor, token
+    st.session_state["last_seen"] = time.monotonic()
+    return actor
+
+
+@contextmanager
+def _writing() -> Iterator[duckdb.DuckDBPyConnection]:
+    with store.connect(resources.db_path(), wait=resources.settings().lock_wait_seconds) as con:
+        store.require_current(con, resources.db_path())
+        yield con
+
+
+def check_password(email: str, password: str) -> Actor:
+    """Check a local password, holding the database only for moments (not while argon2 works, nor during the
+    slow-down after a failure): an open connection keeps every other session's reads waiting."""
+    return accounts.sign_in(_writing, email, password)
+
+
+def signed_in_with_password(actor: Actor) -> None:
+    """Start a local sign-in: this session, and a token for the browser so that a reload or a new tab keeps it."""
+    token = resources.write(lambda con: accounts.issue_token(con, actor))
+    st.session_state["actor"], st.session_state["token"] = actor, token
+    st.session_state["set_cookie"] = token
 
 
 def sign_out(notice: str = "You have signed out.") -> None:
+    token = st.session_state.pop("token", None)
     for key in ("actor", "last_seen"):
         st.session_state.pop(key, None)
     st.session_state["signin_notice"] = notice
+    if token:
+        st.session_state["set_cookie"] = ""  # the browser forgets it too
+        with suppress(store.StoreError):  # busy: the cookie is still cleared, and the token runs out by itself
+            resources.write(lambda con: accounts.revoke_token(con, token))
     if oidc_configured() and st.user.get("is_logged_in", False):
         st.logout()
+
+
+def keep_cookie() -> None:
+    """Set (or clear) the sign-in cookie in the browser when this session's sign-in has just changed."""
+    token = st.session_state.pop("set_cookie", None)
+    if token is None:
+        return
+    age = accounts.TOKEN_HOURS * 3600 if token else 0
+    cookie = json.dumps(f"{COOKIE}={token}; Path=/; Max-Age={age}; SameSite=Strict")
+    st.html(
+        f"<script>document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def can(actor: Actor | None, action: Action) -> bool:

@@ -11,14 +11,16 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from metrics.status import Status
+
 FONT = "Source Sans Pro, Arial, sans-serif"
 INK = "#0b0c0c"
 GRID = "#d9dbdc"
 # Okabe-Ito: distinguishable with the common colour-blindnesses; black first for the partnership line.
 PARTNER_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#999999"]
-STATUS_ORDER = ["On track", "At risk", "Off track", "Overdue", "No data"]
-STATUS_COLOURS = ["#00703c", "#f47738", "#d4351c", "#4c2c92", "#505a5f"]
-STATUS_SHAPES = ["circle", "triangle-up", "cross", "square", "diamond"]
+STATUS_ORDER = [s.word for s in Status]  # running, then ended (an ended result on a chart)
+STATUS_COLOURS = [s.fill for s in Status]
+STATUS_SHAPES = [s.shape for s in Status]
 UNIT_FORMAT = {"%": ",.1f", "GBP": ",.0f", "count": ",.0f", "hours": ",.1f", "days": ",.1f", "score": ",.2f"}
 
 

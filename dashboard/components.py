@@ -13,23 +13,10 @@ import streamlit as st
 
 from metrics import exports
 from metrics.periods import Period, parse_period
+from metrics.status import RUNNING, Status, look
 
-# GOV.UK colours with a text colour that passes WCAG contrast on each; the word and symbol carry
-# the meaning, colour only helps (docs/progress-rules.md).
-STATUS_STYLE: dict[str, tuple[str, str, str]] = {
-    "On track": ("✓", "#00703c", "#ffffff"),
-    "At risk": ("!", "#f47738", "#0b0c0c"),
-    "Off track": ("✕", "#d4351c", "#ffffff"),
-    "Overdue": ("◷", "#4c2c92", "#ffffff"),
-    "No data": ("–", "#505a5f", "#ffffff"),
-}
-# The state of a figure in data collection: not a performance status, so it has its own look.
-FIGURE_STYLE: dict[str, tuple[str, str, str]] = {
-    "Approved": ("✓", "#1d70b8", "#ffffff"),
-    "Awaiting approval": ("…", "#ffdd00", "#0b0c0c"),
-    "Not yet received": ("–", "#505a5f", "#ffffff"),
-    "Figure overdue": ("◷", "#4c2c92", "#ffffff"),
-}
+# (symbol, fill, text colour) of each status a running objective can have, from metrics/status.py.
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {s.word: (s.symbol, s.fill, s.ink) for s in RUNNING}
 ALL_PARTNERS = "All partners"
 
 
@@ -43,7 +30,8 @@ class Selection:
 
 def chip(status: str, label: str | None = None) -> str:
     """A status as HTML: symbol and word on the status colour."""
-    symbol, fill, ink = STATUS_STYLE.get(status) or FIGURE_STYLE.get(status, ("?", "#ffffff", "#0b0c0c"))
+    found = look(status)
+    symbol, fill, ink = (found.symbol, found.fill, found.ink) if found else ("?", "#ffffff", "#0b0c0c")
     text = escape(label if label is not None else status)
     return (
         f'<span class="charter-chip" style="background:{fill};color:{ink};padding:0.1em 0.5em;'
@@ -53,7 +41,8 @@ def chip(status: str, label: str | None = None) -> str:
 
 
 def symbol(status: str) -> str:
-    return STATUS_STYLE.get(status, ("?", "", ""))[0]
+    found = Status.find(status)
+    return found.symbol if found else "?"
 
 
 def html_table(caption: str, header: list[str], rows: list[list[str]], first_col_header: bool = True) -> str:

@@ -18,7 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics import board, queries, store
+from metrics import accounts, board, queries, store
+from metrics.access import Actor
 from metrics.config import Settings
 from metrics.periods import Period, parse_period
 
@@ -102,6 +103,18 @@ def chart_spec(builder: Callable[..., Any], *args: Any) -> dict[str, Any]:
     """The Vega-Lite spec of `builder(*args)` (an Altair chart from dashboard/charts.py), built and checked
     against the schema once for the same arguments: on a rerun a page's charts cost nothing to make again."""
     return _chart_spec(f"{builder.__module__}.{builder.__qualname__}", builder, args)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024, ttl=CACHE_TTL)
+def _account_now(actor: Actor, version: tuple[Any, ...]) -> Actor | None:
+    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
+        return accounts.refresh(con, actor)
+
+
+def account_now(actor: Actor) -> Actor | None:
+    """A signed-in person's account as it stands now (None once disabled): read again whenever the database
+    changes, so every rerun sees a change at once without opening the database (the writes check it again)."""
+    return _account_now(actor, _version())
 
 
 def database_ready() -> str | None:

@@ -4,6 +4,10 @@ Roles (docs/architecture.md, issue 6): `viewer` reads approved figures; `officer
 council(s); `board` records reviews, decisions and revisions; `admin` (the partnership's performance
 lead) maintains the framework and users and approves figures. Each role can also do what the roles
 before it can, except that only officers and admins submit figures.
+
+Someone signed in with a Charter account may have been disabled, or given another role or other councils,
+since they signed in: every write passes its connection to `require`, which then judges the account as it
+stands in the database now, not the copy a browser session holds.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+import duckdb
 
 
 class Role(StrEnum):
@@ -58,6 +64,8 @@ class Actor:
     email: str
     role: Role
     partners: frozenset[str] = field(default_factory=frozenset)
+    # True when the actor stands for a row of core.account (a sign-in, or `--as`): `require` then re-reads it.
+    account: bool = field(default=False, compare=False)
 
     @classmethod
     def administrator(cls, name: str) -> Actor:
@@ -72,8 +80,30 @@ class Actor:
         return True
 
 
-def require(actor: Actor, action: Action, partners: Iterable[str] = ()) -> None:
-    """Refuse, with a plain reason, what the actor's role or council does not allow."""
+def current(con: duckdb.DuckDBPyConnection, actor: Actor) -> Actor:
+    """The actor as their account stands now: its role and councils, refused if it is disabled or gone."""
+    if not actor.account:
+        return actor
+    rows = con.execute(
+        "SELECT role, partners, disabled FROM core.account WHERE email = $e", {"e": actor.email}
+    ).fetchall()
+    if not rows or rows[0][2]:
+        raise AccessDenied(
+            f"{actor.email} may no longer use Charter: the account has been disabled; "
+            "ask the partnership's performance lead if this is a mistake"
+        )
+    role, partners, _ = rows[0]
+    return Actor(actor.email, Role(str(role)), frozenset(partners or ()), account=True)
+
+
+def require(
+    actor: Actor, action: Action, partners: Iterable[str] = (), *, con: duckdb.DuckDBPyConnection | None = None
+) -> None:
+    """Refuse, with a plain reason, what the actor's role or council does not allow.
+
+    With `con`, an account's role, councils and disabled flag are read from the database as they are now."""
+    if con is not None:
+        actor = current(con, actor)
     wanted = sorted(set(partners))
     if actor.role not in ALLOWED[action]:
         who = ", ".join(sorted(r.value for r in ALLOWED[action]))

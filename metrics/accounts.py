@@ -3,27 +3,37 @@
 Councils that use Microsoft 365 sign in through Entra ID (OpenID Connect); their e-mail is looked up
 here for the role, and no password is held. A small partnership with nothing else uses local accounts.
 Passwords are only ever held as argon2 hashes and are never printed, logged or shown.
+
+A local sign-in is kept for a reload or a new tab by a random token in a browser cookie; the database keeps
+only its SHA-256 with an expiry, and signing out, a new password or disabling the account deletes it. A
+random token looked up by its hash needs no signing key: it cannot be guessed, and it can be revoked.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from metrics import audit
-from metrics.access import Action, Actor, Role, require
-from metrics.store import transaction
+from metrics.access import AccessDenied, Action, Actor, Role, current, require
+from metrics.store import WriteConflict, transaction
 
 MAX_ATTEMPTS = 5
 LOCK_MINUTES = 15
+TOKEN_HOURS = 8  # a working day: how long a local sign-in lasts across reloads and tabs
+_RETRIES = 30
 MIN_PASSWORD = 12
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
@@ -47,7 +57,7 @@ class Account:
     local: bool
 
     def actor(self) -> Actor:
-        return Actor(self.email, self.role, frozenset(self.partners))
+        return Actor(self.email, self.role, frozenset(self.partners), account=True)
 
 
 def _clean_email(email: str) -> str:
@@ -97,7 +107,7 @@ def add_user(
     name: str = "",
 ) -> Account:
     """Create an account (or change an existing one's role, councils and password)."""
-    require(actor, Action.USERS)
+    require(actor, Action.USERS, con=con)
     email = _clean_email(email)
     try:
         role_ = Role(role)
@@ -128,6 +138,8 @@ def add_user(
              "d": before.disabled if before else False, "f": before.failed_attempts if keep and before else 0,
              "l": before.locked_until if keep and before else None},
         )  # fmt: skip
+        if digest is not None:  # a new password ends every sign-in kept with the old one
+            con.execute("DELETE FROM core.sign_in_token WHERE email = $e", {"e": email})
         after = _row(con, email)
         assert after is not None  # noqa: S101
         audit.record(con, actor, "add user" if before is None else "change user", "account", email,
@@ -137,12 +149,14 @@ def add_user(
 
 def set_disabled(con: duckdb.DuckDBPyConnection, actor: Actor, email: str, disabled: bool = True) -> None:
     """Stop (or allow again) an account from signing in; the account and its history are kept."""
-    require(actor, Action.USERS)
+    require(actor, Action.USERS, con=con)
     with transaction(con):
         before = _row(con, email)
         if before is None:
             raise AccountError(f"there is no account for {email.strip().lower()}")
         con.execute("UPDATE core.account SET disabled = $d WHERE email = $e", {"d": disabled, "e": before.email})
+        if disabled:
+            con.execute("DELETE FROM core.sign_in_token WHERE email = $e", {"e": before.email})
         after = _row(con, before.email)
         assert after is not None  # noqa: S101
         audit.record(con, actor, "disable user" if disabled else "enable user", "account", before.email,
@@ -171,6 +185,34 @@ def _locked(until: datetime) -> SignInRefused:
     )
 
 
+# One statement counts a failure, so that attempts made at the same moment each count (it reads the count it
+# raises); an attempt while locked counts too and leaves the lock as it is; a lock that has run out starts the
+# count again.
+_FAILED = """UPDATE core.account SET
+    failed_attempts = CASE WHEN locked_until <= $now THEN 1 ELSE failed_attempts + 1 END,
+    locked_until = CASE
+        WHEN (CASE WHEN locked_until <= $now THEN 1 ELSE failed_attempts + 1 END) < $max
+            THEN CASE WHEN locked_until > $now THEN locked_until END
+        WHEN locked_until > $now THEN locked_until
+        ELSE $lock END
+    WHERE email = $e RETURNING failed_attempts, locked_until"""
+_SIGNED_IN = """UPDATE core.account SET failed_attempts = 0, locked_until = NULL, last_sign_in = $now
+    WHERE email = $e AND (locked_until IS NULL OR locked_until <= $now) RETURNING email"""
+
+
+def _write_row(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> list[tuple[Any, ...]]:
+    """Run one UPDATE ... RETURNING in its own transaction, again if another session changed the row at once."""
+    for attempt in range(_RETRIES):
+        try:
+            with transaction(con):
+                return con.execute(sql, params).fetchall()
+        except WriteConflict:
+            if attempt == _RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1) + secrets.randbelow(20) / 1000)  # spread the retries apart
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def authenticate(
     con: duckdb.DuckDBPyConnection,
     email: str,
@@ -180,33 +222,43 @@ def authenticate(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Actor:
     """Check a local password. Each failure slows the next answer; MAX_ATTEMPTS in a row lock the account."""
+    return sign_in(lambda: nullcontext(con), email, password, now=now, sleep=sleep)
+
+
+def sign_in(
+    opening: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+    email: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Actor:
+    """As `authenticate`, opening the database (`opening()`) only to read the account and to count the attempt:
+    not while argon2 checks the password, so that sign-ins at the same moment do not keep other readers waiting."""
     now = now or datetime.now()
     refused = SignInRefused("the e-mail or password is wrong, or the account may not sign in")
-    row = _row(con, email)
+    with opening() as con:
+        row = _row(con, email)
     if row is None or row.password_hash is None or row.disabled:
         sleep(0.5)
         raise refused
-    failed, locked = row.failed_attempts, row.locked_until
-    if locked is not None and locked > now:
-        raise _locked(locked)
+    failure = {"now": now, "max": MAX_ATTEMPTS, "lock": now + timedelta(minutes=LOCK_MINUTES), "e": row.email}
+    if row.locked_until is not None and row.locked_until > now:  # counted too, but the password is not checked
+        with opening() as con:
+            [(_, until)] = _write_row(con, _FAILED, failure)
+        raise _locked(until or row.locked_until)
     try:
         _hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
-        failed += 1
-        lock = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_ATTEMPTS else None
-        with transaction(con):
-            con.execute(
-                "UPDATE core.account SET failed_attempts = $f, locked_until = $l WHERE email = $e",
-                {"f": 0 if lock else failed, "l": lock, "e": row.email},
-            )
+        with opening() as con:
+            [(failed, until)] = _write_row(con, _FAILED, failure)
         sleep(min(0.5 * failed, 3.0))
-        raise (refused if lock is None else _locked(lock)) from None
-    with transaction(con):
-        con.execute(
-            "UPDATE core.account SET failed_attempts = 0, locked_until = NULL, last_sign_in = $now WHERE email = $e",
-            {"now": now, "e": row.email},
-        )
-    return Actor(row.email, row.role, frozenset(row.partners))
+        raise (refused if until is None else _locked(until)) from None
+    with opening() as con:
+        if _write_row(con, _SIGNED_IN, {"now": now, "e": row.email}):
+            return Actor(row.email, row.role, frozenset(row.partners), account=True)
+        locked = _row(con, row.email)  # locked by attempts made meanwhile
+    raise _locked(locked.locked_until if locked and locked.locked_until else now)
 
 
 def actor_for_email(con: duckdb.DuckDBPyConnection, email: str) -> Actor | None:
@@ -215,6 +267,48 @@ def actor_for_email(con: duckdb.DuckDBPyConnection, email: str) -> Actor | None:
     if account is None or account.disabled:
         return None
     return account.actor()
+
+
+def refresh(con: duckdb.DuckDBPyConnection, actor: Actor) -> Actor | None:
+    """A signed-in person as their account stands now (role, councils); None once it is disabled."""
+    try:
+        return current(con, actor)
+    except AccessDenied:
+        return None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(con: duckdb.DuckDBPyConnection, actor: Actor, *, now: datetime | None = None) -> str:
+    """A new sign-in token for a browser to keep; the database keeps its hash until it expires or is revoked."""
+    now = now or datetime.now()
+    token = secrets.token_urlsafe(32)
+    with transaction(con):
+        con.execute("DELETE FROM core.sign_in_token WHERE expires_at <= $now", {"now": now})
+        con.execute(
+            "INSERT INTO core.sign_in_token VALUES ($h, $e, $now, $until)",
+            {"h": _digest(token), "e": actor.email, "now": now, "until": now + timedelta(hours=TOKEN_HOURS)},
+        )
+    return token
+
+
+def resume(con: duckdb.DuckDBPyConnection, token: str, *, now: datetime | None = None) -> Actor | None:
+    """The person a browser's token signs in: None if it is unknown, expired or revoked, or the account disabled."""
+    rows = con.execute(
+        "SELECT t.email FROM core.sign_in_token t JOIN core.account a USING (email) "
+        "WHERE t.token_sha256 = $h AND t.expires_at > $now AND NOT a.disabled",
+        {"h": _digest(token), "now": now or datetime.now()},
+    ).fetchall()
+    account = get_account(con, str(rows[0][0])) if rows else None
+    return account.actor() if account else None
+
+
+def revoke_token(con: duckdb.DuckDBPyConnection, token: str) -> None:
+    """End a kept sign-in (signing out)."""
+    with transaction(con):
+        con.execute("DELETE FROM core.sign_in_token WHERE token_sha256 = $h", {"h": _digest(token)})
 
 
 def login_name(by: str | None = None) -> str:

@@ -65,7 +65,7 @@ def _check(edit: ObjectiveEdit) -> ObjectiveEdit:
 
 def edit_objective(con: duckdb.DuckDBPyConnection, by: Actor, code: str, edit: ObjectiveEdit, reason: str) -> int:
     """Change an objective's title, owner, status or tolerance; returns how many fields changed."""
-    require(by, Action.FRAMEWORK)
+    require(by, Action.FRAMEWORK, con=con)
     edit = _check(edit)
     if not reason.strip():
         raise AdminError("Say why the objective is changed; the reason is kept with the change.")
@@ -104,7 +104,7 @@ def correct_target(
 ) -> None:
     """Correct a baseline or final target as set (not a board revision from a later quarter): the old row
     is superseded and kept in history."""
-    require(by, Action.FRAMEWORK)
+    require(by, Action.FRAMEWORK, con=con)
     if kind not in ("baseline", "final"):
         raise AdminError("Choose the baseline or the final target to correct.")
     if not reason.strip():

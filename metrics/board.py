@@ -19,10 +19,11 @@ import pandas as pd
 from metrics import audit
 from metrics.access import Action, Actor, require
 from metrics.periods import Period, PeriodError, parse_period
+from metrics.status import Status
 from metrics.store import read_sql, transaction
 
 DECISIONS = ("noted", "action agreed", "target revised", "closed")
-ASSESSMENTS = ("On track", "At risk", "Off track", "Too early to say")
+ASSESSMENTS = (Status.ON_TRACK.word, Status.AT_RISK.word, Status.OFF_TRACK.word, "Too early to say")
 ACTION_STATES = ("open", "overdue", "done")
 _LONGEST = 4000  # characters in a comment, reason or action: a paragraph, not a document
 
@@ -78,9 +79,10 @@ def exception_objectives(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.groupby(keys, sort=False).agg(
         reasons=("reasons", "first"),
         partners=("partner_code", "count"),
-        off_track=("status", lambda s: int((s == "Off track").sum())),
-        at_risk=("status", lambda s: int((s == "At risk").sum())),
-        overdue=("status", lambda s: int((s == "Overdue").sum())),
+        off_track=("status", lambda s: int((s == Status.OFF_TRACK.word).sum())),
+        at_risk=("status", lambda s: int((s == Status.AT_RISK.word).sum())),
+        overdue=("status", lambda s: int((s == Status.OVERDUE.word).sum())),
+        ended=("ended", "sum"),
     )
     out = out.reset_index()
     out["reasons"] = out["reasons"].map(lambda r: "; ".join(r))
@@ -145,9 +147,9 @@ def _text(value: str | None, what: str, *, required: bool = True) -> str:
     return cleaned
 
 
-def _who(by: Actor, action: Action = Action.REVIEW) -> str:
+def _who(con: duckdb.DuckDBPyConnection, by: Actor, action: Action = Action.REVIEW) -> str:
     """The acting person's name for the record, once their role is shown to allow `action`."""
-    require(by, action)
+    require(by, action, con=con)
     if not by.email.strip():
         raise BoardError("Say who is recording this (a name or e-mail address): the record keeps who and when.")
     return by.email.strip()
@@ -199,7 +201,7 @@ def record_meeting(
     notes: str = "",
 ) -> int:
     """Record a meeting of the board: when, who came, which quarter it reviewed. Returns its id."""
-    who = _who(by)
+    who = _who(con, by)
     day = parse_day(held_on)
     try:
         quarter = parse_period(period)
@@ -242,7 +244,7 @@ def record_review(
     'action agreed' needs an action; 'target revised' needs a revision (and a revision needs that decision).
     The review, action and revision are written together or not at all. Returns the review's id.
     """
-    who = _who(by, Action.REVISE if revision is not None else Action.REVIEW)
+    who = _who(con, by, Action.REVISE if revision is not None else Action.REVIEW)
     code = _objective(con, objective)[0]
     held_on, _ = _meeting(con, meeting_id)
     if assessment not in ASSESSMENTS:
@@ -281,7 +283,7 @@ def record_action(
     con: duckdb.DuckDBPyConnection, *, objective: str, action: ActionInput, by: Actor, review_id: int | None = None
 ) -> int:
     """Record an action on an objective (outside a review, or added to one). Returns its id."""
-    who = _who(by)
+    who = _who(con, by)
     code = _objective(con, objective)[0]
     checked = _check_action(action, None)
     with transaction(con):
@@ -292,7 +294,7 @@ def record_action(
 
 def complete_action(con: duckdb.DuckDBPyConnection, action_id: int, *, by: Actor, note: str = "") -> None:
     """Mark an open action done, with who did so, when, and an optional note."""
-    who = _who(by)
+    who = _who(con, by)
     rows = con.execute(
         "SELECT state, done_by, done_at FROM core.board_action WHERE id = $id", {"id": int(action_id)}
     ).fetchall()
@@ -310,7 +312,7 @@ def complete_action(con: duckdb.DuckDBPyConnection, action_id: int, *, by: Actor
 
 def revise_target(con: duckdb.DuckDBPyConnection, *, objective: str, revision: RevisionInput, by: Actor) -> list[int]:
     """Revise an objective's final target from a quarter on, keeping the original. Returns the new rows' ids."""
-    who = _who(by, Action.REVISE)
+    who = _who(con, by, Action.REVISE)
     code = _objective(con, objective)[0]
     planned = _plan_revision(con, code, revision)
     with transaction(con):

@@ -1,6 +1,6 @@
 """Charts for print (the board pack): Altair specs with an explicit size, rendered offline to PNG by vl-convert.
 
-The colours and shapes are the dashboard's (dashboard/charts.py): status is never shown by colour alone.
+The colours and shapes are every status's own (metrics/status.py): status is never shown by colour alone.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-STATUS_ORDER = ["On track", "At risk", "Off track", "Overdue", "No data"]
-STATUS_COLOURS = ["#00703c", "#f47738", "#d4351c", "#4c2c92", "#505a5f"]
-STATUS_SHAPES = ["circle", "triangle-up", "cross", "square", "diamond"]
-INK = "#0b0c0c"
+from metrics.status import INK, WHITE, Status
+
+STATUS_ORDER = [s.word for s in Status]  # running, then ended (an ended result on a chart)
+STATUS_COLOURS = [s.fill for s in Status]
+STATUS_SHAPES = [s.shape for s in Status]
+DARK_TEXT = [s.word for s in Status if s.ink == INK]  # the statuses whose word is written in black on their fill
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu Sans"
 
@@ -67,8 +69,10 @@ def status_by_partner(rows: pd.DataFrame) -> alt.TopLevelMixin:
         alt.Chart(counts)
         .mark_text(fontSize=10, dx=-8, align="right")
         .encode(
-            # Dark text on the orange of "At risk", white on the others: each passes WCAG contrast.
-            color=alt.condition(alt.datum.status == "At risk", alt.value(INK), alt.value("#ffffff")),
+            # Each status's own text colour (dark on the orange of At risk, white on the others): each passes WCAG.
+            color=alt.condition(
+                alt.FieldOneOfPredicate(field="status", oneOf=DARK_TEXT), alt.value(INK), alt.value(WHITE)
+            ),
             y=alt.Y("partner_name:N", sort=partners),
             x=alt.X("objectives:Q", stack="zero"),
             detail="status:N",

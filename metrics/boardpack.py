@@ -21,6 +21,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 from metrics import board, boardcharts, exports, queries
 from metrics import pdfparts as pdf
 from metrics.periods import Period
+from metrics.status import Status
 
 MONTHS = {1: "April to June", 2: "July to September", 3: "October to December", 4: "January to March"}
 
@@ -186,6 +187,7 @@ def _summary(pack: Pack, st: pdf.Styles, doc_width: float) -> list[Flowable]:
     if counts.empty:
         return [*out, pdf.para(f"No objective has a target in {pack.period}.", st.body), PageBreak()]
     partners = pack.progress.sort_values("partner_order")[["partner_code", "partner_name"]].drop_duplicates()
+    live = queries.running(pack.progress)  # ended objectives are counted apart (docs/progress-rules.md, 5)
     out.append(
         pdf.para(
             "For each commitment, how many of its objectives are in each status for each partner council. "
@@ -204,24 +206,27 @@ def _summary(pack: Pack, st: pdf.Styles, doc_width: float) -> list[Flowable]:
                 f"{int(mine[s].iloc[0])} {s.lower()}" for s in queries.STATUSES if not mine.empty and mine[s].iloc[0]
             ]
             row.append(", ".join(parts) or "–")
-        statuses = pack.progress.loc[pack.progress["commitment_title"] == title, "status"]
+        statuses = live.loc[live["commitment_title"] == title, "status"]
         worst = queries.worst_status(statuses)
         row.append(worst)
         marks[(len(row) - 1, r)] = worst
         rows.append(row)
     n = len(partners)
     out.append(pdf.table(rows, [38 * mm] + [(118 * mm) / n] * n + [24 * mm], st, marks))
-    totals = pack.progress["status"].value_counts()
+    totals = live["status"].value_counts()
+    ended = queries.ended_summary(pack.progress)
     out.append(Spacer(1, 4 * mm))
     out.append(
         pdf.para(
-            f"In all, {len(pack.progress)} targets across {pack.progress['objective_code'].nunique()} objectives: "
+            f"In all, {len(live)} running targets across {live['objective_code'].nunique()} objectives: "
             + ", ".join(f"{totals.get(s, 0)} {s.lower()}" for s in queries.STATUSES if totals.get(s, 0))
+            + (f". {ended} (past their deadline)" if ended else "")
             + f". {len(pack.under_review)} objectives are on the exception list or were reviewed this quarter.",
             st.body,
         )
     )
-    out.append(pdf.chart_image(boardcharts.status_by_commitment(pack.progress), doc_width))
+    if not live.empty:
+        out.append(pdf.chart_image(boardcharts.status_by_commitment(live), doc_width))
     return [*out, PageBreak()]
 
 
@@ -378,7 +383,8 @@ def _completeness(pack: Pack, st: pdf.Styles) -> list[Flowable]:
         pdf.para(f"5. Data completeness, {pack.period}", st.h1),
         pdf.para(f"Figures for {pack.period} were due by {due:%-d %B %Y}.", st.body),
     ]
-    rows: list[list[Any]] = [["Partner", "Expected", "Received", "Approved", "Awaiting approval", "Missing", "Overdue"]]
+    head = ["Partner", "Expected", "Received", "Approved", "Awaiting approval", "Missing", Status.OVERDUE.word]
+    rows: list[list[Any]] = [head]
     for r in pack.completeness.itertuples():
         rows.append([r.partner_name, r.expected, r.received, r.approved, r.awaiting_approval, r.missing, r.overdue])
     out.append(pdf.table(rows, [52 * mm] + [21 * mm] * 6, st, {}))

@@ -12,9 +12,10 @@ from pathlib import Path
 import duckdb
 
 from metrics import accounts, cli_board, cli_demo, cli_tickets, cli_users, demo, store, submissions, template
-from metrics.access import AccessDenied, Actor
+from metrics.access import AccessDenied, Action, Actor, require
 from metrics.config import DEMO_DIR, Settings
 from metrics.framework import FrameworkError, read_framework
+from metrics.ingest import CheckResult
 from metrics.loader import load_framework
 from metrics.periods import PeriodError, parse_period
 
@@ -42,10 +43,19 @@ def cmd_init(args: argparse.Namespace) -> int:
             print(f"Database {args.db}: schema upgraded from version {before} to {store.LATEST_VERSION}.")
         else:
             print(f"Database {args.db}: schema is up to date (version {store.LATEST_VERSION}).")
+        print(_privacy(args.db))
         if args.demo:
             for line in demo.install(con, today=_today(args), by="demo"):
                 print(line)
     return EXIT_OK
+
+
+def _privacy(db: Path) -> str:
+    """Whether the database file is kept to its owner, and how to make it so if not."""
+    mode = store.mode_of(db)
+    if mode & 0o077:
+        return f"Database {db}: others on this computer can read it (mode {mode:o}); run `chmod 600 {db}` to stop that."
+    return f"Database {db}: only its owner can read or write it (mode {mode:o})."
 
 
 def cmd_load_framework(args: argparse.Namespace) -> int:
@@ -67,27 +77,39 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UsageError(f"{name}: no such file")
         files.append((path, path.read_bytes()))
+    # Brief connections either side of the check: a large file takes seconds to check, and another
+    # program (the app, another `charter ingest`) may write meanwhile; the write checks again what matters.
+    with store.connect(args.db, wait=args.wait, read_only=True, as_of=args.as_of) as con:
+        store.require_current(con, args.db)
+        acting(con, args)  # an unknown or disabled --as account is refused before any work
+        cat = submissions.catalogue(con, _today(args), set(args.partner) if args.partner else None)
+    checked = [(submissions.check_file(data, str(path), cat), data) for path, data in files]
+    for result, _ in checked:
+        for note in result.notes:
+            print(note)
+    if any(result.problems for result, _ in checked):
+        for result, _ in checked:
+            for line in [*map(str, result.problems), *filter(None, [result.rest()])]:
+                print(line, file=sys.stderr)
+        n = sum(result.problem_count for result, _ in checked)
+        print(f"Rejected: {n} {'problem' if n == 1 else 'problems'} to fix; nothing was loaded.", file=sys.stderr)
+        return EXIT_REJECTED
+    if args.dry_run:
+        return _dry_run(args, checked)
     with store.connect(args.db, wait=args.wait, as_of=args.as_of, create=False) as con:
         store.require_current(con, args.db)
-        cat = submissions.catalogue(con, _today(args), set(args.partner) if args.partner else None)
-        checked = [(submissions.check_file(data, str(path), cat), data) for path, data in files]
-        problems = [p for result, _ in checked for p in result.problems]
-        for result, _ in checked:
-            for note in result.notes:
-                print(note)
-        if problems:
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            n = len(problems)
-            print(f"Rejected: {n} {'problem' if n == 1 else 'problems'} to fix; nothing was loaded.", file=sys.stderr)
-            return EXIT_REJECTED
-        if args.dry_run:
-            for result, _ in checked:
-                print(f"{result.file}: {len(result.figures)} figures would be accepted (dry run: nothing loaded)")
-            return EXIT_OK
-        stored = submissions.store_files(con, checked, by=acting(con, args), source="command line")
+        stored = submissions.store_files(con, checked, by=acting(con, args), source="command line", checked_against=cat)
     for item in stored:
         print(item.message())
+    return EXIT_OK
+
+
+def _dry_run(args: argparse.Namespace, checked: list[tuple[CheckResult, bytes]]) -> int:
+    """Say what would be accepted, after asking whether the acting person may submit it."""
+    with store.connect(args.db, wait=args.wait, read_only=True, as_of=args.as_of) as con:
+        require(acting(con, args), Action.SUBMIT, {f.partner_code for result, _ in checked for f in result.figures})
+    for result, _ in checked:
+        print(f"{result.file}: {len(result.figures)} figures would be accepted (dry run: nothing loaded)")
     return EXIT_OK
 
 
@@ -96,6 +118,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     with store.connect(args.db, wait=args.wait, read_only=True, as_of=args.as_of) as con:
         store.require_current(con, args.db)
         code, name = template.find_partner(con, args.partner, period)
+        require(acting(con, args), Action.SUBMIT, [code])  # a template holds the figures sent, approved or not
         data = template.build(con, code, period)
     out = Path(args.out)
     out.write_bytes(data)
@@ -106,6 +129,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_submissions(args: argparse.Namespace) -> int:
     with store.connect(args.db, wait=args.wait, read_only=True) as con:
         store.require_current(con, args.db)
+        require(acting(con, args), Action.SEE_SUBMITTED)
         frame = submissions.list_submissions(con, args.status)
     if frame.empty:
         print("No submissions.")

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from metrics import store
+from metrics import accounts, store
+from metrics.access import Action, require
 from metrics.periods import PeriodError, last_complete_quarter, parse_period
 
 
@@ -27,6 +28,8 @@ def cmd_boardpack(args: argparse.Namespace) -> int:
     try:
         with store.connect(args.db, wait=args.wait, read_only=True, as_of=args.as_of) as con:
             store.require_current(con, args.db)
+            # The pack holds the board's own record (reviews, decisions, actions): for the board, as its page is.
+            require(accounts.acting(con, args.as_email, accounts.login_name(args.by)), Action.REVIEW)
             pack = boardpack.gather(con, period, today)
     except boardpack.PackError as exc:
         print(f"charter boardpack: {exc}", file=sys.stderr)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from metrics import accounts, store, tickets
+from metrics.access import Action, require
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -104,8 +105,10 @@ def _run(args: argparse.Namespace, path: Path, options: tickets.Options) -> int:
     today: date = args.as_of or date.today()
     with store.connect(args.db, wait=args.wait, as_of=args.as_of, create=False) as con:
         store.require_current(con, args.db)
+        actor = accounts.acting(con, args.as_email, accounts.login_name(args.by))
         if args.dry_run:
             found = tickets.check(con, path, path.name, options)
+            require(actor, Action.SUBMIT, found.partners)
             print(
                 f"{path.name}: {found.layout.format} export, {found.rows_read:,} rows, {found.good:,} good, "
                 f"{found.bad_total:,} bad (dry run: nothing stored)"
@@ -117,7 +120,7 @@ def _run(args: argparse.Namespace, path: Path, options: tickets.Options) -> int:
             con,
             path,
             path.name,
-            by=accounts.acting(con, args.as_email, accounts.login_name(args.by)),
+            by=actor,
             today=today,
             options=options,
             skip_bad_rows=args.skip_bad_rows,

@@ -40,10 +40,20 @@ class FrameworkError(Exception):
         self.problems = problems
 
 
+# A framework file is written by hand: the demo's is 36 KB, 4 partners, 22 KPIs and 22 objectives, 6 levels deep.
+# The bounds are far above any partnership's and far below what costs a server real time or memory.
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 12
+MAX_ITEMS = {"partners": 100, "kpis": 500, "objectives": 1000}
+
+
 def read_framework(path: Path | str) -> Framework:
     """Parse and check the framework file at `path`."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise FrameworkError([FrameworkProblem(str(path), None, "", _too_big(size))])
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise FrameworkError([FrameworkProblem(str(path), None, "", "no such file")]) from None
@@ -52,8 +62,62 @@ def read_framework(path: Path | str) -> Framework:
     return parse_framework(text, str(path))
 
 
+def _too_big(size: int) -> str:
+    return (
+        f"is {size / 1_000_000:.1f} MB; a framework file may be at most {MAX_BYTES // 1_000_000} MB; "
+        "check that this is the framework file"
+    )
+
+
+class _Refused(yaml.YAMLError):
+    """YAML that is valid but not accepted in a framework file; `problems` say where and why."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        super().__init__(problems[0][1])
+        self.problems = problems
+
+
 class _Loader(yaml.SafeLoader):
-    """The safe loader, leaving dates as text: Pydantic reads them and reports a bad one (2021-13-01) by its line."""
+    """The safe loader, leaving dates as text: Pydantic reads them and reports a bad one (2021-13-01) by its line.
+
+    It also refuses anchors and aliases (an alias can expand without bound), nesting deeper than MAX_DEPTH,
+    and a key given twice in one mapping (the safe loader keeps the last one silently).
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self.duplicates: list[tuple[int, str]] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused([(line, _NO_ALIASES)])
+        if self._depth >= MAX_DEPTH:
+            raise _Refused([(line, f"is nested more than {MAX_DEPTH} levels deep; a framework file needs fewer")])
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
+        node: yaml.MappingNode = super().compose_mapping_node(anchor)
+        seen: dict[tuple[str, str], int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            line = key.start_mark.line + 1
+            first = seen.setdefault((key.tag, key.value), line)
+            if first != line:
+                self.duplicates.append(
+                    (line, f"the key '{key.value}' is given twice (lines {first} and {line}); keep one")
+                )
+        return node
+
+
+_NO_ALIASES = "uses an anchor or alias (& or *); a framework file does not need them: write each value out in full"
 
 
 def _date_as_text(loader: _Loader, node: yaml.Node) -> str:
@@ -65,17 +129,19 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 def parse_framework(text: str, name: str = "<framework>") -> Framework:
     """Parse and check framework YAML held in `text`; `name` is used in messages."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkError([FrameworkProblem(name, line, "", f"is not valid YAML: {reason}")]) from None
+    node, data = _load_yaml(text, name)
     lines = _line_index(node) if node is not None else {}
     if not isinstance(data, dict):
         raise FrameworkError([FrameworkProblem(name, 1, "", "must be a mapping with `partnership`, `partners`, ...")])
+    too_many = [
+        FrameworkProblem(
+            name, lines.get((section,)), section, f"lists {len(items)}; a framework may list at most {most}"
+        )
+        for section, most in MAX_ITEMS.items()
+        if isinstance(items := data.get(section), list) and len(items) > most
+    ]
+    if too_many:
+        raise FrameworkError(too_many)
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
@@ -96,6 +162,27 @@ def parse_framework(text: str, name: str = "<framework>") -> Framework:
     if problems:
         raise FrameworkError(problems)
     return framework
+
+
+def _load_yaml(text: str, name: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for line numbers) and its data, refusing what _Loader refuses."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise FrameworkError([FrameworkProblem(name, None, "", _too_big(len(text.encode("utf-8"))))])
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if loader.duplicates:
+            raise _Refused(sorted(loader.duplicates))
+        return node, (loader.construct_document(node) if node is not None else None)
+    except _Refused as exc:
+        raise FrameworkError([FrameworkProblem(name, line, "", message) for line, message in exc.problems]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise FrameworkError([FrameworkProblem(name, line, "", f"is not valid YAML: {reason}")]) from None
+    finally:
+        loader.dispose()
 
 
 def _from_pydantic(name: str, lines: dict[Place, int], err: Any) -> FrameworkProblem:

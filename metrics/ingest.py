@@ -16,11 +16,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from metrics import filelimits, sheetlimits
 from metrics.cellformats import Cell, SheetLayout, sheet_layout
 from metrics.periods import Period, PeriodError, parse_period
 
 MAX_BYTES = 20 * 1024 * 1024
 _HEADER_SEARCH = 10  # rows at the top of a sheet to look through for the header (below a title or two)
+SHOWN_PROBLEMS = 100  # problems given in full; the rest are counted by column (docs/file-contract.md)
 REQUIRED = ("partner", "period", "kpi", "value")
 OPTIONAL = ("note",)
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}  # .xls is refused for figures (see read_sheet)
@@ -115,53 +117,72 @@ class Sheet:
 class CheckResult:
     file: str
     figures: list[Figure]
-    problems: list[Problem]
+    problems: list[Problem]  # the first SHOWN_PROBLEMS in full
     notes: list[str] = field(default_factory=list)
+    more: dict[str, int] = field(default_factory=dict)  # the problems past those, counted by column
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + sum(self.more.values())
+
+    def rest(self) -> str | None:
+        """The problems not given in full, by column: "and 1,900 more problems: 1,500 in the value column, ..."."""
+        if not self.more:
+            return None
+        n = sum(self.more.values())
+        counts = ", ".join(f"{k:,} in the {c} column" for c, k in sorted(self.more.items(), key=lambda i: -i[1]))
+        return f"{self.file}: and {n:,} more {'problem' if n == 1 else 'problems'} like those above: {counts}"
 
 
 # --- read --------------------------------------------------------------------------------------------
 
 
 def read_sheet(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Sheet:
-    """Read CSV, XLSX or ODS bytes into text cells; `name` is the file name (its extension decides)."""
-    if len(data) > max_bytes:
-        raise IngestError(
-            f"the file is {_size(len(data))}, over the {_size(max_bytes)} limit; split it into smaller files"
-        )
+    """Read CSV, XLSX or ODS bytes into text cells; `name` is the file name (its extension decides).
+
+    The file is measured first (`metrics.filelimits`): past a limit it is refused before a reader allocates."""
+    limits = filelimits.figures(max_bytes)
     suffix = Path(name).suffix.lower()
-    if suffix == ".xls":  # the old binary format keeps no readable formats: 72.5% would be read as 0.725
-        raise IngestError(
-            "a .xls file (Excel 97-2003) cannot be checked reliably; open it in Excel or LibreOffice, "
-            "save it as XLSX and send that"
-        )
-    if suffix in SPREADSHEETS:
-        return _read_spreadsheet(data, name)
-    if suffix in (".csv", ".txt", ""):
-        return _read_csv(data, name)
+    try:
+        filelimits.check_size(len(data), limits)
+        if suffix == ".xls":  # the old binary format keeps no readable formats: 72.5% would be read as 0.725
+            raise IngestError(
+                "a .xls file (Excel 97-2003) cannot be checked reliably; open it in Excel or LibreOffice, "
+                "save it as XLSX and send that"
+            )
+        if suffix in SPREADSHEETS:
+            sheetlimits.check_spreadsheet(io.BytesIO(data), limits)
+            return _read_spreadsheet(data, name)
+        if suffix in (".csv", ".txt", ""):
+            return _read_csv(data, name, limits)
+    except filelimits.FileRefused as exc:
+        raise IngestError(str(exc)) from None
     raise IngestError(f"a {suffix} file cannot be read; save the figures as a CSV, XLSX or ODS file and send that")
 
 
-def _size(n: int) -> str:
-    """A file size as people write it: 25.3 MB, 20 MB, 512 KB, 100 bytes."""
-    for unit, scale in (("MB", 1_048_576), ("KB", 1024)):
-        if n >= scale:
-            return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{n} bytes"
-
-
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without the BOM Excel adds), else Windows-1252 as Excel on UK Windows saves "CSV"."""
+    """UTF-8 (with or without the BOM Excel adds); UTF-16 (Excel's "Unicode Text"), with its BOM or without;
+    else Windows-1252 as Excel on UK Windows saves "CSV"."""
+    encoding = filelimits.utf16(data[:4096])
+    if encoding is not None:
+        try:
+            return data.decode(encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            raise IngestError(
+                "the file starts as UTF-16 text but is not UTF-16 throughout; save it from your spreadsheet as "
+                "CSV UTF-8 and send that"
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
-def _read_csv(data: bytes, name: str) -> Sheet:
+def _read_csv(data: bytes, name: str, limits: filelimits.Limits) -> Sheet:
     text = _decode(data)
     if "\x00" in text:
         raise IngestError("the file is not a text CSV file; save it from your spreadsheet as CSV, XLSX or ODS")
@@ -169,6 +190,7 @@ def _read_csv(data: bytes, name: str) -> Sheet:
     delimiter = ","
     if sample.count(";") > sample.count(",") or sample.count("\t") > sample.count(","):
         delimiter = ";" if sample.count(";") >= sample.count("\t") else "\t"
+    filelimits.check_csv(filelimits.slices(text), limits, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # Number records, not lines: a note written over two lines is still one row in a spreadsheet.
     lines: list[tuple[int, list[str]]] = []
@@ -345,6 +367,7 @@ def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
     figures: list[Figure] = []
     seen: dict[tuple[str, Period, str], int] = {}
     read = 0
+    more: dict[str, int] = {}
     wanted = [(key, columns.get(key)) for key in (*REQUIRED, *OPTIONAL)]
     # A CSV row can hold text under no column only past the header's end, or under a blank header cell.
     strays_anywhere = sheet.csv and not all(h for h in sheet.header)
@@ -366,17 +389,30 @@ def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
             figure = None
         if sheet.csv and (strays_anywhere or n > len(sheet.header)):
             row_problems += _stray_cells(sheet, row_number, cells)
-        problems += row_problems
         if figure is not None:
             key = (figure.partner_code, figure.period, figure.kpi_code)
             if key in seen:
-                problems.append(_duplicate(sheet.name, figure, seen[key]))
+                row_problems.append(_duplicate(sheet.name, figure, seen[key]))
             else:
                 seen[key] = row_number
                 figures.append(figure)
+        _keep(problems, row_problems, more)
     if not read:
         problems.append(Problem(sheet.name, sheet.header_row + 1, "-", "there are no figures under the header row"))
-    return CheckResult(sheet.name, [] if problems else figures, sorted(problems, key=lambda p: (p.row, p.column)))
+    problems.sort(key=lambda p: (p.row, p.column))
+    for problem in problems[SHOWN_PROBLEMS:]:  # the last row kept may have taken the count past the limit
+        more[problem.column] = more.get(problem.column, 0) + 1
+    del problems[SHOWN_PROBLEMS:]
+    return CheckResult(sheet.name, [] if problems else figures, problems, more=more)
+
+
+def _keep(problems: list[Problem], found: list[Problem], more: dict[str, int]) -> None:
+    """Keep a row's problems while fewer than SHOWN_PROBLEMS are kept (rows come in order); count the rest."""
+    if len(problems) < SHOWN_PROBLEMS:
+        problems += found
+    else:
+        for problem in found:
+            more[problem.column] = more.get(problem.column, 0) + 1
 
 
 def _duplicate(file: str, figure: Figure, first: int) -> Problem:
@@ -487,16 +523,9 @@ def _check_period(file: str, row: int, text: str, cat: Catalogue, out: list[Prob
     except PeriodError as exc:
         out.append(Problem(file, row, "period", str(exc)))
         return None
-    if period.start > cat.today:
-        out.append(
-            Problem(
-                file,
-                row,
-                "period",
-                f"{period} is in the future (it starts on "
-                f"{period.start:%-d %B %Y}); figures can only be sent for past periods",
-            )
-        )
+    if period.end >= cat.today:  # a quarter's figures are known only once it is over
+        message = f"{period} ends on {period.end:%-d %B %Y}; send its figures after that"
+        out.append(Problem(file, row, "period", message))
         return None
     return period
 
@@ -521,14 +550,36 @@ def _check_kpi(file: str, row: int, text: str, cat: Catalogue, out: list[Problem
 
 def parse_number(text: str) -> float | None:
     """`72.5`, `72.5%`, `1,234`, `£1,234` and `-3` as numbers; None if `text` is not a number."""
-    cleaned = text.strip().replace("£", "").replace("%", "").replace(" ", "").replace("\u00a0", "")
-    body = cleaned[1:] if cleaned[:1] in ("+", "-") else cleaned
-    plain = body.replace(".", "", 1)
-    if plain.isascii() and plain.isdigit() and not body.endswith("."):  # 72.5, -3, .5: the usual case, quickly
-        return float(cleaned)
-    if not cleaned or not _NUMBER.match(cleaned) or cleaned in "+-.":
+    read = _read_figure(text)
+    return read[0] if read is not None else None
+
+
+def _read_figure(text: str) -> tuple[float, str] | None:
+    """`text` as (number, its sign: "%", "£" or ""); None unless it is one number in digits 0 to 9."""
+    body, sign = text.strip(), ""
+    if body.endswith("%"):
+        sign, body = "%", body[:-1].rstrip()
+    lead = body[:1] if body[:1] in ("+", "-") else ""
+    body = body[len(lead) :]
+    if body.startswith("£") and not sign:
+        sign, body = "£", body[1:]
+    if body.isascii() and body.replace(".", "", 1).isdigit() and not body.endswith("."):  # 72.5: the usual case
+        return float(lead + body), sign
+    # isascii first: float() and \d also take other scripts' digits (Arabic-Indic ٥, full-width ５).
+    if not body.isascii() or body[:1] in ("+", "-") or not _NUMBER.match(body) or not any(map(str.isdigit, body)):
         return None
-    return float(cleaned.replace(",", ""))
+    return float(lead + body.replace(",", "")), sign
+
+
+_UNIT_WORDS = {
+    "%": "a percentage",
+    "count": "a count",
+    "GBP": "an amount of money",
+    "hours": "a number of hours",
+    "days": "a number of days",
+    "score": "a score",
+}
+_SIGN_UNITS = {"%": ("%", "a percentage"), "£": ("GBP", "an amount of money")}
 
 
 def _check_value(
@@ -545,37 +596,40 @@ def _check_value(
                 )
             )
         return None
-    value = parse_number(text)
-    if value is None:
-        out.append(
-            Problem(
-                file,
-                row,
-                "value",
-                f"'{text}' is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234",
-            )
-        )
+    read = _read_figure(text)
+    if read is None:
+        out.append(Problem(file, row, "value", _not_a_number(text)))
         return None
+    value, sign = read
     if kpi is None:
         return value
+    if sign and _SIGN_UNITS[sign][0] != kpi.unit:
+        what = f"{_UNIT_WORDS.get(kpi.unit, kpi.unit)}, not {_SIGN_UNITS[sign][1]}"
+        message = f"'{text}' has a {sign} sign, but {kpi.code} ({kpi.name}) is {what}; write the figure without it"
+        out.append(Problem(file, row, "value", message))
+        return None
     low, high = kpi.min_value, kpi.max_value
     if (low is not None and value < low) or (high is not None and value > high):
-        span = (
-            f"between {_fmt(low, kpi.unit)} and {_fmt(high, kpi.unit)}"
-            if low is not None and high is not None
-            else f"at least {_fmt(low, kpi.unit)}"
-            if low is not None
-            else f"at most {_fmt(high, kpi.unit)}"
-        )
-        out.append(
-            Problem(
-                file,
-                row,
-                "value",
-                f"{_fmt(value, kpi.unit)} is outside the range for {kpi.code} ({kpi.name}): it must be {span}",
-            )
-        )
+        out.append(Problem(file, row, "value", _out_of_range(value, kpi)))
     return value
+
+
+def _not_a_number(text: str) -> str:
+    if any(c.isdigit() and not c.isascii() for c in text):
+        return f"'{text}' has digits other than 0 to 9; write the figure with the digits 0 to 9, e.g. 72.5"
+    return f"'{text}' is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234"
+
+
+def _out_of_range(value: float, kpi: KpiRule) -> str:
+    low, high = kpi.min_value, kpi.max_value
+    span = (
+        f"between {_fmt(low, kpi.unit)} and {_fmt(high, kpi.unit)}"
+        if low is not None and high is not None
+        else f"at least {_fmt(low, kpi.unit)}"
+        if low is not None
+        else f"at most {_fmt(high, kpi.unit)}"
+    )
+    return f"{_fmt(value, kpi.unit)} is outside the range for {kpi.code} ({kpi.name}): it must be {span}"
 
 
 def _fmt(x: float | None, unit: str = "") -> str:

@@ -188,7 +188,7 @@ def _desired_targets(fw: Framework, obj: Objective) -> dict[TargetKey, tuple[str
 
 def load_framework(con: duckdb.DuckDBPyConnection, fw: Framework, *, by: Actor, sha256: str) -> LoadReport:
     """Load or update `fw` in one transaction; loading the same framework twice changes nothing."""
-    require(by, Action.FRAMEWORK)
+    require(by, Action.FRAMEWORK, con=con)
     who = by.email
     report = LoadReport()
     now = datetime.now()

@@ -20,17 +20,9 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 
 from metrics import boardcharts
+from metrics.status import Status
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-# GOV.UK status colours with a text colour that passes WCAG contrast on each (docs/progress-rules.md); the word and
-# the symbol carry the meaning.
-STATUS_STYLE = {
-    "On track": ("✓", "#00703c", "#ffffff"),
-    "At risk": ("!", "#f47738", "#0b0c0c"),
-    "Off track": ("✕", "#d4351c", "#ffffff"),
-    "Overdue": ("◷", "#4c2c92", "#ffffff"),
-    "No data": ("–", "#505a5f", "#ffffff"),
-}
 
 
 @dataclass(frozen=True)
@@ -70,8 +62,8 @@ class Styles:
         )
 
     def status(self, status: str) -> str:
-        symbol = STATUS_STYLE.get(status, ("?", "", ""))[0]
-        return f"{symbol} {status}" if self.fonts.symbols and status in STATUS_STYLE else str(status)
+        found = Status.find(status)
+        return f"{found.symbol} {status}" if self.fonts.symbols and found else str(status)
 
 
 def para(text: object, style: ParagraphStyle) -> Paragraph:
@@ -115,7 +107,8 @@ def table(rows: list[list[Any]], widths: list[float], styles: Styles, statuses: 
         if isinstance(value, Flowable):
             return value
         if (col, row) in statuses:
-            ink = STATUS_STYLE.get(statuses[(col, row)], ("", "", "#0b0c0c"))[2]
+            found = Status.find(statuses[(col, row)])
+            ink = found.ink if found else "#0b0c0c"
             return para(styles.status(statuses[(col, row)]), ParagraphStyle("status", styles.head, textColor=ink))
         return para(value, styles.head if row == 0 else styles.cell)
 
@@ -128,7 +121,7 @@ def table(rows: list[list[Any]], widths: list[float], styles: Styles, statuses: 
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     for (col, row), status in statuses.items():
-        fill = STATUS_STYLE.get(status, ("", "#ffffff", ""))[1]
+        fill = found.fill if (found := Status.find(status)) else "#ffffff"
         commands.append(("BACKGROUND", (col, row), (col, row), colors.HexColor(fill)))
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))

@@ -17,11 +17,12 @@ ACCEPTED_FORMS = "2025/26 Q1 (also 2025-26 Q1, Q1 2025/26, FY2025/26 Q1, 2025/20
 _YEAR = r"(?:FY\s*)?(?P<y1>\d{4})\s*[/-]\s*(?P<y2>\d{2}|\d{4})"
 _QUARTER = r"Q\s*(?P<q>\d+)"
 _FORMS = [
-    re.compile(rf"^{_YEAR}\s+{_QUARTER}$", re.IGNORECASE),
-    re.compile(rf"^{_QUARTER}\s+{_YEAR}$", re.IGNORECASE),
-    re.compile(rf"^{_YEAR}$", re.IGNORECASE),
+    re.compile(rf"^{_YEAR}\s+{_QUARTER}$", re.IGNORECASE | re.ASCII),
+    re.compile(rf"^{_QUARTER}\s+{_YEAR}$", re.IGNORECASE | re.ASCII),
+    re.compile(rf"^{_YEAR}$", re.IGNORECASE | re.ASCII),
 ]
-_LONE_YEAR = re.compile(r"^(?:FY\s*)?(?:Q\s*\d+\s+)?(?P<y>\d{4})(?:\s+Q\s*\d+)?$", re.IGNORECASE)
+# re.ASCII: \d would also take other scripts' digits (Arabic-Indic ٢, full-width ２), which int() reads.
+_LONE_YEAR = re.compile(r"^(?:FY\s*)?(?:Q\s*\d+\s+)?(?P<y>\d{4})(?:\s+Q\s*\d+)?$", re.IGNORECASE | re.ASCII)
 
 
 class PeriodError(ValueError):
@@ -133,6 +134,8 @@ def parse_period(text: object) -> Period:
     raw = str(text).strip() if text is not None else ""
     if not raw:
         raise PeriodError(f"a period is needed; write it as {ACCEPTED_FORMS}")
+    if any(c.isdigit() and not c.isascii() for c in raw):
+        raise PeriodError(f"'{raw}' has digits other than 0 to 9; write it with the digits 0 to 9, e.g. 2025/26 Q1")
     cleaned = re.sub(r"\s+", " ", raw)
     for form in _FORMS:
         match = form.match(cleaned)

@@ -16,10 +16,11 @@ import pandas as pd
 
 from metrics.ingest import Figure
 from metrics.periods import Period, last_complete_quarter, period_range
+from metrics.status import ENDED, RUNNING, Status, direction
 from metrics.store import read_sql
 
-STATUSES = ("On track", "At risk", "Off track", "Overdue", "No data")
-WORST_FIRST = ("Off track", "Overdue", "At risk", "No data", "On track")
+STATUSES = tuple(s.word for s in RUNNING)  # a running objective's statuses, in the legends' order
+WORST_FIRST = tuple(s.word for s in sorted(Status, key=lambda s: s.rank))
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,60 @@ def completeness(con: duckdb.DuckDBPyConnection, period: Period, today: date, du
     return frame
 
 
+def running(progress: pd.DataFrame) -> pd.DataFrame:
+    """The rows of objectives still running in their period: what members' headline counts cover."""
+    return progress[~progress["ended"].fillna(False).astype(bool)]
+
+
+def ended(progress: pd.DataFrame) -> pd.DataFrame:
+    """The rows of objectives past their deadline, each showing its result (docs/progress-rules.md, 5)."""
+    return progress[progress["ended"].fillna(False).astype(bool)]
+
+
+def ended_summary(progress: pd.DataFrame) -> str:
+    """The ended objectives of some progress rows in a line, listed apart from the running counts:
+    "Ended: 3 met, 2 missed, 1 not assessed"; empty when none has ended."""
+    counts = ended(progress)["status"].value_counts()
+    parts = [f"{counts[s.word]} {s.said.lower()}" for s in ENDED if counts.get(s.word, 0)]
+    return "Ended: " + ", ".join(parts) if parts else ""
+
+
+def ended_objectives(progress: pd.DataFrame) -> pd.DataFrame:
+    """One row per ended objective in some progress rows: its deadline, how many councils met, missed or were
+    not assessed (and which), and whether the result is the board's (who decided, when) or computed."""
+    rows = ended(progress)
+    out = []
+    for (code, title), group in rows.groupby(["objective_code", "objective_title"], sort=False):
+        by_status = {s: group[group["status"] == s.word] for s in ENDED}
+        board = group[group["result_source"] == "board"]
+        out.append(
+            {
+                "objective_code": code, "objective_title": title, "deadline_period": group["deadline_period"].iloc[0],
+                **{s.key: len(by_status[s]) for s in ENDED},
+                **{f"{s.key}_by": list(by_status[s]["partner_name"]) for s in ENDED},
+                "result_source": "board" if len(board) else "computed",
+                "decided_by": board["decided_by"].iloc[0] if len(board) else None,
+                "decided_on": board["decided_on"].iloc[0] if len(board) else None,
+            }
+        )  # fmt: skip
+    columns = ["objective_code", "objective_title", "deadline_period", *[s.key for s in ENDED]]
+    return pd.DataFrame(out, columns=[*columns, *[f"{s.key}_by" for s in ENDED], "result_source", "decided_by",
+                                      "decided_on"])  # fmt: skip
+
+
+def result_basis(source: str, decided_by: object, decided_on: object, deadline_period: str) -> str:
+    """What an ended objective's result rests on, in words: the board's decision (who, when) or the figure."""
+    if source != "board":
+        return f"The figure for {deadline_period} against the final target"
+    if isinstance(decided_by, str) and isinstance(decided_on, date) and pd.notna(decided_on):
+        return f"The board's decision, recorded by {decided_by} on {decided_on:%-d %B %Y}"
+    return "The board's decision, set in the framework file"
+
+
 def status_counts(progress: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Count objectives in each status, grouped by `by`, one column per status (zeros included)."""
-    counts = progress.groupby([*by, "status"]).size().unstack("status", fill_value=0)
+    """Count running objectives in each status, grouped by `by`, one column per status (zeros included);
+    ended ones are counted apart (`ended_summary`)."""
+    counts = running(progress).groupby([*by, "status"]).size().unstack("status", fill_value=0)
     for status in STATUSES:
         if status not in counts.columns:
             counts[status] = 0
@@ -105,7 +157,7 @@ def status_counts(progress: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def worst_status(statuses: pd.Series) -> str:
     """The worst status present (for roll-ups, docs/progress-rules.md: the worst one is named)."""
     present = set(statuses)
-    return next((s for s in WORST_FIRST if s in present), "No data")
+    return next((s for s in WORST_FIRST if s in present), Status.NO_DATA.word)
 
 
 def objective_principles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -191,16 +243,12 @@ def headline_kpis(
         values = own["value"].tolist()
         latest = values[-1] if values else None
         previous = values[-2] if len(values) > 1 else None
-        direction = None
-        if latest is not None and previous is not None:
-            better = latest > previous if kpi["polarity"] == "higher" else latest < previous
-            direction = "no change" if latest == previous else ("improving" if better else "worsening")
         rows.append(
             {
                 "kpi_code": code, "kpi_name": kpi["name"], "category": kpi["category"], "unit": kpi["unit"],
                 "polarity": kpi["polarity"], "latest": latest,
                 "latest_period": own["period"].iloc[-1] if values else None,
-                "previous": previous, "direction": direction, "trend": values,
+                "previous": previous, "direction": direction(kpi["polarity"], latest, previous), "trend": values,
                 "councils": (f"{int(own['reporting'].iloc[-1])} of {int(own['expected'].iloc[-1])}"
                              if partner is None and values else ""),
             }

@@ -7,8 +7,13 @@ few seconds and then says plainly that the database is busy.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -18,9 +23,12 @@ from typing import Any
 
 import duckdb
 
+from metrics import status
+
 SQL = resources.files("metrics") / "sql"
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-_LOCKED = ("lock", "Conflicting lock", "different configuration", "busy")
+# "already attached": two threads of one process opening the file at the same moment (DuckDB 2.0); the second retries.
+_LOCKED = ("lock", "Conflicting lock", "different configuration", "busy", "already attached")
 
 
 class StoreError(Exception):
@@ -74,6 +82,47 @@ def _require_duckdb_file(path: Path) -> None:
         )
 
 
+PRIVATE = 0o600  # a new database and its write-ahead log: readable and writable by their owner only
+
+
+def _create_private(path: Path) -> None:
+    """Make a new, empty database at `path` that only its owner can read.
+
+    DuckDB refuses an empty file and creates its own with the process umask (often world-readable), so the
+    database is made in a private folder beside `path`, narrowed to PRIVATE and only then linked into place.
+    """
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=".charter-new-", dir=path.parent))
+    except OSError as exc:
+        raise StoreError(f"cannot create the database at {path}: {exc.strerror or exc}") from exc
+    try:
+        fresh = folder / "new.duckdb"
+        duckdb.connect(str(fresh)).close()
+        fresh.chmod(PRIVATE)
+        try:
+            os.link(fresh, path)  # never over a database another program made meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.rename(fresh, path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def keep_wal_private(path: Path | str | None) -> None:
+    """Give the database's write-ahead log the database file's own mode (DuckDB makes it with the umask)."""
+    if path is None:
+        return
+    with suppress(OSError):  # no log just now, or not ours to change: nothing to narrow
+        Path(f"{path}.wal").chmod(Path(path).stat().st_mode & 0o777)
+
+
+def mode_of(path: Path | str) -> int:
+    """The permission bits of the database file, e.g. 0o600."""
+    return Path(path).stat().st_mode & 0o777
+
+
 def _is_lock_error(exc: Exception) -> bool:
     return any(word.lower() in str(exc).lower() for word in _LOCKED)
 
@@ -95,13 +144,27 @@ def connect(
     path = Path(path)
     if (read_only or not create) and not path.exists():
         raise DatabaseMissing(f"there is no database at {path}; create it with `charter init`")
-    _require_duckdb_file(path)
+    with _in_use(path):
+        if not read_only and not path.exists():
+            _create_private(path)
+        con = _open(path, read_only, wait)
+        try:
+            if as_of is not None:
+                con.execute("SET VARIABLE charter_as_of = CAST($d AS DATE)", {"d": as_of})
+            yield con
+        finally:
+            con.close()
+            if not read_only:
+                keep_wal_private(path)
+
+
+def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying for up to `wait` seconds while another program holds the file."""
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
+            return duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise StoreError(f"cannot open the database at {path}: {exc}") from exc
@@ -112,12 +175,31 @@ def connect(
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
+
+
+# Connections this process has open, by file (the app's sessions are threads of one process).
+_IN_USE: Counter[str] = Counter()
+_IN_USE_LOCK = threading.Lock()
+
+
+@contextmanager
+def _in_use(path: Path) -> Iterator[None]:
+    """Count a connection to `path` for its whole life, and check the file's header only while none is open.
+
+    Reading the header opens and closes the file, and closing any descriptor of a file drops every POSIX
+    lock this process holds on it, DuckDB's included: another program could then write to the database
+    while a thread here still has it open.
+    """
+    key = str(path.resolve())
+    with _IN_USE_LOCK:
+        if not _IN_USE[key]:
+            _require_duckdb_file(path)
+        _IN_USE[key] += 1
     try:
-        if as_of is not None:
-            con.execute("SET VARIABLE charter_as_of = CAST($d AS DATE)", {"d": as_of})
-        yield con
+        yield
     finally:
-        con.close()
+        with _IN_USE_LOCK:
+            _IN_USE[key] -= 1
 
 
 @contextmanager
@@ -132,6 +214,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
         con.execute("COMMIT")
+        keep_wal_private(_path_of(con))
     except duckdb.TransactionException as exc:
         _rollback(con)
         if "conflict" not in str(exc).lower():
@@ -160,6 +243,12 @@ def use_progress(con: duckdb.DuckDBPyConnection, rows: Any, as_of: date) -> None
     con.register("charter_progress_rows", rows)
     con.execute("SET VARIABLE charter_progress_day = CAST($d AS DATE)", {"d": as_of})
     con.execute(_PROGRESS_KEPT)
+
+
+def _path_of(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The file behind a connection (None in memory), to keep its write-ahead log private after a write."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row[0] if row else None
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -201,6 +290,7 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
         applied.append(version)
     if upto is None or upto >= LATEST_VERSION:
         with transaction(con):
+            con.execute(status.sql())  # the status words and the direction rule that the views use
             con.execute(read_sql("views"))
     return applied
 

@@ -95,18 +95,23 @@ def store_files(
     illustrative: bool = False,
     times: Sequence[datetime] | None = None,
     approved: Sequence[bool] | None = None,
+    checked_against: Catalogue | None = None,
 ) -> list[Stored]:
     """Store every checked file in ONE transaction; refuses if any file has a problem.
 
     `times` and `approved` give each file its own submission time and approval (the demo uses them).
+    `checked_against` is the catalogue the files were checked with, outside any connection: the files are
+    stored only if the partners and KPIs are still the same when the transaction starts.
     """
     if any(not result.ok for result, _ in checked):
         raise SubmissionError("a file with problems cannot be stored")
     require(by, Action.COMMENT if source == "note edit" else Action.SUBMIT,
-            {f.partner_code for result, _ in checked for f in result.figures})  # fmt: skip
+            {f.partner_code for result, _ in checked for f in result.figures}, con=con)  # fmt: skip
     now = datetime.now()
     out: list[Stored] = []
     with transaction(con):
+        if checked_against is not None:
+            _require_same_framework(con, checked_against, [result.file for result, _ in checked])
         for i, (result, data) in enumerate(checked):
             digest = sha256(data)
             dup = find_duplicate(con, digest)
@@ -128,6 +133,17 @@ def store_files(
                          {"file": result.file, "figures": len(result.figures), "sha256": digest})  # fmt: skip
             out.append(Stored(result.file, sid, len(result.figures)))
     return out
+
+
+def _require_same_framework(con: duckdb.DuckDBPyConnection, cat: Catalogue, files: list[str]) -> None:
+    """Refuse to store figures checked against partners or KPIs that have changed since (a framework reload)."""
+    now = catalogue(con, cat.today, cat.allowed_partners)
+    if now.partners != cat.partners or now.kpis != cat.kpis:
+        raise SubmissionError(
+            f"the partnership's partners or KPIs changed while {', '.join(files)} "
+            f"{'was' if len(files) == 1 else 'were'} being checked; nothing was loaded: send the same file again "
+            "to check it against them"
+        )
 
 
 def _insert(
@@ -197,7 +213,7 @@ def _insert(
 
 def review(con: duckdb.DuckDBPyConnection, submission_id: int, *, approve: bool, by: Actor, comment: str = "") -> None:
     """Approve a submitted file, or return it to the officer with a reason."""
-    require(by, Action.APPROVE)
+    require(by, Action.APPROVE, con=con)
     if not approve and not comment.strip():
         raise SubmissionError("say why the submission is returned, so the officer knows what to change")
     with transaction(con):
@@ -248,7 +264,7 @@ def edit_note(
     The change is a one-row submission carrying the same value and the new note, checked like any file,
     so the earlier note stays in `measurement_history` and the change is approved like any other.
     """
-    require(by, Action.COMMENT, [partner])
+    require(by, Action.COMMENT, [partner], con=con)
     rows = con.execute(
         "SELECT value, note FROM core.current_figures(false) WHERE partner_code = $p AND kpi_code = $k "
         "AND period = $per",

@@ -11,14 +11,17 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
 
+from metrics import filelimits, sheetlimits
+from metrics.filelimits import TICKETS
 from metrics.ingest import SPREADSHEETS
 
 FIELDS = (
@@ -117,34 +120,70 @@ def file_sha256(path: Path) -> str:
 
 @contextmanager
 def as_csv(path: Path) -> Iterator[Path]:
-    """The export as a CSV file DuckDB can stream: a CSV as it is; a spreadsheet written out as CSV."""
-    if path.suffix.lower() not in SPREADSHEETS:
+    """The export as a CSV file DuckDB can stream, measured first (`metrics.filelimits`): a CSV as it is, or
+    written out as UTF-8 if it is UTF-16; a spreadsheet written out as CSV."""
+    try:
+        write = _measure(path)
+    except filelimits.FileRefused as exc:
+        raise TicketFileError(f"{path.name}: {exc}") from None
+    if write is None:
         yield path
         return
     handle, name = tempfile.mkstemp(suffix=".csv", prefix="charter-tickets-")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            _spreadsheet_to_csv(path, out)
+            write(path, out)
         yield Path(name)
     finally:
         with suppress(OSError):
             os.unlink(name)
 
 
-def _spreadsheet_to_csv(path: Path, out: io.TextIOBase | io.TextIOWrapper) -> None:
+def _measure(path: Path) -> Callable[[Path, io.TextIOBase], None] | None:
+    """Refuse an export past the limits for one (`TICKETS`); how to write it out as CSV, or None to read it as is."""
+    suffix = path.suffix.lower()
+    filelimits.check_size(path.stat().st_size, TICKETS)
+    if suffix == ".xls":  # calamine sizes an .xls sheet by what the file declares: it cannot be measured first
+        raise TicketFileError(
+            f"{path.name}: a .xls file (Excel 97-2003) cannot be read safely; open it in Excel or LibreOffice, "
+            "save it as XLSX or CSV and send that"
+        )
+    with path.open("rb") as f:
+        if suffix in SPREADSHEETS:
+            sheetlimits.check_spreadsheet(f, TICKETS)
+            return _spreadsheet_to_csv
+        encoding = filelimits.utf16(f.read(4096)) or "utf-8"
+        f.seek(0)
+        head = next(iter(filelimits.text_chunks(f, encoding)), "")[:65_536].partition("\n")[0]
+        delimiter = max(",;\t|", key=head.count)
+        f.seek(0)
+        filelimits.check_csv(filelimits.text_chunks(f, encoding), TICKETS, delimiter)
+    return None if encoding == "utf-8" else partial(_transcode, encoding=encoding)
+
+
+def _transcode(path: Path, out: io.TextIOBase, encoding: str) -> None:
+    """A UTF-16 export written out as UTF-8, a megabyte at a time."""
+    with path.open("rb") as f:
+        for chunk in filelimits.text_chunks(f, encoding):
+            out.write(chunk.removeprefix("\ufeff"))
+
+
+def _spreadsheet_to_csv(path: Path, out: io.TextIOBase) -> None:
+    """The first sheet as CSV, a row at a time, each with its row number in the spreadsheet as `_row`."""
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+        sheet = book.get_sheet_by_name(book.sheet_names[0])
+        rows = enumerate(sheet.iter_rows(), start=1)  # from row 1; from the first column with a cell in it
+        header = next(((i, r) for i, r in rows if any(_cell(c) for c in r)), None)
     except Exception as exc:  # calamine raises several of its own types for a damaged file
         raise TicketFileError(f"{path.name}: the file cannot be opened as a spreadsheet ({exc})") from None
-    start = next((i for i, row in enumerate(rows) if any(_cell(c) for c in row)), None)
-    if start is None:
+    if header is None:
         raise TicketFileError(f"{path.name}: the spreadsheet is empty")
     writer = csv.writer(out)
-    writer.writerow([*(_cell(c) for c in rows[start]), "_row"])
-    for i, row in enumerate(rows[start + 1 :], start=start + 2):
+    writer.writerow([*(_cell(c) for c in header[1]), "_row"])
+    for i, row in rows:
         if any(_cell(c) for c in row):
             writer.writerow([*(_cell(c) for c in row), str(i)])
 

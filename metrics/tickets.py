@@ -11,6 +11,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -70,6 +75,25 @@ def _check_codes(con: duckdb.DuckDBPyConnection, options: Options) -> None:
             raise TicketUsageError(f"'{code}' is not a partner code; use one of {', '.join(sorted(codes))}")
 
 
+@contextmanager
+def literal(path: Path) -> Iterator[Path]:
+    """`path` under a name DuckDB cannot take for a pattern or a URL.
+
+    DuckDB's read_csv expands `*`, `?` and `[...]` in a file name (`x*.csv` read every file beginning with x),
+    so the file is linked (or, where links are not allowed, copied) into a private folder as export.csv.
+    """
+    folder = tempfile.mkdtemp(prefix="charter-export-")
+    link = Path(folder) / "export.csv"
+    try:
+        try:
+            os.symlink(path.resolve(), link)
+        except OSError:
+            shutil.copyfile(path, link)
+        yield link
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def check(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Options | None = None) -> Check:
     """Stage an export (temporary table `ticket_stage`) and say what it holds; nothing is stored."""
     options = options or Options()
@@ -77,7 +101,7 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Option
         raise TicketUsageError("give either the partner of every row or mappings of the partner column, not both")
     _check_codes(con, options)
     digest = file_sha256(path)
-    with as_csv(path) as readable:
+    with as_csv(path) as converted, literal(converted) as readable:
         encoding = encoding_of(readable)
         found = layout(con, read_headers(con, readable, name, encoding), name, options)
         _prepare(con, options)
@@ -174,14 +198,14 @@ def import_export(
     skip_bad_rows: bool = False,
 ) -> Imported:
     """Check an export and, unless it has bad rows that may not be left out, store it in one transaction."""
-    require(by, Action.SUBMIT, [options.partner] if options and options.partner else [])
+    require(by, Action.SUBMIT, [options.partner] if options and options.partner else [], con=con)
     options = options or Options()
     _check_codes(con, options)
     dup = find_import(con, file_sha256(path))
     if dup is not None:
         return Imported(name, dup[0], duplicate_at=dup[1])
     found = check(con, path, name, options)
-    require(by, Action.SUBMIT, found.partners)
+    require(by, Action.SUBMIT, found.partners, con=con)
     who = by.email
     if found.blank_markers and options.missing is None:  # skipping would leave out every ticket with a blank
         raise TicketFileError(f"{name}: {'; '.join(found.marker_lines())} (nothing was imported)")

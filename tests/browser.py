@@ -91,7 +91,7 @@ def settle(page: Page, timeout: float = 30_000) -> None:
 
 
 def sign_in(page: Page, url: str, email: str, password: str, query: str = "") -> None:
-    """Sign in on the app's Sign in page; the session then stays signed in while it is not reloaded.
+    """Sign in on the app's Sign in page; the browser context then stays signed in (a cookie), reloads included.
 
     `query` (e.g. "?quarter=2025/26+Q2") sets what the session keeps from its first page."""
     page.goto(f"{url}/signin{query}")

@@ -58,7 +58,7 @@ def opened(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def _file(con: duckdb.DuckDBPyConnection, partner: str) -> tuple[CheckResult, bytes]:
     """A good file of figures naming `partner`, checked without limiting the partner: a crafted file."""
     data = (
-        HEADER + f"{partner},2025/26 Q3,DS01,71.5%,Up after the new forms\n{partner},2025/26 Q3,DS04,1234,\n"
+        HEADER + f"{partner},2025/26 Q2,DS01,71.5%,Up after the new forms\n{partner},2025/26 Q2,DS04,1234,\n"
     ).encode()
     result = submissions.check_file(data, f"{partner.lower()}-q3.csv", submissions.catalogue(con, AS_OF))
     assert result.ok, result.problems

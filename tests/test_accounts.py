@@ -3,9 +3,12 @@ with its slow-down and lock-out. No password or hash is ever printed; the databa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import subprocess
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,9 +17,10 @@ import pytest
 from argon2 import PasswordHasher
 
 from metrics import accounts, store
-from metrics.access import Actor, Role
+from metrics.access import AccessDenied, Action, Actor, Role
 from metrics.accounts import SignInRefused
 from tests.conftest import AS_OF, CHARTER, table_contents
+from tests.test_access import CASES, Case
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account\'s password
 OFFICER = "officer@hinckley-bosworth.example"
@@ -153,8 +157,8 @@ def test_disabling_an_unknown_account_is_refused(demo_db: Path) -> None:
 
 def test_an_officer_can_submit_for_their_own_council_only(demo_db: Path, tmp_path: Path) -> None:
     add(demo_db, OFFICER, "officer", ("HBBC",))
-    (tmp_path / "bdc.csv").write_text(HEADER + "BDC,2025/26 Q3,DS01,70,\n", encoding="utf-8")
-    (tmp_path / "hbbc.csv").write_text(HEADER + "HBBC,2025/26 Q3,DS01,71.5%,Up after the new forms\n")
+    (tmp_path / "bdc.csv").write_text(HEADER + "BDC,2025/26 Q2,DS01,70,\n", encoding="utf-8")
+    (tmp_path / "hbbc.csv").write_text(HEADER + "HBBC,2025/26 Q2,DS01,71.5%,Up after the new forms\n")
     before = table_contents(demo_db)
     # A file naming another council passes the file checks (the command line does not limit the partner
     # unless told to) and is refused when stored, as the account's councils say.
@@ -188,7 +192,7 @@ def test_an_officer_can_submit_for_their_own_council_only(demo_db: Path, tmp_pat
 
 def test_as_names_an_active_account(demo_db: Path, tmp_path: Path) -> None:
     add(demo_db, OFFICER, "officer", ("HBBC",))
-    (tmp_path / "hbbc.csv").write_text(HEADER + "HBBC,2025/26 Q3,DS01,70,\n", encoding="utf-8")
+    (tmp_path / "hbbc.csv").write_text(HEADER + "HBBC,2025/26 Q2,DS01,70,\n", encoding="utf-8")
     done = charter(demo_db, "--as", "nobody@example.org", "ingest", "hbbc.csv", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (1, "charter ingest: there is no active account for nobody@example.org\n")
     with store.connect(demo_db) as con:
@@ -288,3 +292,113 @@ def test_changing_a_locked_account_keeps_the_lock_until_a_new_password_is_set(
         accounts.authenticate(signin, OFFICER, PASSWORD, now=now, sleep=sleeps)
     accounts.add_user(signin, SERVER, email=OFFICER, role="officer", partners=["HBBC"], password=PASSWORD + "!")
     assert accounts.authenticate(signin, OFFICER, PASSWORD + "!", now=now, sleep=sleeps).email == OFFICER
+
+
+def test_eight_failures_at_the_same_moment_each_count_and_lock_the_account(demo_db: Path) -> None:
+    add(demo_db, OFFICER, "officer", ("HBBC",), PASSWORD)
+    start = threading.Barrier(8)
+    said: list[str] = []
+
+    def attempt(n: int) -> None:
+        with store.connect(demo_db) as con:
+            start.wait()
+            try:
+                accounts.authenticate(con, OFFICER, f"guess {n}", sleep=lambda _: None)
+            except Exception as exc:  # anything but a refusal shows in the assert below
+                said.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [(failed, until)] = query(demo_db, "SELECT failed_attempts, locked_until FROM core.account")
+    assert failed == 8 and isinstance(until, datetime)
+    locked = (
+        f"too many failed attempts: this account is locked until {until:%H:%M}; try again then, or ask an administrator"
+    )
+    # Four failures before the fifth locks the account; the fifth and the three after it are told it is locked.
+    assert sorted(said) == sorted([f"SignInRefused: {WRONG}"] * 4 + [f"SignInRefused: {locked}"] * 4)
+    with store.connect(demo_db) as con, pytest.raises(SignInRefused, match=f"^{locked}$"):
+        accounts.authenticate(con, OFFICER, PASSWORD, sleep=lambda _: None)
+    assert query(demo_db, "SELECT failed_attempts FROM core.account") == [(9,)]  # an attempt while locked counts
+
+
+# --- a sign-in kept across a reload or a new tab ----------------------------------------------------------------
+
+NOON = datetime(2025, 11, 20, 12, 0)
+
+
+def test_a_kept_sign_in_lasts_its_hours_and_the_database_holds_only_its_hash(
+    signin: duckdb.DuckDBPyConnection,
+) -> None:
+    actor = accounts.authenticate(signin, OFFICER, PASSWORD, sleep=Sleeps())
+    token = accounts.issue_token(signin, actor, now=NOON)
+    assert len(token) >= 43  # 32 random bytes
+    assert signin.execute("SELECT * FROM core.sign_in_token").fetchall() == [
+        (hashlib.sha256(token.encode()).hexdigest(), OFFICER, NOON, NOON + timedelta(hours=8))
+    ]
+    assert accounts.resume(signin, token, now=NOON + timedelta(hours=7, minutes=59)) == actor
+    assert accounts.resume(signin, token, now=NOON + timedelta(hours=8)) is None
+    assert accounts.resume(signin, token[:-1], now=NOON) is None
+    # An expired token is cleared when the next one is made.
+    accounts.issue_token(signin, actor, now=NOON + timedelta(hours=9))
+    assert signin.execute("SELECT count(*) FROM core.sign_in_token WHERE email = $e", {"e": OFFICER}).fetchall() == [
+        (1,)
+    ]
+
+
+@pytest.mark.parametrize("end", ["sign out", "disable", "new password"])
+def test_a_kept_sign_in_ends_with_sign_out_disable_or_a_new_password(
+    signin: duckdb.DuckDBPyConnection, end: str
+) -> None:
+    actor = accounts.authenticate(signin, OFFICER, PASSWORD, sleep=Sleeps())
+    token = accounts.issue_token(signin, actor, now=NOON)
+    other = accounts.issue_token(signin, actor, now=NOON)  # the same person in another browser
+    if end == "sign out":
+        accounts.revoke_token(signin, token)
+        assert accounts.resume(signin, other, now=NOON) == actor  # signing out of one browser leaves the other
+    elif end == "disable":
+        accounts.set_disabled(signin, SERVER, OFFICER)
+        accounts.set_disabled(signin, SERVER, OFFICER, disabled=False)  # enabling again does not revive it
+    else:
+        accounts.add_user(signin, SERVER, email=OFFICER, role="officer", partners=["HBBC"], password=PASSWORD + "!")
+    assert accounts.resume(signin, token, now=NOON) is None
+
+
+def test_a_kept_sign_in_resumes_with_the_account_as_it_is_now(signin: duckdb.DuckDBPyConnection) -> None:
+    token = accounts.issue_token(signin, accounts.authenticate(signin, OFFICER, PASSWORD, sleep=Sleeps()), now=NOON)
+    accounts.add_user(signin, SERVER, email=OFFICER, role="viewer")
+    resumed = accounts.resume(signin, token, now=NOON)
+    assert resumed == Actor(OFFICER, Role.VIEWER) and resumed.account
+
+
+# --- an account changed while its owner is signed in: every write judges it as it is now ----------------------
+
+LEAVER = "leaver@partnership.example"
+DISABLED = (
+    f"{LEAVER} may no longer use Charter: the account has been disabled; "
+    "ask the partnership's performance lead if this is a mistake"
+)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in CASES])
+@pytest.mark.parametrize("change", ["disabled", "made a viewer"])
+def test_every_write_refuses_an_account_disabled_or_downgraded_since_sign_in(
+    demo_db: Path, tmp_path: Path, case: Case, change: str
+) -> None:
+    add(demo_db, LEAVER, "admin")  # an administrator may do every write below
+    with store.connect(demo_db, as_of=AS_OF) as con:
+        ctx = case.setup(con, tmp_path)
+        signed_in = accounts.actor_for_email(con, LEAVER)  # the copy an open browser session holds
+        assert signed_in is not None and signed_in.can(Action.USERS)
+        if change == "disabled":
+            accounts.set_disabled(con, SERVER, LEAVER)
+        else:
+            accounts.add_user(con, SERVER, email=LEAVER, role="viewer")
+    before = table_contents(demo_db)
+    expected = DISABLED if change == "disabled" else case.refusal.replace("{email}", LEAVER).replace("{role}", "viewer")
+    with store.connect(demo_db, as_of=AS_OF) as con, pytest.raises(AccessDenied) as refused:
+        case.do(con, signed_in, ctx)
+    assert re.fullmatch(re.escape(expected) if change == "disabled" else expected, str(refused.value))
+    assert table_contents(demo_db) == before

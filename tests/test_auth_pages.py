@@ -6,6 +6,7 @@ for its URL gets the default page instead.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -168,6 +169,44 @@ def test_signing_in_with_an_account_in_the_database(app: AppTest, demo_db: Path)
     assert [t.value for t in app.title] == ["Overview"]
     assert _offered(app) == OFFERED["officer"]
     assert PASSWORD not in _everything_shown(app)
+    token = app.session_state["token"]  # for the browser's cookie: the database keeps its hash only
+    assert _tokens(demo_db) == [(hashlib.sha256(token.encode()).hexdigest(), OFFICER.email)]
+    _sign_out(app)
+    assert _tokens(demo_db) == [] and not _signed_in_as(app)
+
+
+def _tokens(db: Path) -> list[tuple[object, ...]]:
+    with store.connect(db, read_only=True) as con:
+        return con.execute("SELECT token_sha256, email FROM core.sign_in_token").fetchall()
+
+
+@pytest.mark.parametrize("change", ["disabled", "made a viewer"])
+def test_an_account_changed_while_signed_in_loses_its_rights_at_its_next_action(
+    app: AppTest, demo_db: Path, change: str
+) -> None:
+    _add(demo_db, OFFICER.email, "officer", ("HBBC",))
+    _run(app)
+    _sign_in(app, OFFICER.email, PASSWORD)
+    _open(app, "upload")
+    with store.connect(demo_db) as con:
+        if change == "disabled":
+            accounts.set_disabled(con, Actor.administrator("tests"), OFFICER.email)
+        else:
+            accounts.add_user(con, Actor.administrator("tests"), email=OFFICER.email, role="viewer")
+    app.main.selectbox[1].select_index(1)  # the officer's next action on the open page: another quarter
+    _run(app)
+    if change == "disabled":
+        assert not _signed_in_as(app) and "actor" not in app.session_state
+        assert _offered(app) == MEMBERS | {"signin"}
+        assert [i.value for i in app.info] == [
+            "Your account has been disabled, so you were signed out. "
+            "Ask the partnership's performance lead if this is a mistake."
+        ]
+        assert _tokens(demo_db) == []
+    else:
+        assert _signed_in_as(app) == [f"Signed in as {OFFICER.email} (viewer)"]
+        assert _offered(app) == OFFERED["viewer"]
+    assert [t.value for t in app.title] == ["Overview"]  # Upload figures is no longer theirs: the default page
 
 
 def test_a_wrong_password_is_refused(app: AppTest, demo_db: Path) -> None:

@@ -17,6 +17,7 @@ from metrics.access import Actor
 from metrics.framework import read_framework
 from metrics.loader import load_framework
 from tests.conftest import AS_OF, CHARTER, FRAMEWORK, charter, table_contents
+from tests.test_tickets import SERVICENOW
 
 HEADER = "partner,period,kpi,value,note\n"
 
@@ -52,12 +53,44 @@ def test_init_creates_a_new_database_with_the_public_views(tmp_path: Path) -> No
     db = tmp_path / "new.duckdb"
     done = charter(db, "init")
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"Database {db}: schema upgraded from version 0 to {store.LATEST_VERSION}.\n"
+    assert done.stdout == (
+        f"Database {db}: schema upgraded from version 0 to {store.LATEST_VERSION}.\n"
+        f"Database {db}: only its owner can read or write it (mode 600).\n"
+    )
     assert query(db, "SELECT count(*) FROM partner") == [(0,)]
     assert query(db, "SELECT count(*) FROM objective_progress") == [(0,)]
     again = charter(db, "init")
     assert (again.returncode, again.stderr) == (0, "")
-    assert again.stdout == f"Database {db}: schema is up to date (version {store.LATEST_VERSION}).\n"
+    assert again.stdout == (
+        f"Database {db}: schema is up to date (version {store.LATEST_VERSION}).\n"
+        f"Database {db}: only its owner can read or write it (mode 600).\n"
+    )
+
+
+def test_a_new_database_and_its_log_are_kept_to_their_owner(tmp_path: Path) -> None:
+    db = tmp_path / "new.duckdb"
+    old = os.umask(0o022)  # the usual umask, under which DuckDB would make both world-readable
+    try:
+        done = charter(db, "init")
+        assert (done.returncode, done.stderr) == (0, "")
+        assert db.stat().st_mode & 0o777 == 0o600
+        assert [p.name for p in tmp_path.iterdir()] == ["new.duckdb"]  # no private folder left behind
+        with store.connect(db) as con:
+            with store.transaction(con):
+                con.execute("INSERT INTO core.partner VALUES ('AB', 'A B', DATE '2020-04-01', NULL, 1)")
+            assert Path(f"{db}.wal").stat().st_mode & 0o777 == 0o600
+        assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()} == {"new.duckdb": 0o600}
+    finally:
+        os.umask(old)
+
+
+def test_init_says_when_others_can_read_the_database(empty_db: Path) -> None:
+    empty_db.chmod(0o644)
+    done = charter(empty_db, "init")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[1] == (
+        f"Database {empty_db}: others on this computer can read it (mode 644); run `chmod 600 {empty_db}` to stop that."
+    )
 
 
 def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
@@ -78,6 +111,7 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
     assert (second.returncode, second.stderr) == (0, "")
     assert second.stdout == (
         f"Database {db}: schema is up to date (version {store.LATEST_VERSION}).\n"
+        f"Database {db}: only its owner can read or write it (mode 600).\n"
         "Demo framework: The framework is already up to date: nothing changed.\n"
         f"Demo figures: 0 new submissions with 0 figures ({files} already present), up to 2025/26 Q2.\n"
     )
@@ -128,19 +162,19 @@ def test_a_file_that_is_not_a_database_is_refused_not_written_over(tmp_path: Pat
 
 # --- ingest ----------------------------------------------------------------------------------------
 
-GOOD = HEADER + 'HBBC,2025/26 Q3,DS01,71.5%,Up after the new forms\nHBBC,2025/26 Q3,DS04,"1,234",\n'
+GOOD = HEADER + 'HBBC,2025/26 Q2,DS01,71.5%,Up after the new forms\nHBBC,2025/26 Q2,DS04,"1,234",\n'
 
 
 def test_ingest_a_good_file_loads_it_for_approval(demo_db: Path, tmp_path: Path) -> None:
-    path = write(tmp_path, "hbbc-q3.csv", GOOD)
+    path = write(tmp_path, "hbbc-q2.csv", GOOD)
     sid = next_submission(demo_db)
-    done = charter(demo_db, "ingest", "hbbc-q3.csv", cwd=tmp_path)
+    done = charter(demo_db, "ingest", "hbbc-q2.csv", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"hbbc-q3.csv: accepted 2 figures as submission {sid}\n"
+    assert done.stdout == f"hbbc-q2.csv: accepted 2 figures as submission {sid}\n"
     assert query(
         demo_db,
         "SELECT kpi_code, value, note, submission_id, approved FROM measurement "
-        "WHERE partner_code = 'HBBC' AND period = '2025/26 Q3' ORDER BY kpi_code",
+        "WHERE partner_code = 'HBBC' AND period = '2025/26 Q2' AND kpi_code IN ('DS01', 'DS04') ORDER BY kpi_code",
     ) == [("DS01", 71.5, "Up after the new forms", sid, False), ("DS04", 1234.0, None, sid, False)]
     assert query(
         demo_db,
@@ -149,19 +183,19 @@ def test_ingest_a_good_file_loads_it_for_approval(demo_db: Path, tmp_path: Path)
         {"s": sid},
     ) == [("DS01", 71.5, 2, "submitted", False), ("DS04", 1234.0, 3, "submitted", False)]
     assert query(demo_db, "SELECT file_name, sha256, status, row_count FROM submission WHERE id = $s", {"s": sid}) == [
-        ("hbbc-q3.csv", hashlib.sha256(path.read_bytes()).hexdigest(), "submitted", 2)
+        ("hbbc-q2.csv", hashlib.sha256(path.read_bytes()).hexdigest(), "submitted", 2)
     ]
 
 
 def test_ingest_the_identical_file_twice_changes_nothing_the_second_time(demo_db: Path, tmp_path: Path) -> None:
-    write(tmp_path, "hbbc-q3.csv", GOOD)
+    write(tmp_path, "hbbc-q2.csv", GOOD)
     sid = next_submission(demo_db)
-    assert charter(demo_db, "ingest", "hbbc-q3.csv", cwd=tmp_path).returncode == 0
+    assert charter(demo_db, "ingest", "hbbc-q2.csv", cwd=tmp_path).returncode == 0
     before = table_contents(demo_db)
-    again = charter(demo_db, "ingest", "hbbc-q3.csv", cwd=tmp_path)
+    again = charter(demo_db, "ingest", "hbbc-q2.csv", cwd=tmp_path)
     assert (again.returncode, again.stderr) == (0, "")
     assert re.fullmatch(
-        rf"hbbc-q3\.csv: this identical file was already loaded as submission {sid} on \d+ \w+ \d{{4}} at \d\d:\d\d; "
+        rf"hbbc-q2\.csv: this identical file was already loaded as submission {sid} on \d+ \w+ \d{{4}} at \d\d:\d\d; "
         r"nothing changed\n",
         again.stdout,
     ), again.stdout
@@ -195,16 +229,16 @@ def test_a_resubmitted_figure_supersedes_the_old_one_which_stays_in_history(demo
 
 
 def test_dry_run_checks_and_writes_nothing(demo_db: Path, tmp_path: Path) -> None:
-    write(tmp_path, "hbbc-q3.csv", GOOD)
+    write(tmp_path, "hbbc-q2.csv", GOOD)
     before = table_contents(demo_db)
-    done = charter(demo_db, "ingest", "--dry-run", "hbbc-q3.csv", cwd=tmp_path)
+    done = charter(demo_db, "ingest", "--dry-run", "hbbc-q2.csv", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == "hbbc-q3.csv: 2 figures would be accepted (dry run: nothing loaded)\n"
+    assert done.stdout == "hbbc-q2.csv: 2 figures would be accepted (dry run: nothing loaded)\n"
     assert table_contents(demo_db) == before
 
 
 def test_dry_run_reports_problems_like_a_real_run(demo_db: Path, tmp_path: Path) -> None:
-    write(tmp_path, "bad.csv", HEADER + "XYZ,2025/26 Q3,DS01,1,\n")
+    write(tmp_path, "bad.csv", HEADER + "XYZ,2025/26 Q2,DS01,1,\n")
     done = charter(demo_db, "ingest", "--dry-run", "bad.csv", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == "bad.csv:2:partner: 'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"
@@ -213,28 +247,30 @@ def test_dry_run_reports_problems_like_a_real_run(demo_db: Path, tmp_path: Path)
 BAD_FILES = [
     (
         "partner.csv",
-        HEADER + "HBBC,2025/26 Q3,DS01,70,\nXYZ,2025/26 Q3,DS01,70,\n",
+        HEADER + "HBBC,2025/26 Q2,DS01,70,\nXYZ,2025/26 Q2,DS01,70,\n",
         ["partner.csv:3:partner: 'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"],
     ),
     (
         "period.csv",
-        HEADER + "HBBC,2025 Q3,DS01,70,\n",
+        HEADER + "HBBC,2025 Q2,DS01,70,\n",
         [
-            "period.csv:2:period: '2025 Q3' is ambiguous: a single year does not say which financial year; "
+            "period.csv:2:period: '2025 Q2' is ambiguous: a single year does not say which financial year; "
             "write 2025/26 Q1 or 2024/25 Q1 (financial years run April to March)"
         ],
     ),
     (
         "future.csv",
         HEADER + "HBBC,2025/26 Q4,DS01,70,\n",
-        [
-            "future.csv:2:period: 2025/26 Q4 is in the future (it starts on 1 January 2026); "
-            "figures can only be sent for past periods"
-        ],
+        ["future.csv:2:period: 2025/26 Q4 ends on 31 March 2026; send its figures after that"],
+    ),
+    (
+        "running.csv",
+        HEADER + "HBBC,2025/26 Q3,DS01,70,\n",
+        ["running.csv:2:period: 2025/26 Q3 ends on 31 December 2025; send its figures after that"],
     ),
     (
         "value.csv",
-        HEADER + "HBBC,2025/26 Q3,DS01,seventy,\nHBBC,2025/26 Q3,DS02,170,\nHBBC,2025/26 Q3,DS03,,\n",
+        HEADER + "HBBC,2025/26 Q2,DS01,seventy,\nHBBC,2025/26 Q2,DS02,170,\nHBBC,2025/26 Q2,DS03,,\n",
         [
             "value.csv:2:value: 'seventy' is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234",
             "value.csv:3:value: 170% is outside the range for DS02 (Services available end to end online): "
@@ -244,7 +280,7 @@ BAD_FILES = [
     ),
     (
         "columns.csv",
-        "partner,period,value\nHBBC,2025/26 Q3,70\n",
+        "partner,period,value\nHBBC,2025/26 Q2,70\n",
         [
             "columns.csv:1:kpi: the header row has no 'kpi' column; it must name the columns partner, period, kpi "
             "and value (note is optional)"
@@ -275,12 +311,12 @@ def test_a_bad_file_is_rejected_whole_with_every_problem_on_stderr(
 
 def test_a_good_file_beside_a_bad_one_is_not_loaded_either(demo_db: Path, tmp_path: Path) -> None:
     write(tmp_path, "good.csv", GOOD)
-    write(tmp_path, "bad.csv", HEADER + "BDC,2025/26 Q3,DS01,70%,\nBDC,2025/26 Q3,ds01,71%,\n")
+    write(tmp_path, "bad.csv", HEADER + "BDC,2025/26 Q2,DS01,70%,\nBDC,2025/26 Q2,ds01,71%,\n")
     before = table_contents(demo_db)
     done = charter(demo_db, "ingest", "good.csv", "bad.csv", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
-        "bad.csv:3:kpi: DS01 for BDC in 2025/26 Q3 is already given on row 2; keep one figure per partner, period "
+        "bad.csv:3:kpi: DS01 for BDC in 2025/26 Q2 is already given on row 2; keep one figure per partner, period "
         "and KPI",
         rejected(1),
     ]
@@ -288,7 +324,7 @@ def test_a_good_file_beside_a_bad_one_is_not_loaded_either(demo_db: Path, tmp_pa
 
 
 def test_an_officer_limited_to_their_council(demo_db: Path, tmp_path: Path) -> None:
-    write(tmp_path, "mixed.csv", HEADER + "HBBC,2025/26 Q3,DS01,70,\nBDC,2025/26 Q3,DS01,70,\n")
+    write(tmp_path, "mixed.csv", HEADER + "HBBC,2025/26 Q2,DS01,70,\nBDC,2025/26 Q2,DS01,70,\n")
     done = charter(demo_db, "ingest", "--partner", "HBBC", "mixed.csv", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
@@ -470,3 +506,83 @@ def test_a_busy_database_is_said_to_be_busy_after_a_few_seconds(demo_db: Path, t
     )
     assert waited >= 4.5  # it waited the default five seconds before giving up (the timeout above bounds it)
     assert charter(demo_db, "ingest", "good.csv", cwd=tmp_path).returncode == 0  # free again
+
+
+# --- read commands act as --as too ---------------------------------------------------------------------------
+
+OFFICER = "officer@hinckley-bosworth.example"
+VIEWER = "viewer@example.org"
+
+
+def with_accounts(db: Path) -> None:
+    """An HBBC officer, a viewer and a disabled board member (no passwords)."""
+    from metrics import accounts
+
+    admin = Actor.administrator("admin")
+    with store.connect(db) as con:
+        accounts.add_user(con, admin, email=OFFICER, role="officer", partners=("HBBC",), password=None)
+        accounts.add_user(con, admin, email=VIEWER, role="viewer", partners=(), password=None)
+        accounts.add_user(con, admin, email="gone@example.org", role="board", partners=(), password=None)
+        accounts.set_disabled(con, admin, "gone@example.org")
+
+
+READS = [
+    (["--as", OFFICER, "template", "--partner", "BDC", "--period", "2025/26 Q2", "--out", "t.xlsx"],
+     f"charter template: {OFFICER} may submit figures only for HBBC, not for BDC\n"),
+    (["--as", VIEWER, "template", "--partner", "HBBC", "--period", "2025/26 Q2", "--out", "t.xlsx"],
+     f"charter template: {VIEWER} (viewer) may not submit figures; that needs the role admin, officer\n"),
+    (["--as", VIEWER, "submissions"],
+     f"charter submissions: {VIEWER} (viewer) may not see figures awaiting approval; that needs the role admin, "
+     "board, officer\n"),
+    (["--as", OFFICER, "boardpack", "--period", "2025/26 Q2", "--out", "pack.pdf"],
+     f"charter boardpack: {OFFICER} (officer) may not record a board review, decision or action; that needs the "
+     "role admin, board\n"),
+    (["--as", OFFICER, "ingest", "--dry-run", "bdc.csv"],
+     f"charter ingest: {OFFICER} may submit figures only for HBBC, not for BDC\n"),
+    (["--as", VIEWER, "user", "list"],
+     f"charter user: {VIEWER} (viewer) may not manage users; that needs the role admin\n"),
+    (["--as", "nobody@example.org", "submissions"],
+     "charter submissions: there is no active account for nobody@example.org\n"),
+    (["--as", "gone@example.org", "boardpack", "--period", "2025/26 Q2", "--out", "pack.pdf"],
+     "charter boardpack: there is no active account for gone@example.org\n"),
+    (["--as", "nobody@example.org", "template", "--partner", "HBBC", "--period", "2025/26 Q2", "--out", "t.xlsx"],
+     "charter template: there is no active account for nobody@example.org\n"),
+    (["--as", "nobody@example.org", "ingest", "--dry-run", "hbbc.csv"],
+     "charter ingest: there is no active account for nobody@example.org\n"),
+    (["--as", OFFICER, "tickets", "--dry-run", "incident.csv"],
+     f"charter tickets: {OFFICER} may submit figures only for HBBC, not for BDC\n"),
+    (["--as", "nobody@example.org", "tickets", "--dry-run", "incident.csv"],
+     "charter tickets: there is no active account for nobody@example.org\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "says"), READS, ids=[" ".join(a[1:3]) for a, _ in READS])
+def test_a_read_command_is_refused_to_an_account_that_may_not_read_it(
+    demo_db: Path, tmp_path: Path, args: list[str], says: str
+) -> None:
+    with_accounts(demo_db)
+    work = tmp_path / "work"
+    work.mkdir()
+    write(work, "bdc.csv", HEADER + "BDC,2025/26 Q2,DS01,70,\n")
+    write(work, "hbbc.csv", HEADER + "HBBC,2025/26 Q2,DS01,70,\n")
+    write(work, "incident.csv", SERVICENOW)  # Blaby's tickets
+    before = table_contents(demo_db)
+    done = charter(demo_db, *args, cwd=work)
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", says)
+    assert sorted(p.name for p in work.iterdir()) == ["bdc.csv", "hbbc.csv", "incident.csv"]  # nothing written
+    assert table_contents(demo_db) == before
+
+
+def test_a_read_command_is_given_to_an_account_that_may_read_it(demo_db: Path, tmp_path: Path) -> None:
+    with_accounts(demo_db)
+    write(tmp_path, "hbbc.csv", HEADER + "HBBC,2025/26 Q2,DS01,70,\n")
+    done = charter(demo_db, "--as", OFFICER, "template", "--partner", "HBBC", "--period", "2025/26 Q2", "--out",
+                   "t.xlsx", cwd=tmp_path)  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "Wrote t.xlsx: the 2025/26 Q2 template for Hinckley & Bosworth Borough Council (HBBC).\n"
+    done = charter(demo_db, "--as", OFFICER, "ingest", "--dry-run", "hbbc.csv", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "hbbc.csv: 1 figures would be accepted (dry run: nothing loaded)\n"
+    done = charter(demo_db, "--as", OFFICER, "submissions", "--status", "submitted")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "demo-BDC-2025-26-Q2-correction.csv" in done.stdout

@@ -13,19 +13,22 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from metrics import store, submissions, template
+from metrics import cli, store, submissions, template
 from metrics.access import Actor
+from metrics.ingest import Catalogue, CheckResult
 from metrics.periods import parse_period
 from tests.browser import serve, settle
-from tests.conftest import AS_OF, CHARTER, charter, table_contents
+from tests.conftest import AS_OF, CHARTER, FRAMEWORK, charter, table_contents
 
 PERIOD = "2025/26 Q2"  # the last complete quarter at AS_OF
+HEADER = "partner,period,kpi,value,note\n"
 
 # Run in a child process: store a file as the app and `charter ingest` do, but stall once its rows are
 # inserted (inside the transaction, before COMMIT), so that the test can kill it at the worst moment.
@@ -340,3 +343,141 @@ def test_ingest_waits_for_a_program_holding_the_database_then_succeeds(
     assert at > datetime.fromtimestamp(released), "stored while another program held the database"
     assert waited > 1.5, f"finished in {waited:.1f} s, before the holder let go"
     assert holder.proc.wait(timeout=10) == 0
+
+
+# --- busy, not broken: checking a file holds no connection ---------------------------------------------------
+
+
+@contextmanager
+def a_check_in_progress(monkeypatch: pytest.MonkeyPatch, db: Path, path: Path) -> Iterator[dict[str, object]]:
+    """`charter ingest PATH` in a thread of this process, held in the middle of checking the file until the
+    block ends; yields what it returned and printed (as `code` and `stderr`) once it has finished."""
+    started, release = threading.Event(), threading.Event()
+    real = submissions.check_file
+
+    def held_check(data: bytes, name: str, cat: Catalogue) -> CheckResult:
+        started.set()
+        release.wait(60)
+        return real(data, name, cat)
+
+    monkeypatch.setattr(submissions, "check_file", held_check)
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        err = io.StringIO()
+        with redirect_stderr(err), redirect_stdout(io.StringIO()):
+            outcome["code"] = cli.main(["--db", str(db), "--as-of", AS_OF.isoformat(), "ingest", str(path)])
+        outcome["stderr"] = err.getvalue()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert started.wait(60), "the check never started"
+        yield outcome
+    finally:
+        release.set()
+        thread.join(60)
+
+
+def test_charter_ingest_writes_while_another_ingest_is_checking_a_file(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = tmp_path / "slow.csv"
+    slow.write_text(HEADER + f"HBBC,{PERIOD},DS01,70,\n", encoding="utf-8")
+    (tmp_path / "quick.csv").write_text(HEADER + f"BDC,{PERIOD},DS01,60,\n", encoding="utf-8")
+    first = next_submission(demo_db)
+    with a_check_in_progress(monkeypatch, demo_db, slow) as outcome:
+        quick = charter(demo_db, "ingest", "quick.csv", cwd=tmp_path)
+        assert (quick.returncode, quick.stderr) == (0, "")
+        assert quick.stdout == f"quick.csv: accepted 1 figure as submission {first}\n"
+    assert outcome == {"code": 0, "stderr": ""}
+    stored = query(demo_db, "SELECT id, file_name FROM submission WHERE id >= $i ORDER BY id", {"i": first})
+    assert stored == [(first, "quick.csv"), (first + 1, str(slow))]
+
+
+def test_figures_checked_against_kpis_changed_meanwhile_are_not_stored(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = tmp_path / "slow.csv"
+    slow.write_text(HEADER + f"HBBC,{PERIOD},DS01,70,\n", encoding="utf-8")
+    framework = tmp_path / "framework.yaml"
+    framework.write_text(
+        FRAMEWORK.read_text(encoding="utf-8").replace("    max: 100\n", "    max: 60\n", 1), encoding="utf-8"
+    )
+    with a_check_in_progress(monkeypatch, demo_db, slow) as outcome:
+        reload = charter(demo_db, "load-framework", str(framework))
+        assert (reload.returncode, reload.stderr) == (0, "")
+        before = table_contents(demo_db)
+    assert outcome == {
+        "code": 1,
+        "stderr": f"charter ingest: the partnership's partners or KPIs changed while {slow} was being checked; "
+        "nothing was loaded: send the same file again to check it against them\n",
+    }
+    assert table_contents(demo_db) == before
+    again = charter(demo_db, "ingest", str(slow))
+    assert (again.returncode, again.stdout) == (1, "")
+    assert again.stderr.splitlines()[0] == (
+        f"{slow}:2:value: 70% is outside the range for DS01 (Transactions completed online): it must be between "
+        "0% and 60%"
+    )
+
+
+BUSY = (
+    "the database at {} is busy: another program is using it. Try again in a minute; if it stays busy, check "
+    "what else has it open."
+)
+
+
+def test_a_second_connection_in_this_process_keeps_the_first_ones_lock(demo_db: Path, tmp_path: Path) -> None:
+    # Reading a file's header opens and closes it, which drops the process's lock on it: the app's sessions
+    # are threads of one process, so one session opening the database must not unlock another's.
+    (tmp_path / "quick.csv").write_text(HEADER + f"BDC,{PERIOD},DS01,60,\n", encoding="utf-8")
+    before = table_contents(demo_db)
+    with store.connect(demo_db, read_only=True) as held:
+        with store.connect(demo_db, read_only=True) as other:
+            assert other.execute("SELECT count(*) FROM core.partner").fetchall() == [(4,)]
+        refused = charter(demo_db, "ingest", "quick.csv", cwd=tmp_path, env={"CHARTER_LOCK_WAIT_SECONDS": "0.5"})
+        assert (refused.returncode, refused.stdout) == (1, "")
+        assert refused.stderr == f"charter ingest: {BUSY.format(demo_db)}\n"
+        assert held.execute("SELECT count(*) FROM core.partner").fetchall() == [(4,)]
+    assert table_contents(demo_db) == before
+
+
+def test_charter_ingest_writes_while_the_upload_page_is_checking_a_file(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from metrics.access import Role
+    from metrics.config import ROOT
+
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    started, release = threading.Event(), threading.Event()
+    real = submissions.check_file
+
+    def held_check(data: bytes, name: str, cat: Catalogue) -> CheckResult:
+        started.set()
+        release.wait(60)
+        return real(data, name, cat)
+
+    monkeypatch.setattr(submissions, "check_file", held_check)
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    app.session_state["actor"] = Actor("jo@hbbc.gov.uk", Role.OFFICER, frozenset({"HBBC"}))
+    app.run()
+    app.switch_page("app_pages/upload.py").run()
+    app.file_uploader[0].set_value(("slow.csv", (HEADER + f"HBBC,{PERIOD},DS01,70,\n").encode(), "text/csv"))
+    page = threading.Thread(target=app.run)
+    page.start()
+    try:
+        assert started.wait(60), "the page never started checking the file"
+        (tmp_path / "quick.csv").write_text(HEADER + f"BDC,{PERIOD},DS01,60,\n", encoding="utf-8")
+        sid = next_submission(demo_db)
+        quick = charter(demo_db, "ingest", "quick.csv", cwd=tmp_path, env={"CHARTER_LOCK_WAIT_SECONDS": "1"})
+        assert (quick.returncode, quick.stderr) == (0, "")
+        assert quick.stdout == f"quick.csv: accepted 1 figure as submission {sid}\n"
+    finally:
+        release.set()
+        page.join(120)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.success[0].value == "**slow.csv** passed every check: 1 figures."

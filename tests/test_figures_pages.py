@@ -56,7 +56,7 @@ def _query(db: Path, sql: str) -> list[tuple[object, ...]]:
 
 OTHER_COUNCIL = "you may only submit figures for HBBC, not BDC"  # HBBC is the council chosen on the page
 NOT_A_PARTNER = "'XYZ' is not a partner; use one of HBBC, BDC, MBC, OWBC"
-FUTURE = "2025/26 Q4 is in the future (it starts on 1 January 2026); figures can only be sent for past periods"
+FUTURE = "2025/26 Q4 ends on 31 March 2026; send its figures after that"
 RANGE = "101% is outside the range for DS02 (Services available end to end online): it must be between 0% and 100%"
 TWICE = "DS01 for HBBC in 2025/26 Q1 is already given on row 2; keep one figure per partner, period and KPI"
 STRAY = (
@@ -216,7 +216,7 @@ CLEAN = (
     HEADER
     + "HBBC,2025/26 Q2,DS01,70,\n"  # held now: 62.4
     + "HBBC,2025/26 Q2,DS02,65.4,\n"  # held now: 65.4, no note
-    + "HBBC,2025/26 Q3,DS01,71.5,First figure for the quarter\n"  # nothing held yet
+    + "HBBC,2025/26 Q2,DS05,71.5,First figure for the quarter\n"  # nothing held yet
 ).encode()
 
 
@@ -229,7 +229,7 @@ def test_a_clean_file_shows_the_preview_beside_the_figures_held_now(app: AppTest
     assert [tuple(None if v != v else v for v in r) for r in rows.itertuples(index=False)] == [
         ("DS01", "2025/26 Q2", 70.0, 62.4, "▲ changed"),
         ("DS02", "2025/26 Q2", 65.4, 65.4, "unchanged"),
-        ("DS01", "2025/26 Q3", 71.5, None, "▲ new"),
+        ("DS05", "2025/26 Q2", 71.5, None, "▲ new"),
     ]
     assert "2 of 3 figures are new or different from those held now (marked ▲)." in [m.value for m in app.markdown]
     submit = next(b for b in app.button if b.label == "Submit these figures")
@@ -253,7 +253,7 @@ def test_submitting_with_a_name_stores_a_submission(app: AppTest, demo_db: Path)
     assert _query(
         demo_db,
         f"SELECT kpi_code, period, value FROM core.measurement WHERE submission_id = {sid} ORDER BY row_number",  # noqa: S608
-    ) == [("DS01", "2025/26 Q2", 70.0), ("DS02", "2025/26 Q2", 65.4), ("DS01", "2025/26 Q3", 71.5)]
+    ) == [("DS01", "2025/26 Q2", 70.0), ("DS02", "2025/26 Q2", 65.4), ("DS05", "2025/26 Q2", 71.5)]
 
 
 def test_the_same_file_again_is_not_submitted_twice(app: AppTest, demo_db: Path) -> None:

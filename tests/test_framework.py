@@ -11,7 +11,7 @@ from metrics import store
 from metrics.access import Actor
 from metrics.framework import FrameworkError, read_framework
 from metrics.loader import load_framework
-from tests.conftest import FRAMEWORK, table_contents
+from tests.conftest import FRAMEWORK, charter, table_contents
 
 SOURCE = FRAMEWORK.read_text(encoding="utf-8")
 KPI_CODES = "DS01, DS02, DS03, DS04, DS05, DS06, DS07, DS08, DS09, DS10, FIN01, FIN02, ..."
@@ -265,3 +265,79 @@ def test_a_changed_objective_is_reported_and_recorded(loaded: duckdb.DuckDBPyCon
     assert loaded.execute(
         "SELECT objective_code, field, old_value, new_value, changed_by FROM core.objective_change"
     ).fetchall() == [("OBJ01", "owner", "Organisational Development Manager (BDC)", "Head of People (BDC)", "admin")]
+
+
+# --- hostile files: small inputs that ask for huge work --------------------------------------------------
+
+
+def test_a_key_given_twice_names_both_lines(tmp_path: Path) -> None:
+    text = edited("  - code: DS01\n    name: Transactions completed online\n", "  - code: DS01\n    code: DS99\n")
+    path, found = problems(tmp_path, text)
+    first, second = line_of(text, "- code: DS01"), line_of(text, "code: DS99")
+    assert found == [f"{path}:{second}: the key 'code' is given twice (lines {first} and {second}); keep one"]
+
+
+def test_every_key_given_twice_is_reported(tmp_path: Path) -> None:
+    text = edited("  short_name: LICTP\n", "  short_name: LICTP\n  short_name: LICT\n")
+    text = text.replace('    unit: "%"\n', '    unit: "%"\n    unit: count\n', 1)
+    path, found = problems(tmp_path, text)
+    one = line_of(text, "short_name: LICTP")
+    two = one + 1
+    three = line_of(text, "unit: count")
+    assert found == [
+        f"{path}:{two}: the key 'short_name' is given twice (lines {one} and {two}); keep one",
+        f"{path}:{three}: the key 'unit' is given twice (lines {three - 1} and {three}); keep one",
+    ]
+
+
+ALIAS_MESSAGE = "uses an anchor or alias (& or *); a framework file does not need them: write each value out in full"
+
+
+def test_an_alias_is_refused_before_it_is_expanded(tmp_path: Path) -> None:
+    # Nine levels of nine aliases each would expand to 387 million strings under safe_load.
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    path, found = problems(tmp_path, "\n".join(lines) + "\n")
+    assert found == [f"{path}:1: {ALIAS_MESSAGE}"]
+
+
+def test_an_anchor_in_the_framework_is_refused_by_its_line(tmp_path: Path) -> None:
+    text = edited("    polarity: higher\n", "    polarity: &up higher\n")
+    path, found = problems(tmp_path, text)
+    assert found == [f"{path}:{line_of(text, '&up')}: {ALIAS_MESSAGE}"]
+
+
+def test_deep_nesting_is_refused_with_a_message(tmp_path: Path) -> None:
+    path, found = problems(tmp_path, "partnership: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert found == [f"{path}:1: is nested more than 12 levels deep; a framework file needs fewer"]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    text = SOURCE + "# padding\n" * 100_000
+    path, found = problems(tmp_path, text)
+    assert found == [
+        f"{path}: is {len(text) / 1_000_000:.1f} MB; a framework file may be at most 1 MB; "
+        "check that this is the framework file"
+    ]
+
+
+def test_too_many_partners_is_refused(tmp_path: Path) -> None:
+    many = "".join(f"  - {{code: P{i}, name: Council {i}, joined_on: 2013-04-01}}\n" for i in range(101))
+    text = edited("partners:\n", "partners:\n" + many)
+    path, found = problems(tmp_path, text)
+    line = text.splitlines().index("partners:") + 1
+    assert found == [f"{path}:{line}: partners: lists 105; a framework may list at most 100"]
+
+
+def test_load_framework_refuses_a_hostile_file_without_a_traceback(demo_db: Path, tmp_path: Path) -> None:
+    text = edited("  short_name: LICTP\n", "  short_name: LICTP\n  short_name: LICT\n")
+    path = tmp_path / "framework.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = table_contents(demo_db)
+    done = charter(demo_db, "load-framework", str(path))
+    one = line_of(text, "short_name: LICTP")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert (
+        done.stderr == f"{path}:{one + 1}: the key 'short_name' is given twice (lines {one} and {one + 1}); keep one\n"
+    )
+    assert table_contents(demo_db) == before

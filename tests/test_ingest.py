@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,7 @@ from tests.conftest import AS_OF, libreoffice
 HEADER = "partner,period,kpi,value,note\n"
 ALL_KPIS = "DS01, DS02, DS03, DS04, DS05, DS06, DS07, DS08, DS09, DS10, ..."
 NOT_A_NUMBER = "is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234"
+OTHER_DIGITS = "has digits other than 0 to 9; write the figure with the digits 0 to 9, e.g. 72.5"
 NEED_COLUMNS = "it must name the columns partner, period, kpi and value (note is optional)"
 
 
@@ -90,15 +92,19 @@ REFUSED = [
         "2:period: a period is needed; write it as 2025/26 Q1 (also 2025-26 Q1, Q1 2025/26, FY2025/26 Q1, "
         "2025/2026 Q1), or 2025/26 for a whole year",
     ),
-    # the future (today is 20 November 2025, in 2025/26 Q3)
+    # the future, and a quarter not yet over (today is 20 November 2025, in 2025/26 Q3)
+    ("HBBC,2025/26 Q3,DS01,1,", "2:period: 2025/26 Q3 ends on 31 December 2025; send its figures after that"),
+    ("HBBC,2025/26 Q4,DS01,72.5,", "2:period: 2025/26 Q4 ends on 31 March 2026; send its figures after that"),
+    ("HBBC,2025/26,FIN02,100,", "2:period: 2025/26 ends on 31 March 2026; send its figures after that"),
+    ("HBBC,2026/27,FIN02,100,", "2:period: 2026/27 ends on 31 March 2027; send its figures after that"),
+    # digits other than 0 to 9 in a period
     (
-        "HBBC,2025/26 Q4,DS01,72.5,",
-        "2:period: 2025/26 Q4 is in the future (it starts on 1 January 2026); "
-        "figures can only be sent for past periods",
+        "HBBC,٢٠٢٥/26 Q1,DS01,1,",
+        "2:period: '٢٠٢٥/26 Q1' has digits other than 0 to 9; write it with the digits 0 to 9, e.g. 2025/26 Q1",
     ),
     (
-        "HBBC,2026/27,FIN02,100,",
-        "2:period: 2026/27 is in the future (it starts on 1 April 2026); figures can only be sent for past periods",
+        "HBBC,2025/26 Q１,DS01,1,",
+        "2:period: '2025/26 Q１' has digits other than 0 to 9; write it with the digits 0 to 9, e.g. 2025/26 Q1",
     ),
     # quarterly and annual KPIs
     (
@@ -115,6 +121,40 @@ REFUSED = [
     ("HBBC,2025/26 Q1,DS01,72.5.1,", f"2:value: '72.5.1' {NOT_A_NUMBER}"),
     ('HBBC,2025/26 Q1,DS04,"1,23",', f"2:value: '1,23' {NOT_A_NUMBER}"),
     ("HBBC,2025/26 Q1,DS01,-,", f"2:value: '-' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,DS04,5 5,", f"2:value: '5 5' {NOT_A_NUMBER}"),
+    ('HBBC,2025/26 Q1,DS04,"1 234",', f"2:value: '1 234' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,DS01,£%5%,", f"2:value: '£%5%' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,DS01,5%%,", f"2:value: '5%%' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,FIN01,££5,", f"2:value: '££5' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,FIN01,--5,", f"2:value: '--5' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,DS01,1e2,", f"2:value: '1e2' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,DS01,nan,", f"2:value: 'nan' {NOT_A_NUMBER}"),
+    ("HBBC,2025/26 Q1,DS01,5.,", f"2:value: '5.' {NOT_A_NUMBER}"),
+    # digits of other scripts, which Python's float() would read
+    ("HBBC,2025/26 Q1,DS04,٥,", f"2:value: '٥' {OTHER_DIGITS}"),
+    ("HBBC,2025/26 Q1,DS04,５,", f"2:value: '５' {OTHER_DIGITS}"),
+    ('HBBC,2025/26 Q1,DS04,"1,２34",', f"2:value: '1,２34' {OTHER_DIGITS}"),
+    # a sign that does not fit the KPI's unit
+    (
+        "HBBC,2025/26 Q1,DS04,45%,",
+        "2:value: '45%' has a % sign, but DS04 (Customer portal accounts) is a count, not a percentage; "
+        "write the figure without it",
+    ),
+    (
+        "HBBC,2025/26 Q1,ICT04,4.5%,",
+        "2:value: '4.5%' has a % sign, but ICT04 (Average time to fix priority 1 incidents) is a number of "
+        "hours, not a percentage; write the figure without it",
+    ),
+    (
+        "HBBC,2025/26 Q1,FIN01,12%,",
+        "2:value: '12%' has a % sign, but FIN01 (ICT cost per active user) is an amount of money, not a "
+        "percentage; write the figure without it",
+    ),
+    (
+        "HBBC,2025/26 Q1,DS01,£72,",
+        "2:value: '£72' has a £ sign, but DS01 (Transactions completed online) is a percentage, not an amount "
+        "of money; write the figure without it",
+    ),
     # values out of range
     (
         "HBBC,2025/26 Q1,DS02,101,",
@@ -171,8 +211,8 @@ ACCEPTED = [
     ("HBBC,Q1 2025/26,DS01,1,", ("HBBC", "2025/26 Q1", "DS01", 1.0, None)),
     ("HBBC,FY2025/26 Q1,DS01,1,", ("HBBC", "2025/26 Q1", "DS01", 1.0, None)),
     ("HBBC,2025/2026 Q1,DS01,1,", ("HBBC", "2025/26 Q1", "DS01", 1.0, None)),
-    # the quarter in progress is not in the future; an annual KPI takes a whole year
-    ("HBBC,2025/26 Q3,DS01,1,", ("HBBC", "2025/26 Q3", "DS01", 1.0, None)),
+    # the last quarter that is over; an annual KPI takes a whole year
+    ("HBBC,2025/26 Q2,DS01,1,", ("HBBC", "2025/26 Q2", "DS01", 1.0, None)),
     ("HBBC,2024/25,FIN02,5000,", ("HBBC", "2024/25", "FIN02", 5000.0, None)),
     # values as officers write them
     ("HBBC,2025/26 Q1,DS01,72.5%,", ("HBBC", "2025/26 Q1", "DS01", 72.5, None)),
@@ -182,6 +222,12 @@ ACCEPTED = [
     ("HBBC,2025/26 Q1,DS01, 72.5 ,", ("HBBC", "2025/26 Q1", "DS01", 72.5, None)),
     ("HBBC,2025/26 Q1,DS02,100,", ("HBBC", "2025/26 Q1", "DS02", 100.0, None)),
     ("HBBC,2025/26 Q1,DS02,0,", ("HBBC", "2025/26 Q1", "DS02", 0.0, None)),
+    ("HBBC,2025/26 Q1,DS02,72.5 %,", ("HBBC", "2025/26 Q1", "DS02", 72.5, None)),
+    ("HBBC,2025/26 Q1,DS01,.5,", ("HBBC", "2025/26 Q1", "DS01", 0.5, None)),
+    ("HBBC,2025/26 Q1,DS01,+5%,", ("HBBC", "2025/26 Q1", "DS01", 5.0, None)),
+    ('HBBC,2025/26 Q1,DS04,"12,345,678",', ("HBBC", "2025/26 Q1", "DS04", 12345678.0, None)),
+    ('HBBC,2025/26 Q1,FIN01,"-£1,234",', ("HBBC", "2025/26 Q1", "FIN01", -1234.0, None)),
+    ("HBBC,2025/26 Q1,ICT09,4.5,", ("HBBC", "2025/26 Q1", "ICT09", 4.5, None)),
     # a blank value with a note saying why
     (
         "HBBC,2025/26 Q1,DS01,,System being replaced",
@@ -362,7 +408,7 @@ def test_an_officer_may_only_submit_for_their_own_council(cat: Catalogue) -> Non
 
 def test_a_blank_value_with_a_note_is_stored_as_no_figure(con: duckdb.DuckDBPyConnection) -> None:
     data = (HEADER + "HBBC,2025/26 Q3,DS01,,The system was being replaced\n").encode()
-    result = check_file(data, "figures.csv", submissions.catalogue(con, AS_OF))
+    result = check_file(data, "figures.csv", submissions.catalogue(con, date(2026, 1, 1)))  # the day Q3 is over
     [stored] = submissions.store_files(con, [(result, data)], by=Actor.administrator("officer"), source="test")
     assert con.execute(
         "SELECT value, note, approved FROM measurement WHERE partner_code = 'HBBC' AND kpi_code = 'DS01' "

@@ -72,13 +72,16 @@ def test_init_upgrades_an_old_database_without_losing_a_row(version_1: Path) -> 
     before = table_contents(version_1)
     done = charter(version_1, "init")
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"Database {version_1}: schema upgraded from version 1 to {store.LATEST_VERSION}.\n"
+    assert done.stdout == (
+        f"Database {version_1}: schema upgraded from version 1 to {store.LATEST_VERSION}.\n"
+        f"Database {version_1}: only its owner can read or write it (mode 600).\n"
+    )
     after = table_contents(version_1)
     for table, rows in before.items():
         if table in ("core.submission", "core.schema_version"):
             continue
         assert after[table] == rows, table
-    assert [row[0] for row in after["core.schema_version"]] == list(range(1, store.LATEST_VERSION + 1))
+    assert [row[0] for row in after["core.schema_version"]] == [version for version, *_ in store.migrations()]
     with store.connect(version_1, read_only=True) as con:
         assert con.execute(
             "SELECT id, file_name, sha256, submitted_by, submitted_at, status, row_count, partners, periods, source, "
@@ -125,7 +128,10 @@ def test_init_on_an_up_to_date_database_changes_nothing(version_1: Path) -> None
     before = table_contents(version_1)
     again = charter(version_1, "init")
     assert (again.returncode, again.stderr) == (0, "")
-    assert again.stdout == f"Database {version_1}: schema is up to date (version {store.LATEST_VERSION}).\n"
+    assert again.stdout == (
+        f"Database {version_1}: schema is up to date (version {store.LATEST_VERSION}).\n"
+        f"Database {version_1}: only its owner can read or write it (mode 600).\n"
+    )
     assert table_contents(version_1) == before
 
 

@@ -107,6 +107,13 @@ ACCEPTED = "2025/26 Q1 (also 2025-26 Q1, Q1 2025/26, FY2025/26 Q1, 2025/2026 Q1)
         ("Quarter 1", r"^'Quarter 1' is not a period we can read; write it as 2025/26 Q1"),
         ("2025/26 H1", r"^'2025/26 H1' is not a period we can read; write it as 2025/26 Q1"),
         ("01/04/2025", r"^'01/04/2025' is not a period we can read; write it as 2025/26 Q1"),
+        # digits of other scripts, which int() would read
+        (
+            "٢٠٢٥/٢٦ Q١",
+            r"^'٢٠٢٥/٢٦ Q١' has digits other than 0 to 9; write it with the digits 0 to 9, e\.g\. 2025/26 Q1$",
+        ),
+        ("２０２５/26 Q1", r"^'２０２５/26 Q1' has digits other than 0 to 9; write it with the digits 0 to 9"),
+        ("2025/26 Q¹", r"^'2025/26 Q¹' has digits other than 0 to 9; write it with the digits 0 to 9"),
     ],
 )
 def test_refused_periods_say_how_to_write_one(text: str | None, message: str) -> None:

@@ -575,3 +575,27 @@ def test_an_officer_imports_an_export_on_the_ict_page(officer_app: AppTest, demo
         assert con.execute("SELECT value_key, partner_code, saved_by FROM core.ticket_partner_map").fetchall() == [
             ("blaby dc", "BDC", BLABY_OFFICER.email)
         ]
+
+
+DECOY = SERVICENOW.splitlines()[0] + "\nINC9999,Decoy,4 - Low,Closed,2025-05-05 09:00:00,,,,0,Blaby District Council,\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "decoys"),
+    [("x*.csv", ["x-decoy.csv", "xx.csv"]), ("a?.csv", ["ab.csv"]), ("[ab].csv", ["a.csv", "b.csv"])],
+)
+def test_the_name_of_an_export_is_a_path_not_a_pattern(
+    demo_db: Path, tmp_path: Path, name: str, decoys: list[str]
+) -> None:
+    write(tmp_path, name, SERVICENOW)
+    for decoy in decoys:
+        write(tmp_path, decoy, DECOY)
+    done = charter(demo_db, "tickets", name, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(f"{name}: 11 rows read; 11 new tickets, 0 changed, 0 unchanged. 9 KPI figures")
+    with store.connect(demo_db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core.ticket WHERE number = 'INC9999'").fetchall() == [(0,)]
+    # Given by its full path, from another folder, it is read just the same.
+    again = charter(demo_db, "tickets", str(tmp_path / name), cwd=ROOT)
+    assert (again.returncode, again.stderr) == (0, "")
+    assert "this identical export was already imported" in again.stdout

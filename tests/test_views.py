@@ -10,7 +10,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from metrics import queries, store
-from metrics.periods import Period
+from metrics.periods import Period, parse_period
 from tests.conftest import AS_OF
 
 COLUMNS = {
@@ -22,7 +22,18 @@ COLUMNS = {
     "objective": ["code", "title", "commitment_code", "kpi_code", "deadline_period", "status"],
     "measurement": ["partner_code", "period", "kpi_code", "value", "note", "submission_id", "approved"],
     "submission": ["id", "file_name", "sha256", "submitted_by", "submitted_at", "status", "row_count"],
-    "objective_progress": ["objective_code", "partner_code", "period", "actual", "target", "status", "direction"],
+    "objective_progress": [
+        "objective_code",
+        "partner_code",
+        "period",
+        "actual",
+        "target",
+        "status",
+        "direction",
+        "result_source",
+        "decided_by",
+        "decided_on",
+    ],
 }
 
 
@@ -132,9 +143,9 @@ def test_eight_or_more_quarters_of_figures_for_every_current_partner(con: duckdb
     ) == [(0,)]
 
 
-def test_objective_progress_shows_all_five_statuses(con: duckdb.DuckDBPyConnection) -> None:
+def test_objective_progress_shows_every_status_and_result(con: duckdb.DuckDBPyConnection) -> None:
     statuses = {s for (s,) in rows(con, "SELECT DISTINCT status FROM objective_progress")}
-    assert statuses == {"On track", "At risk", "Off track", "No data", "Overdue"}
+    assert statuses == {"On track", "At risk", "Off track", "No data", "Overdue", "Met", "Missed", "Not assessed"}
     directions = {d for (d,) in rows(con, "SELECT DISTINCT direction FROM objective_progress")}
     assert directions <= {"improving", "worsening", "no change", None}
     assert {"improving", "worsening"} <= directions
@@ -146,7 +157,29 @@ def test_objective_progress_shows_all_five_statuses(con: duckdb.DuckDBPyConnecti
     )
     assert len(overdue) >= 2
     # The quarter in progress has no data yet, and is not overdue.
-    assert rows(con, "SELECT DISTINCT status FROM objective_progress WHERE period = '2025/26 Q3'") == [("No data",)]
+    assert rows(
+        con, "SELECT DISTINCT status FROM objective_progress WHERE period = '2025/26 Q3' AND result_source IS NULL"
+    ) == [("No data",)]
+
+
+def test_every_period_after_an_objectives_deadline_shows_its_result(con: duckdb.DuckDBPyConnection) -> None:
+    found = rows(
+        con,
+        "SELECT p.objective_code, p.partner_code, p.period_index, p.deadline_period, v.status, v.result_source "
+        "FROM core.progress(core.as_of(), true) p "
+        "JOIN objective_progress v USING (objective_code, partner_code, period)",
+    )
+    assert len(found) == rows(con, "SELECT count(*) FROM objective_progress")[0][0]
+    after = [(status, source) for _, _, idx, deadline, status, source in found if idx > parse_period(deadline).index]
+    before = [(status, source) for _, _, idx, deadline, status, source in found if idx <= parse_period(deadline).index]
+    assert after and before
+    assert {status for status, _ in after} == {"Met", "Missed", "Not assessed"}
+    assert {source for _, source in after} == {"computed", "board"}
+    # OBJ03's status is `achieved` in the demo framework: the board's result, Met, for every council after March 2025.
+    board = {(o, status) for o, _, idx, deadline, status, source in found if source == "board"}
+    assert board == {("OBJ03", "Met")}
+    assert {source for _, source in before} == {None}
+    assert not {status for status, _ in before} & {"Met", "Missed", "Not assessed"}
 
 
 def test_a_former_partner_is_judged_only_while_it_was_a_partner(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard import resources
+from metrics.status import RUNNING, Status
 
 sel = ui.selection()
 info = resources.partnership()
@@ -27,7 +28,7 @@ Management Framework.
 )
 
 st.header("How a status is worked out")
-symbols = {s: ui.chip(s) for s in ui.STATUS_STYLE}
+symbols = {s: ui.chip(s.word) for s in RUNNING}
 st.markdown(
     f"""
 For each objective, each council and each quarter:
@@ -37,12 +38,12 @@ For each objective, each council and each quarter:
    is the final target.
 2. **The status** compares the council's approved figure with that target, in the KPI's direction
    (for some KPIs higher is better, for others lower):
-   - {symbols["On track"]} the figure meets or beats the target;
-   - {symbols["At risk"]} it misses by no more than the objective's tolerance (5% of the target unless
+   - {symbols[Status.ON_TRACK]} the figure meets or beats the target;
+   - {symbols[Status.AT_RISK]} it misses by no more than the objective's tolerance (5% of the target unless
      the board agreed another amount, shown on each objective's page with who agreed it and when);
-   - {symbols["Off track"]} it misses by more than that;
-   - {symbols["No data"]} there is no figure yet and none is due;
-   - {symbols["Overdue"]} there is no figure and the due date ({info.data_due_days} days after the
+   - {symbols[Status.OFF_TRACK]} it misses by more than that;
+   - {symbols[Status.NO_DATA]} there is no figure yet and none is due;
+   - {symbols[Status.OVERDUE]} there is no figure and the due date ({info.data_due_days} days after the
      quarter ends) has passed.
 3. **Direction of travel** compares the figure with the quarter before and with the same quarter a year
    earlier: improving, worsening or no change.
@@ -73,12 +74,13 @@ if info.illustrative:
     st.markdown("**The figures shown now are illustrative demonstration data, not real council figures.**")
 
 st.header("Accessibility statement")
+shown = " ".join(s.symbol for s in RUNNING)
 st.markdown(
-    """
+    f"""
 This service aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA, which UK
 public bodies must meet. In particular:
 
-- a status is never shown by colour alone: each has a word and a symbol (✓ ! ✕ – ◷), and the colours
+- a status is never shown by colour alone: each has a word and a symbol ({shown}), and the colours
   were chosen to be told apart with the common colour-blindnesses; words on a status colour, and the
   outlined status points on the charts, pass the contrast checks;
 - every chart has a sentence describing it, a table of its figures and a download of its data (the small

@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard import board_ui, resources
 from dashboard import components as ui
-from metrics import board
+from metrics import board, queries
+from metrics.status import Status
 
 sel = ui.selection()
 info = resources.partnership()
@@ -36,9 +37,21 @@ else:
         "for a partner, forecast unlikely to meet the target, within two quarters of the deadline, or missing "
         "commentary on an off-track or at-risk figure. Last four quarters run oldest first."
     )
+if ended_line := queries.ended_summary(resources.progress_for_period(sel.period)):
+    st.markdown(
+        f"{ended_line} (targets past their deadline: one missed or not assessed is listed until the board "
+        "records its decision on the objective)."
+    )
 
 
 ALL_ROWS = 8  # up to this many partners an objective's table lists them all; beyond, only those with a reason
+FLAGGED = {
+    Status.OFF_TRACK.word,
+    Status.AT_RISK.word,
+    Status.OVERDUE.word,
+    Status.MISSED.word,
+    Status.NOT_ASSESSED.word,
+}  # listed whatever the count
 partners_of = exceptions.groupby("objective_code").size().to_dict()  # each listed objective's number of partners
 
 
@@ -48,7 +61,7 @@ def _partners_tables() -> dict[str, str]:
     counted, so that fifty councils make a page the board can read."""
     rows: dict[str, list[list[str]]] = {}
     for r in exceptions.itertuples():
-        flagged = r.status in ("Off track", "At risk", "Overdue") or r.forecast == "unlikely" or r.missing_commentary
+        flagged = r.status in FLAGGED or r.forecast == "unlikely" or r.missing_commentary
         if not flagged and partners_of[r.objective_code] > ALL_ROWS:
             continue
         trend = (  # a screen reader says each quarter's status, not the symbol's name

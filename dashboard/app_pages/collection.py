@@ -8,6 +8,7 @@ from dashboard import auth, resources
 from dashboard import components as ui
 from metrics import store, submissions
 from metrics.access import AccessDenied, Action, Role
+from metrics.status import Status
 
 sel = ui.selection()
 info = resources.partnership()
@@ -24,7 +25,7 @@ STATE = {
     "submitted": ("Awaiting approval", "submitted, awaiting approval"),
     "correction awaiting approval": ("Awaiting approval", "corrections awaiting approval"),
     "missing": ("Not yet received", "not yet received"),
-    "overdue": ("Figure overdue", "overdue"),
+    "overdue": (Status.OVERDUE.said, "overdue"),
 }
 counts = grid.groupby(["partner_name", "state"], sort=False).size().unstack(fill_value=0)
 st.header("By partner")

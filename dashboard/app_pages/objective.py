@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import charts, resources
 from dashboard import components as ui
 from metrics import exports
+from metrics.status import Status
 
 sel = ui.selection()
 objectives = resources.query("objectives")
@@ -69,7 +70,8 @@ with st.container(border=True):
         )
         + f"**Interim targets:** {_targets_text('interim')}  \n"
         f"**Owner:** {escape(str(obj['owner']))}  \n"
-        f"**At risk rather than off track:** within {tolerance}, {escape(agreed)}  \n"
+        f"**{Status.AT_RISK.word} rather than {Status.OFF_TRACK.word.lower()}:** "
+        f"within {tolerance}, {escape(agreed)}  \n"
         f"**Serves outcomes:** {obj['outcome_codes']} under *{escape(str(obj['commitment_title']))}*"
     )
 

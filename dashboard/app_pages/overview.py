@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import resources
+from dashboard import ended, resources
 from metrics import queries
+from metrics.status import Status
 
 sel = ui.selection()
 info = resources.partnership()
@@ -26,6 +27,7 @@ st.caption(f"{info.name} · {sel.period} · {who} · approved figures only")
 if progress.empty:
     st.info(f"No objective has a target in {sel.period}. Choose another quarter in the sidebar.")
     st.stop()
+everything, progress = progress, queries.running(progress)  # counts below: objectives still running
 
 # --- headline -----------------------------------------------------------------------------------------
 counts = progress["status"].value_counts()
@@ -41,6 +43,7 @@ st.markdown(
 cols = st.columns(len(queries.STATUSES))
 for col, status in zip(cols, queries.STATUSES, strict=True):
     col.metric(f"{ui.symbol(status)} {status}", int(counts.get(status, 0)), border=True)
+ended.show(everything, f"Objectives past their deadline in {sel.period}, with their results")
 
 
 # --- headline KPIs -----------------------------------------------------------------------------------
@@ -124,10 +127,12 @@ if changes.empty:
     st.markdown("No objective changed status since the previous quarter.")
 else:
     worse, better = (changes["movement"] == "worse").sum(), (changes["movement"] == "better").sum()
-    other = len(changes) - worse - better
+    done = (changes["movement"] == "ended").sum()
+    other = len(changes) - worse - better - done
     st.markdown(
         f"{better} improved and {worse} got worse"
-        + (f"; {other} moved to or from *overdue* or *no data*." if other else ".")
+        + (f"; {other} moved to or from *overdue* or *no data*" if other else "")
+        + (f"; {done} reached their deadline and show their result." if done else ".")
     )
     rows = [
         [
@@ -135,7 +140,7 @@ else:
             escape(r.partner_code),
             ui.chip(r.was),
             ui.chip(r.now),
-            escape({"better": "↑ better", "worse": "↓ worse"}.get(r.movement, "changed")),
+            escape({"better": "↑ better", "worse": "↓ worse", "ended": "ended"}.get(r.movement, "changed")),
         ]
         for r in changes.itertuples()
     ]
@@ -167,6 +172,6 @@ st.dataframe(
         "approved": "Approved",
         "awaiting_approval": st.column_config.NumberColumn("Awaiting approval"),
         "missing": "Not yet received",
-        "overdue": st.column_config.NumberColumn("Overdue", help="Not received and past the due date"),
+        "overdue": st.column_config.NumberColumn(Status.OVERDUE.word, help="Not received and past the due date"),
     },
 )

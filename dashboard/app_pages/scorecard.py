@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import resources
+from dashboard import ended, resources
 from metrics import queries
 
 sel = ui.selection()
@@ -23,7 +23,8 @@ if not sel.partner:
     st.info(f"Showing {name}, the lead authority. Choose another council with **Partner** in the sidebar.")
 
 everyone = resources.progress_for_period(sel.period)
-mine = everyone[everyone["partner_code"] == code]
+mine_all = everyone[everyone["partner_code"] == code]
+mine = queries.running(mine_all)  # ended objectives are listed apart, below the running ones
 others = everyone[everyone["partner_code"] != code]
 
 st.header("Objectives")
@@ -63,6 +64,7 @@ else:
         + "</div>",
         unsafe_allow_html=True,
     )
+ended.show(mine_all, f"{name}'s objectives past their deadline in {sel.period}, with their results")
 
 st.header("KPIs")
 kpis = resources.query("partner_kpis", code, sel.period)

@@ -28,11 +28,11 @@ with st.form("signin"):
     submitted = st.form_submit_button("Sign in", type="primary")
 if submitted:
     try:
-        actor = resources.write(lambda con: accounts.authenticate(con, email, password))
+        actor = auth.check_password(email, password)
+        auth.signed_in_with_password(actor)
     except accounts.SignInRefused as exc:
         st.error(str(exc)[:1].upper() + str(exc)[1:] + ".", icon=":material/lock:")
     except store.DatabaseBusy as exc:
         st.error(str(exc), icon=":material/hourglass:")
     else:
-        st.session_state["actor"] = actor
         st.rerun()

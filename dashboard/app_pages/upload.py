@@ -68,22 +68,19 @@ if uploaded is None:
 
 data = uploaded.getvalue()
 try:
-    result: CheckResult = resources.read(
-        lambda con: submissions.check_file(
-            data, uploaded.name, submissions.catalogue(con, resources.today(), {partner})
-        )
-    )
+    cat = resources.read(lambda con: submissions.catalogue(con, resources.today(), {partner}))
     duplicate = resources.read(lambda con: submissions.find_duplicate(con, submissions.sha256(data)))
 except store.DatabaseBusy as exc:
     st.error(f"The file could not be checked just now: {exc}", icon=":material/hourglass:")
     st.stop()
+result: CheckResult = submissions.check_file(data, uploaded.name, cat)  # no connection held: others may write
 for note in result.notes:
     st.info(note, icon=":material/description:")
 if not result.ok:
     other_council = any(p.column == "partner" and p.message.startswith("you may only") for p in result.problems)
     st.error(
-        f"**{uploaded.name} was not loaded**: {len(result.problems)} "
-        f"{'problem needs' if len(result.problems) == 1 else 'problems need'} fixing. Change the file as the table "
+        f"**{uploaded.name} was not loaded**: {result.problem_count:,} "
+        f"{'problem needs' if result.problem_count == 1 else 'problems need'} fixing. Change the file as the table "
         "says, save it and send it again. Nothing has been loaded."
         + (" If the file is for another council, choose that council above." if other_council else ""),
         icon=":material/error:",
@@ -102,6 +99,8 @@ if not result.ok:
         hide_index=True,
         column_config={"Problem": st.column_config.TextColumn(width="large")},
     )
+    if rest := result.rest():  # past the first 100 problems, a count by column (docs/file-contract.md)
+        st.text(rest)
     st.stop()
 if duplicate is not None:
     st.info(
@@ -140,9 +139,14 @@ if cancel.button("Cancel: do not send this file", icon=":material/close:", width
     st.rerun()
 if go.button("Submit these figures", type="primary", width="stretch"):
     try:
-        stored = resources.write(lambda con: submissions.store_files(con, [(result, data)], by=actor, source="upload"))
+        stored = resources.write(
+            lambda con: submissions.store_files(con, [(result, data)], by=actor, source="upload", checked_against=cat)
+        )
     except AccessDenied as exc:
         st.error(f"Not submitted: {exc}.", icon=":material/lock:")
+        st.stop()
+    except submissions.SubmissionError as exc:
+        st.error(f"Not submitted: {exc}.", icon=":material/sync_problem:")
         st.stop()
     except store.DatabaseBusy as exc:
         st.error(f"Not submitted: {exc}", icon=":material/hourglass:")

@@ -3,6 +3,7 @@
 -- on an off-track or at-risk figure. One row per objective and partner (every partner of a listed
 -- objective, so the board sees the whole picture), with the objective's reasons and the partner's last
 -- four statuses. Annual objectives appear with the quarter that ends their financial year, as on every page.
+-- An ended objective whose result is Missed or Not assessed is listed until the board records its decision.
 WITH prog AS (SELECT * FROM charter_progress(core.as_of(), $published)),
 now AS (SELECT * FROM prog WHERE period = $period OR (period = $year AND $quarter = 4)),
 ranked AS (
@@ -21,7 +22,8 @@ recent AS (
 ),
 flagged AS (
     SELECT n.*, pa.name AS partner_name, pa.sort_order AS partner_order,
-           n.status IN ('Off track', 'At risk') AND coalesce(trim(n.note), '') = '' AS missing_commentary,
+           n.status IN (core.status_word('off_track'), core.status_word('at_risk'))
+               AND coalesce(trim(n.note), '') = '' AS missing_commentary,
            CAST(left(n.deadline_period, 4) AS INTEGER) * 4
                + CASE WHEN n.deadline_period LIKE '% Q%' THEN CAST(right(n.deadline_period, 1) AS INTEGER) - 1
                       ELSE 3 END
@@ -30,9 +32,13 @@ flagged AS (
 ),
 by_objective AS (
     SELECT objective_code,
-           list(partner_code ORDER BY partner_order) FILTER (WHERE status = 'Off track') AS off_track,
-           list(partner_code ORDER BY partner_order) FILTER (WHERE status = 'At risk') AS at_risk,
-           list(partner_code ORDER BY partner_order) FILTER (WHERE status = 'Overdue') AS overdue,
+           list(partner_code ORDER BY partner_order) FILTER (WHERE status = core.status_word('off_track')) AS off_track,
+           list(partner_code ORDER BY partner_order) FILTER (WHERE status = core.status_word('at_risk')) AS at_risk,
+           list(partner_code ORDER BY partner_order) FILTER (WHERE status = core.status_word('overdue')) AS overdue,
+           list(partner_code ORDER BY partner_order)
+               FILTER (WHERE status = core.status_word('missed') AND result_source = 'computed') AS missed,
+           list(partner_code ORDER BY partner_order)
+               FILTER (WHERE status = core.status_word('not_assessed') AND result_source = 'computed') AS not_assessed,
            list(partner_code ORDER BY partner_order) FILTER (WHERE forecast = 'unlikely') AS forecast_unlikely,
            list(partner_code ORDER BY partner_order) FILTER (WHERE missing_commentary) AS missing_commentary,
            min(quarters_to_deadline) AS quarters_to_deadline,
@@ -40,12 +46,17 @@ by_objective AS (
     FROM flagged GROUP BY objective_code
 ),
 reasons AS (
-    SELECT objective_code, off_track, at_risk, overdue, forecast_unlikely, missing_commentary,
+    SELECT objective_code, off_track, at_risk, overdue, forecast_unlikely, missing_commentary, missed, not_assessed,
            quarters_to_deadline BETWEEN 0 AND 2 AS deadline_near,
            list_filter([
-               CASE WHEN off_track IS NOT NULL THEN 'Off track: ' || array_to_string(off_track, ', ') END,
-               CASE WHEN at_risk IS NOT NULL THEN 'At risk: ' || array_to_string(at_risk, ', ') END,
+               CASE WHEN off_track IS NOT NULL
+                    THEN core.status_word('off_track') || ': ' || array_to_string(off_track, ', ') END,
+               CASE WHEN at_risk IS NOT NULL THEN core.status_word('at_risk') || ': ' || array_to_string(at_risk, ', ') END,
                CASE WHEN overdue IS NOT NULL THEN 'Figures overdue: ' || array_to_string(overdue, ', ') END,
+               CASE WHEN missed IS NOT NULL THEN 'Ended, ' || lower(core.status_word('missed'))
+                    || ' (no decision recorded): ' || array_to_string(missed, ', ') END,
+               CASE WHEN not_assessed IS NOT NULL THEN 'Ended, ' || lower(core.status_word('not_assessed'))
+                    || ' (no figure for the deadline; no decision recorded): ' || array_to_string(not_assessed, ', ') END,
                CASE WHEN forecast_unlikely IS NOT NULL
                     THEN 'Forecast unlikely to meet the target: ' || array_to_string(forecast_unlikely, ', ') END,
                CASE WHEN quarters_to_deadline BETWEEN 0 AND 2
@@ -63,9 +74,10 @@ SELECT c.code AS commitment_code, c.title AS commitment_title, c.sort_order AS c
        r.reasons, r.off_track IS NOT NULL AS any_off_track, r.at_risk IS NOT NULL AS any_at_risk,
        r.overdue IS NOT NULL AS any_overdue, r.forecast_unlikely IS NOT NULL AS any_forecast_unlikely,
        r.deadline_near, r.missing_commentary IS NOT NULL AS any_missing_commentary,
+       r.missed IS NOT NULL AS any_missed, r.not_assessed IS NOT NULL AS any_not_assessed,
        f.partner_code, f.partner_name, f.partner_order, f.period, f.actual, f.target, f.status,
        f.direction, f.direction_year, f.forecast, f.forecast_value, f.final_target, f.deadline_period,
-       f.quarters_to_deadline, f.note, f.missing_commentary,
+       f.quarters_to_deadline, f.note, f.missing_commentary, f.ended, f.result_source,
        rc.recent_periods, rc.recent_statuses
 FROM flagged f
 JOIN reasons r ON r.objective_code = f.objective_code

@@ -17,10 +17,8 @@ ranked AS (
 SELECT w.code AS kpi_code, w.name AS kpi_name, w.unit, w.polarity, w.category, w.sort_order,
        t.value, t.note, t.rank, t.reporting, t.partners_average, t.submission_id,
        prev.value AS previous, ly.value AS year_ago,
-       CASE WHEN t.value IS NULL OR prev.value IS NULL THEN NULL WHEN t.value = prev.value THEN 'no change'
-            WHEN (t.value > prev.value) = (w.polarity = 'higher') THEN 'improving' ELSE 'worsening' END AS direction,
-       CASE WHEN t.value IS NULL OR ly.value IS NULL THEN NULL WHEN t.value = ly.value THEN 'no change'
-            WHEN (t.value > ly.value) = (w.polarity = 'higher') THEN 'improving' ELSE 'worsening' END AS direction_year
+       core.direction(w.polarity, t.value, prev.value) AS direction,
+       core.direction(w.polarity, t.value, ly.value) AS direction_year
 FROM wanted w
 LEFT JOIN ranked t ON t.kpi_code = w.code AND t.partner_code = $partner
 LEFT JOIN f prev ON prev.kpi_code = w.code AND prev.partner_code = $partner AND prev.is_annual = w.annual

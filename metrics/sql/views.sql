@@ -37,7 +37,7 @@ settings AS (
            core.quarter_index(CAST(p_as_of AS DATE)) AS cur
 ),
 obj AS (
-    SELECT o.code, o.kpi_code, o.tolerance_kind, o.tolerance_amount, k.polarity,
+    SELECT o.code, o.kpi_code, o.tolerance_kind, o.tolerance_amount, k.polarity, o.status AS objective_status,
            k.frequency = 'annual' AS annual, CASE WHEN k.frequency = 'annual' THEN 4 ELSE 1 END AS step
     FROM core.objective o JOIN core.kpi k ON k.code = o.kpi_code
     WHERE o.status NOT IN ('draft', 'withdrawn')
@@ -76,6 +76,23 @@ interim AS (
         ORDER BY coalesce(effective_from_index, -1) DESC, id DESC) = 1
 ),
 figures AS (SELECT * FROM core.current_figures(p_published_only)),
+deadline_figures AS (
+    -- The figure for each deadline a final target sets, which an ended objective's result is judged on: joined
+    -- to the few deadlines, not to every row, so that no hash table of every figure is built for it.
+    SELECT d.objective_code, d.partner_code, d.d_idx, fig.value
+    FROM (SELECT DISTINCT objective_code, partner_code, d_idx FROM final) d
+    JOIN obj o ON o.code = d.objective_code
+    JOIN figures fig ON fig.partner_code = d.partner_code AND fig.kpi_code = o.kpi_code
+        AND fig.period_index = d.d_idx AND fig.is_annual = o.annual
+),
+decided AS (
+    -- Who set the objective's status to the board's result, and when: the newest change to that status.
+    -- A status that came with the framework file as first loaded has no change recorded (NULL).
+    SELECT objective_code, changed_by AS decided_by, CAST(changed_at AS DATE) AS decided_on
+    FROM core.objective_change WHERE field = 'status'
+    QUALIFY row_number() OVER (PARTITION BY objective_code ORDER BY changed_at DESC, id DESC) = 1
+        AND new_value IN ('achieved', 'missed')
+),
 series AS (
     -- Straight-line fit over each partner's last four figures of a KPI, up to and including each one.
     SELECT partner_code, kpi_code, is_annual, period_index,
@@ -103,6 +120,7 @@ targeted AS (
 ),
 measured AS (
     SELECT t.*, cur.value AS actual, cur.note, cur.submission_id, prev.value AS previous, ly.value AS year_ago,
+           dl.value AS deadline_actual,
            core.period_end(t.idx, t.annual) + (SELECT due_days FROM settings) AS due_on,
            CASE WHEN t.tolerance_kind = 'absolute' THEN t.tolerance_amount
                 ELSE abs(t.target) * t.tolerance_amount / 100 END AS tolerance
@@ -113,6 +131,8 @@ measured AS (
         AND prev.period_index = t.idx - t.step AND prev.is_annual = t.annual
     LEFT JOIN figures ly ON ly.partner_code = t.partner_code AND ly.kpi_code = t.kpi_code
         AND ly.period_index = t.idx - 4 AND ly.is_annual = t.annual
+    LEFT JOIN deadline_figures dl
+        ON dl.objective_code = t.code AND dl.partner_code = t.partner_code AND dl.d_idx = t.d_idx
 ),
 forecast AS (
     SELECT m.*, CASE WHEN s.points >= 2 AND m.idx < m.d_idx
@@ -121,6 +141,20 @@ forecast AS (
     ASOF LEFT JOIN series s
         ON s.partner_code = m.partner_code AND s.kpi_code = m.kpi_code AND s.is_annual = m.annual
         AND s.period_index <= m.idx
+),
+judged AS (
+    -- A period after the deadline in force shows the objective's result, not a fresh status
+    -- (docs/progress-rules.md, 5): the board's decision if it recorded one, else the figure for the deadline
+    -- period against the final target, with no tolerance.
+    SELECT f.*, coalesce(f.idx > f.d_idx, false) AS ended,
+           CASE WHEN f.objective_status = 'achieved' THEN core.status_word('met')
+                WHEN f.objective_status = 'missed' THEN core.status_word('missed')
+                WHEN f.deadline_actual IS NULL THEN core.status_word('not_assessed')
+                WHEN (f.polarity = 'higher' AND f.deadline_actual >= f.f_val - 1e-9)
+                  OR (f.polarity = 'lower' AND f.deadline_actual <= f.f_val + 1e-9) THEN core.status_word('met')
+                ELSE core.status_word('missed') END AS result,
+           f.objective_status IN ('achieved', 'missed') AS by_board
+    FROM forecast f
 )
 SELECT
     code AS objective_code,
@@ -129,20 +163,16 @@ SELECT
     idx AS period_index,
     actual,
     target,
-    CASE WHEN actual IS NULL THEN
-             CASE WHEN (SELECT as_of FROM settings) > due_on THEN 'Overdue' ELSE 'No data' END
+    CASE WHEN ended THEN result
+         WHEN actual IS NULL THEN
+             CASE WHEN (SELECT as_of FROM settings) > due_on THEN core.status_word('overdue')
+                  ELSE core.status_word('no_data') END
          WHEN (polarity = 'higher' AND actual >= target - 1e-9) OR (polarity = 'lower' AND actual <= target + 1e-9)
-             THEN 'On track'
-         WHEN abs(actual - target) <= tolerance + 1e-9 THEN 'At risk'
-         ELSE 'Off track' END AS status,
-    CASE WHEN actual IS NULL OR previous IS NULL THEN NULL
-         WHEN actual = previous THEN 'no change'
-         WHEN (actual > previous) = (polarity = 'higher') THEN 'improving'
-         ELSE 'worsening' END AS direction,
-    CASE WHEN actual IS NULL OR year_ago IS NULL THEN NULL
-         WHEN actual = year_ago THEN 'no change'
-         WHEN (actual > year_ago) = (polarity = 'higher') THEN 'improving'
-         ELSE 'worsening' END AS direction_year,
+             THEN core.status_word('on_track')
+         WHEN abs(actual - target) <= tolerance + 1e-9 THEN core.status_word('at_risk')
+         ELSE core.status_word('off_track') END AS status,
+    core.direction(polarity, actual, previous) AS direction,
+    core.direction(polarity, actual, year_ago) AS direction_year,
     forecast_value,
     -- Judged on the forecast as shown (2 dp), as status is judged on the target as shown.
     CASE WHEN forecast_value IS NULL THEN NULL
@@ -156,8 +186,14 @@ SELECT
     note,
     submission_id,
     polarity,
-    kpi_code
-FROM forecast;
+    kpi_code,
+    ended,
+    CASE WHEN ended THEN deadline_actual END AS deadline_actual,
+    CASE WHEN ended THEN CASE WHEN by_board THEN 'board' ELSE 'computed' END END AS result_source,
+    CASE WHEN ended AND by_board THEN d.decided_by END AS decided_by,
+    CASE WHEN ended AND by_board THEN d.decided_on END AS decided_on
+FROM judged
+LEFT JOIN decided d ON d.objective_code = judged.code;
 
 -- What the queries in metrics/sql read progress through. The app answers it on a connection from rows it has
 -- worked out already, with a temporary macro of the same name (metrics/store.py `use_progress`).
@@ -201,7 +237,8 @@ CREATE OR REPLACE VIEW submission AS
     SELECT id, file_name, sha256, submitted_by, submitted_at, status, row_count FROM core.submission ORDER BY id;
 
 CREATE OR REPLACE VIEW objective_progress AS
-    SELECT objective_code, partner_code, period, actual, target, status, direction
+    SELECT objective_code, partner_code, period, actual, target, status, direction,
+           result_source, decided_by, decided_on
     FROM core.progress(core.as_of(), true)
     ORDER BY objective_code, partner_code, period_index;
 
