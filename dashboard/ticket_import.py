@@ -39,6 +39,7 @@ def form(partners: pd.DataFrame) -> None:
         current = [c for c in current if c in actor.partners]
     choice = st.selectbox("Council", [FROM_FILE, *current], key="ict_partner", format_func=lambda c: names.get(c, c))
     skip = st.checkbox("Leave out bad rows (what is left out is recorded)", key="ict_skip")
+    missing = st.text_input("Blank cells are written as", key="ict_missing", help="ServiceNow's event log writes ?")
     attempt = st.session_state.setdefault("ict_attempt", 0)
     uploaded = st.file_uploader(
         "Ticket export (CSV or XLSX)", type=["csv", "xlsx"], key=f"ict-upload-{attempt}",
@@ -46,24 +47,26 @@ def form(partners: pd.DataFrame) -> None:
     )  # fmt: skip
     if uploaded is None:
         st.stop()
-    options = _options(None if choice == FROM_FILE else choice)
+    options = _options(None if choice == FROM_FILE else choice, missing.strip() or None)
     with tempfile.TemporaryDirectory(prefix="charter-ict-") as folder:
         path = Path(folder) / Path(uploaded.name).name
         path.write_bytes(uploaded.getvalue())
         found = _check(path, uploaded.name, options)
         _show(found, current)
-        blocked = bool(found.bad) and not skip
+        blocked = (bool(found.bad) and not skip) or (bool(found.blank_markers) and options.missing is None)
         if st.button("Import these tickets", type="primary", disabled=blocked, icon=":material/upload:"):
             _import(path, uploaded.name, options, actor, skip, attempt)
 
 
-def _options(partner: str | None) -> tickets.Options:
+def _options(partner: str | None, missing: str | None) -> tickets.Options:
     """The mappings chosen so far on this page (kept in the session until the export is imported)."""
     chosen: dict[str, Any] = dict(st.session_state.get("ict_columns", {}))
     source = str(chosen.pop("source", "")).strip() or None
     columns = {f: h for f, h in chosen.items() if h != NO_COLUMN}
     mapped = {v: c for v, c in st.session_state.get("ict_mapped", {}).items() if c != LEAVE_OUT}
-    options = tickets.Options(partner=partner, source=source, columns=columns, partner_map={} if partner else mapped)
+    options = tickets.Options(
+        partner=partner, source=source, columns=columns, partner_map={} if partner else mapped, missing=missing
+    )
     read_as = [f"column “{h}” as {f}" for f, h in columns.items()]
     read_as += [f"“{v}” as {c}" for v, c in options.partner_map.items()]
     if read_as:
@@ -103,6 +106,11 @@ def _show(found: tickets.Check, current: list[str]) -> None:
             f"Which council is “{ui.plain(value)}”? ({rows:,} rows)", [LEAVE_OUT, *current], key=f"ict_map_{value}",
             on_change=remember, args=("ict_mapped", value, f"ict_map_{value}"),
         )  # fmt: skip
+    if found.fold_line():
+        st.caption(found.fold_line())  # an event log: each ticket's latest update
+    for text, rows in found.blank_markers:
+        st.warning(f"`{text.replace('`', '')}` stands for a blank in {rows:,} rows: if it marks a blank cell, write "
+                   "it under “Blank cells are written as”.", icon=":material/help:")  # fmt: skip
     if found.bad:
         st.warning(
             f"{found.bad_total:,} rows cannot be used. Correct them and send the file again, or tick "

@@ -43,6 +43,11 @@ def register(subparsers: Any) -> None:
         metavar="VALUE=CODE",
         help="read VALUE in the partner column as partner CODE (saved for later imports); repeat for more",
     )
+    p.add_argument(
+        "--missing",
+        metavar="TEXT",
+        help='the text the export writes in a blank cell, read as blank (ServiceNow\'s event log: --missing "?")',
+    )
     p.set_defaults(func=cmd_tickets)
 
 
@@ -54,6 +59,12 @@ def _pairs(items: list[str], flag: str) -> dict[str, str]:
             raise tickets.TicketUsageError(f"{flag} needs the form A=B, not '{item}'")
         out[key.strip()] = value.strip()
     return out
+
+
+def _missing(text: str | None) -> str | None:
+    if text is not None and not text.strip():
+        raise tickets.TicketUsageError('--missing needs the text that marks a blank cell, e.g. --missing "?"')
+    return None if text is None else text.strip()
 
 
 def cmd_tickets(args: argparse.Namespace) -> int:
@@ -69,6 +80,7 @@ def cmd_tickets(args: argparse.Namespace) -> int:
             source=args.source,
             columns=_pairs(args.column, "--column"),
             partner_map={k: v.upper() for k, v in _pairs(args.map_partner, "--map-partner").items()},
+            missing=_missing(args.missing),
         )
         return _run(args, path, options)
     except tickets.BadRowsRefused as exc:
@@ -101,7 +113,7 @@ def _run(args: argparse.Namespace, path: Path, options: tickets.Options) -> int:
                 f"{path.name}: {found.layout.format} export, {found.rows_read:,} rows, {found.good:,} good, "
                 f"{found.bad_total:,} bad (dry run: nothing stored)"
             )
-            for line in found.lines():
+            for line in filter(None, [found.fold_line(), *found.lines()]):
                 print(line)
             return EXIT_OK
         done = tickets.import_export(

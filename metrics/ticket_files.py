@@ -26,7 +26,7 @@ from metrics.ingest import SPREADSHEETS
 
 FIELDS = (
     "ticket", "partner", "type", "priority", "state", "opened", "resolved", "closed", "within_sla",
-    "reassignments", "category",
+    "reassignments", "category", "updated", "updates",
 )  # fmt: skip
 REQUIRED = ("ticket", "priority", "opened")
 # Header names (lower case) read as each canonical field: the canonical name first, then ServiceNow's field
@@ -36,15 +36,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "partner": ("partner", "company", "council"),
     "type": ("type", "sys_class_name", "task type", "ticket type"),
     "priority": ("priority",),
-    "state": ("state", "status"),
+    "state": ("state", "status", "incident_state", "incident state"),
     "opened": ("opened", "opened_at"),
     "resolved": ("resolved", "resolved_at"),
     "closed": ("closed", "closed_at"),
     "within_sla": ("within_sla", "made_sla", "made sla"),
     "reassignments": ("reassignments", "reassignment_count", "reassignment count"),
     "category": ("category",),
+    # An event log (one row per update of each ticket): when the row's update was made, and how many
+    # updates the ticket had by then; each ticket's latest update is the one read (docs/file-contract.md).
+    "updated": ("updated", "sys_updated_at", "sys_updated_on"),
+    "updates": ("updates", "sys_mod_count"),
 }
-SERVICENOW = {"ticket": "number", "opened": "opened_at"}  # field names only a ServiceNow export uses
+# Header names only a ServiceNow export uses.
+SERVICENOW = {"number", "opened_at", "incident_state", "sys_updated_at", "sys_updated_on", "sys_mod_count"}
 
 
 class TicketError(Exception):
@@ -76,6 +81,7 @@ class Options:
     source: str | None = None  # a saved column mapping's name (saved again with `columns`)
     columns: Mapping[str, str] = field(default_factory=dict)  # field -> header, added to the saved mapping
     partner_map: Mapping[str, str] = field(default_factory=dict)  # value in the file -> partner code
+    missing: str | None = None  # the text the export writes in a blank cell (ServiceNow's event log: "?")
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,11 @@ class Layout:
 
     def header(self, name: str) -> str:
         return self.columns.get(name, name)
+
+    @property
+    def event_log(self) -> bool:
+        """Rows are updates of tickets (an update time or count): each ticket's latest update is read."""
+        return "updated" in self.columns or "updates" in self.columns
 
 
 # --- read --------------------------------------------------------------------------------------------
@@ -258,7 +269,7 @@ def _known_names(headers: list[str]) -> tuple[str, dict[str, str]]:
     """The canonical names and ServiceNow's, in any case; the first of a field's names found wins."""
     lower = {h.strip().lower(): h for h in reversed(headers)}
     columns = {f: lower[a] for f in FIELDS for a in reversed(ALIASES[f]) if a in lower}
-    servicenow = any(f in columns and columns[f].strip().lower() == h for f, h in SERVICENOW.items())
+    servicenow = any(h.strip().lower() in SERVICENOW for h in columns.values())
     return ("ServiceNow" if servicenow else "canonical"), columns
 
 

@@ -16,7 +16,6 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -35,6 +34,9 @@ from metrics.ticket_files import TicketError as TicketError
 from metrics.ticket_files import TicketFileError as TicketFileError
 from metrics.ticket_files import TicketUsageError as TicketUsageError
 from metrics.ticket_files import as_csv, encoding_of, file_sha256, first_line, layout, read_headers
+from metrics.ticket_results import BadReason as BadReason
+from metrics.ticket_results import Check as Check
+from metrics.ticket_results import Imported as Imported
 
 EXAMPLES = 5  # bad rows named for each reason
 SOURCE = "service desk"
@@ -46,86 +48,6 @@ class BadRowsRefused(TicketError):
     def __init__(self, check: Check) -> None:
         self.check = check
         super().__init__(f"{check.file}: {check.bad_total:,} bad rows; nothing was imported")
-
-
-@dataclass(frozen=True)
-class BadReason:
-    """Rows left out for one reason: how many, and the first few as FILE:ROW:COLUMN: message."""
-
-    reason: str
-    rows: int
-    first_rows: list[int]
-    examples: list[str]
-
-    def line(self) -> str:
-        more = f" and {self.rows - len(self.first_rows):,} more" if self.rows > len(self.first_rows) else ""
-        rows = ", ".join(str(r) for r in self.first_rows)
-        plural = "s" if self.rows != 1 else ""
-        return f"{self.reason}: {self.rows:,} row{plural} (row{plural} {rows}{more})"
-
-
-@dataclass(frozen=True)
-class Check:
-    """What an export holds, before anything is written."""
-
-    file: str
-    sha256: str
-    layout: Layout
-    rows_read: int
-    good: int
-    bad: list[BadReason]
-    unknown_partners: list[tuple[str, int]]
-    partners: list[str]
-    first_opened: datetime | None
-    last_opened: datetime | None
-    first_idx: int | None
-    last_idx: int | None
-
-    @property
-    def bad_total(self) -> int:
-        return sum(b.rows for b in self.bad)
-
-    def lines(self) -> list[str]:
-        """The bad rows by reason, then the first rows of each, as the command line prints them."""
-        return [line for b in self.bad for line in (b.line(), *(f"  {e}" for e in b.examples))]
-
-
-@dataclass(frozen=True)
-class Imported:
-    """What an import did."""
-
-    file: str
-    import_id: int
-    rows_read: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    left_out: int = 0
-    submission_id: int | None = None
-    figures: int = 0
-    quarters: list[str] = field(default_factory=list)
-    duplicate_at: datetime | None = None
-
-    def message(self) -> str:
-        if self.duplicate_at is not None:
-            return (
-                f"{self.file}: this identical export was already imported (import {self.import_id}, "
-                f"{self.duplicate_at:%-d %B %Y at %H:%M}); nothing changed"
-            )
-        text = (
-            f"{self.file}: {self.rows_read:,} rows read; {self.new:,} new tickets, {self.changed:,} changed, "
-            f"{self.unchanged:,} unchanged"
-        )
-        if self.left_out:
-            text += f"; {self.left_out:,} bad rows left out (recorded with import {self.import_id})"
-        if self.submission_id is not None:
-            text += (
-                f". {self.figures} KPI figure{'s' if self.figures != 1 else ''} for {', '.join(self.quarters)} "
-                f"submitted as submission {self.submission_id}, for the performance lead to approve"
-            )
-        else:
-            text += ". The KPI figures it gives are the same as those held: no new figures"
-        return text
 
 
 # --- check -------------------------------------------------------------------------------------------
@@ -183,22 +105,37 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Option
         encoding = encoding_of(readable)
         found = layout(con, read_headers(con, readable, name, encoding), name, options)
         _prepare(con, options)
+        read: dict[str, object] = {"path": str(readable), "names": found.names(), "encoding": encoding,
+                "nullstr": ["", options.missing] if options.missing else [""]}  # fmt: skip
         try:
             con.execute(
                 read_sql("tickets_stage"),
-                {"path": str(readable), "names": found.names(), "encoding": encoding, "partner": options.partner},
-            )
+                {**read, "partner": options.partner, "has_updated": "updated" in found.columns,
+                 "has_updates": "updates" in found.columns},
+            )  # fmt: skip
         except duckdb.Error as exc:
             raise TicketFileError(f"{name}: the file cannot be read as CSV ({first_line(exc)})") from None
+        _refuse_month_first(con, name, found, read)
+    folded = int(con.execute(read_sql("tickets_stage_latest")).fetchall()[0][0]) if found.event_log else 0
+    return _summary(con, name, digest, found, folded)
+
+
+def _summary(con: duckdb.DuckDBPyConnection, name: str, digest: str, found: Layout, folded: int) -> Check:
+    """What the staged export holds, once an event log's earlier updates (`folded` rows) are taken out."""
     con.execute(read_sql("tickets_stage_repeats"))
     summary = con.execute(read_sql("tickets_stage_summary")).fetchall()[0]
     if not summary[0]:
         raise TicketFileError(f"{name}: there are no tickets under the header row")
+    tickets, stale = (
+        con.execute("SELECT count(number), count(number) FILTER (problem IS NOT NULL) FROM ticket_stage").fetchall()[0]
+        if found.event_log
+        else (0, 0)
+    )
     return Check(
         name,
         digest,
         found,
-        int(summary[0]),
+        int(summary[0]) + folded,
         int(summary[1]),
         _bad_reasons(con, name, found),
         [(str(v), int(n)) for v, n in con.execute(read_sql("tickets_unknown_partners")).fetchall()],
@@ -207,6 +144,24 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Option
         summary[4],
         summary[5],
         summary[6],
+        folded,
+        int(tickets),
+        int(stale),
+        [(str(t), int(n)) for t, n in con.execute(read_sql("tickets_blank_markers")).fetchall()],
+    )
+
+
+def _refuse_month_first(con: duckdb.DuckDBPyConnection, name: str, found: Layout, read: dict[str, object]) -> None:
+    """Refuse an export whose dates are month first (US style): a day past 12 in the second place, and none in
+    the first anywhere in the file. A file with no day past 12 at all is read day first, as UK exports are."""
+    rows = con.execute(read_sql("tickets_month_first")).fetchall()
+    if not rows or con.execute(read_sql("tickets_day_first_evidence"), read).fetchall()[0][0]:
+        return
+    row, fld, text = rows[0]
+    raise TicketFileError(
+        f"{name}:{row}:{found.header(str(fld))}: '{text}' is written month first (US style), and no date in the "
+        "file is written day first; Charter reads day-first dates (29/2/2016 01:16) and ISO ones (2016-02-29 "
+        "01:16): export the dates in one of those forms"
     )
 
 
@@ -252,6 +207,8 @@ def import_export(
     found = check(con, path, name, options)
     require(by, Action.SUBMIT, found.partners, con=con)
     who = by.email
+    if found.blank_markers and options.missing is None:  # skipping would leave out every ticket with a blank
+        raise TicketFileError(f"{name}: {'; '.join(found.marker_lines())} (nothing was imported)")
     if found.bad and not skip_bad_rows:
         raise BadRowsRefused(found)
     if not found.good:
@@ -276,7 +233,8 @@ def import_export(
     con.execute("DROP TABLE IF EXISTS ticket_stage")
     return Imported(
         name, import_id, found.rows_read, inserted - changed, changed, found.good - inserted, found.bad_total,
-        submission_id, figures, quarters,
+        submission_id, figures, quarters, fold=found.fold_line(), stale=found.stale,
+        repeats=sum(b.rows for b in found.bad if b.reason == "duplicate ticket number"),
     )  # fmt: skip
 
 
