@@ -58,7 +58,7 @@ navigation = st.navigation(sections, expanded=True)
 def _sync_selection() -> None:
     """Start from the URL (so a copied link reproduces the view), then keep the URL up to date."""
     quarters = [str(q) for q in resources.quarters()]
-    partners = resources.query("partners")
+    partners = resources.partners()
     choices = [components.ALL_PARTNERS, *partners["code"].tolist()]
     names = dict(zip(partners["code"], partners["name"], strict=True))
     params = st.query_params

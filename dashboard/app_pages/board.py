@@ -15,10 +15,10 @@ from metrics.status import Status
 sel = ui.selection()
 info = resources.partnership()
 today = resources.today()
-exceptions = resources.board_query("exceptions", sel.period)
+exceptions = resources.cached(board.exceptions, sel.period)
 listed = board.exception_objectives(exceptions)
-reviews = resources.board_query("reviews", upto=sel.period)
-open_actions = resources.board_query("actions", today, states=["overdue", "open"])
+reviews = resources.cached(board.reviews, upto=sel.period)
+open_actions = resources.cached(board.actions, today, states=["overdue", "open"])
 
 st.title("Board review")
 st.caption(
@@ -130,7 +130,7 @@ for commitment, group in listed.groupby("commitment_title", sort=False):
 # --- record the review ---------------------------------------------------------------------------------
 st.header("Record the board's review")
 board_ui.flash("review")
-objectives = resources.query("objectives")
+objectives = resources.cached(queries.objectives)
 titles = dict(zip(objectives["code"], objectives["title"], strict=True))
 order = [*listed["objective_code"], *[c for c in objectives["code"] if c not in set(listed["objective_code"])]]
 code = st.selectbox("Objective", order, format_func=lambda c: f"{c} · {titles[c]}", key="review_objective")

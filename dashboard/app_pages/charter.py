@@ -6,9 +6,10 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard import resources
+from metrics import queries
 
 sel = ui.selection()
-tree = resources.query("charter_tree")
+tree = resources.cached(queries.charter_tree)
 progress = resources.progress_for_period(sel.period)
 if sel.partner:
     progress = progress[progress["partner_code"] == sel.partner]

@@ -11,7 +11,7 @@ from metrics import queries
 
 sel = ui.selection()
 info = resources.partnership()
-partners = resources.query("partners").set_index("code")
+partners = resources.cached(queries.partners).set_index("code")
 code = sel.partner or info.lead_authority
 name = partners.loc[code, "name"]
 
@@ -65,7 +65,7 @@ else:
 ended.show(mine_all, f"{name}'s objectives past their deadline in {sel.period}, with their results")
 
 st.header("KPIs")
-kpis = resources.query("partner_kpis", code, sel.period)
+kpis = resources.cached(queries.partner_kpis, code, sel.period)
 table = kpis.assign(
     figure=[ui.fmt_value(v, u) for v, u in zip(kpis["value"], kpis["unit"], strict=True)],
     better=kpis["polarity"] + " is better",
