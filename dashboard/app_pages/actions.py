@@ -61,7 +61,9 @@ waiting = everything[everything["state"] != "done"]
 if waiting.empty:
     st.markdown("No action is open.")
 else:
-    labels = {int(a.id): f"{a.id}. {a.objective_code}: {a.description} ({a.owner})" for a in waiting.itertuples()}
+    labels = {
+        ui.whole(a.id): f"{a.id!s}. {a.objective_code!s}: {a.description!s} ({a.owner!s})" for a in waiting.itertuples()
+    }
     with st.form("action_done_form"):
         chosen = st.selectbox("Action", list(labels), format_func=labels.__getitem__, key="done_action")
         note = st.text_area("What was done (optional)", key="done_note")

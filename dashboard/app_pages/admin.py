@@ -98,7 +98,7 @@ with objectives:
         t1, t2 = st.columns(2)
         kinds = {"percent": "a % of the target", "absolute": "an amount"}
         kind = t1.selectbox("Tolerance is", list(kinds), index=list(kinds).index(str(row["tolerance_kind"])),
-                            format_func=kinds.get)  # fmt: skip
+                            format_func=kinds.__getitem__)  # fmt: skip
         amount = t2.number_input("Tolerance", value=float(row["tolerance_amount"]), min_value=0.0)
         set_by = st.text_input("Tolerance agreed by", value=str(row["tolerance_set_by"]))
         agreed = row["tolerance_set_on"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import auth, resources
@@ -27,7 +29,7 @@ for sub in waiting.itertuples():
             f"{ui.plain(sub.partners)}, {ui.plain(sub.periods)}; sent by {ui.plain(sub.submitted_by)} on "
             f"{sub.submitted_at:%-d %B %Y at %H:%M}"
         )
-        changes = resources.cached(queries.submission_changes, int(sub.id))
+        changes = resources.cached(queries.submission_changes, ui.whole(sub.id))
         big = changes[changes["change_percent"].abs() >= 25]
         if not big.empty:
             st.warning(
@@ -76,10 +78,9 @@ for sub in waiting.itertuples():
         if decision is not None:
             try:
                 resources.write(
-                    lambda con, sid=int(sub.id), ok=decision, why=comment: submissions.review(
-                        con, sid, approve=ok, by=actor, comment=why
-                    )
-                )
+                    partial(submissions.review, submission_id=ui.whole(sub.id), approve=decision, by=actor,
+                            comment=comment)
+                )  # fmt: skip
             except (submissions.SubmissionError, resources.DatabaseBusy) as exc:
                 st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
             else:

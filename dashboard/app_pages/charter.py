@@ -38,7 +38,7 @@ if word.strip():
         st.stop()
 
 chips = {
-    code: " ".join(ui.chip(r.status, f"{r.partner_code}: {r.status.lower()}") for r in group.itertuples())
+    code: " ".join(ui.chip(r.status, f"{r.partner_code!s}: {str(r.status).lower()}") for r in group.itertuples())
     for code, group in progress.groupby("objective_code")
 }
 
@@ -68,7 +68,7 @@ for kind, heading in (("commitment", "Commitments"), ("principle", "Principles")
                 for r in listed.itertuples():
                     ui.objective_link(r.objective_code, r.objective_title, str(sel.period))
                     st.markdown(
-                        chips.get(r.objective_code, "<small>No target this quarter</small>")
+                        chips.get(str(r.objective_code), "<small>No target this quarter</small>")
                         + f" <small>Owner: {ui.plain(r.owner)}; deadline {r.deadline_period}</small>",
                         unsafe_allow_html=True,
                     )

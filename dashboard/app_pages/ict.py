@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui
@@ -28,11 +27,11 @@ if measures.empty:
     st.info(f"No service desk tickets in the eight quarters to {sel.period} yet: import an export below.")
 else:
     now = measures[measures["period_index"] == last]
-    latest = now[now["priority"] == 0].set_index(["partner_name", "measure"])["value"]
+    latest = now[(now["priority"] == 0) & now["value"].notna()]
 
     def said(measure: str, fmt: str, unit: str = "") -> str:
         """Each partner's figure for the chosen quarter, in words."""
-        found = [f"{p} {v:{fmt}}{unit}" for (p, m), v in latest.items() if m == measure and pd.notna(v)]
+        found = [f"{r.partner_name!s} {r.value:{fmt}}{unit}" for r in latest.itertuples() if r.measure == measure]
         return "; ".join(found) if found else "no figures"
 
     st.header("Incidents resolved within SLA, by priority")

@@ -21,7 +21,7 @@ partners = resources.cached(queries.partners).set_index("code")
 shown_partners = [c for c in partners.index if c in set(progress["partner_code"])]
 
 st.title("Overview")
-who = partners.loc[sel.partner, "name"] if sel.partner else "every partner council"
+who = str(partners.loc[sel.partner, "name"]) if sel.partner else "every partner council"
 st.caption(ui.plain(f"{info.name} · {sel.period} · {who} · approved figures only"))
 
 if progress.empty:
@@ -141,7 +141,7 @@ else:
             ui.plain(r.partner_code),
             ui.chip(r.was),
             ui.chip(r.now),
-            escape({"better": "↑ better", "worse": "↓ worse", "ended": "ended"}.get(r.movement, "changed")),
+            escape({"better": "↑ better", "worse": "↓ worse", "ended": "ended"}.get(str(r.movement), "changed")),
         ]
         for r in changes.itertuples()
     ]
@@ -158,13 +158,13 @@ else:
 
 # --- data completeness --------------------------------------------------------------------------------
 st.header("Figures received")
-done = resources.cached(queries.completeness, sel.period, resources.today(), info.data_due_days)
+received = resources.cached(queries.completeness, sel.period, resources.today(), info.data_due_days)
 if sel.partner:
-    done = done[done["partner_code"] == sel.partner]
-due_on = done["due_on"].iloc[0] if not done.empty else sel.period.due(info.data_due_days)
+    received = received[received["partner_code"] == sel.partner]
+due_on = received["due_on"].iloc[0] if not received.empty else sel.period.due(info.data_due_days)
 st.markdown(f"Figures for {sel.period} were due by **{due_on:%-d %B %Y}**.")
 st.dataframe(
-    done[["partner_name", "expected", "received", "approved", "awaiting_approval", "missing", "overdue"]],
+    received[["partner_name", "expected", "received", "approved", "awaiting_approval", "missing", "overdue"]],
     hide_index=True,
     column_config={
         "partner_name": "Partner",
