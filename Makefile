@@ -32,7 +32,7 @@ test: .venv/.synced
 lint: .venv/.synced
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy metrics
+	.venv/bin/mypy metrics dashboard
 
 bench: .venv/.synced
 	.venv/bin/python -m tests.perf.run

@@ -17,7 +17,7 @@ import pandas as pd
 from metrics.ingest import Figure
 from metrics.periods import Period, last_complete_quarter, period_range
 from metrics.status import ENDED, RUNNING, Status, direction
-from metrics.store import read_sql
+from metrics.store import read_sql, reads_progress
 
 STATUSES = tuple(s.word for s in RUNNING)  # a running objective's statuses, in the legends' order
 WORST_FIRST = tuple(s.word for s in sorted(Status, key=lambda s: s.rank))
@@ -69,6 +69,7 @@ def _period_params(period: Period) -> dict[str, Any]:
     }
 
 
+@reads_progress
 def progress_for_period(con: duckdb.DuckDBPyConnection, period: Period, *, published: bool = True) -> pd.DataFrame:
     """Every objective x partner for one quarter: actual, target, status, direction, forecast."""
     params = _period_params(period)
@@ -77,6 +78,7 @@ def progress_for_period(con: duckdb.DuckDBPyConnection, period: Period, *, publi
     )
 
 
+@reads_progress
 def status_changes(con: duckdb.DuckDBPyConnection, period: Period, *, published: bool = True) -> pd.DataFrame:
     """Objective x partner pairs whose status differs from the previous quarter."""
     return _frame(
@@ -189,6 +191,7 @@ def objectives(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _frame(con, "objectives")
 
 
+@reads_progress
 def objective_progress(con: duckdb.DuckDBPyConnection, objective: str, *, published: bool = True) -> pd.DataFrame:
     """One objective's progress for every partner and period."""
     return _frame(con, "objective_progress_all", {"objective": objective, "published": published})

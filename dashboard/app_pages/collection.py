@@ -6,13 +6,13 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import store, submissions
+from metrics import queries, submissions
 from metrics.access import AccessDenied, Action, Role
 from metrics.status import Status
 
 sel = ui.selection()
 info = resources.partnership()
-grid = resources.query("collection", sel.period, resources.today(), info.data_due_days)
+grid = resources.cached(queries.collection, sel.period, resources.today(), info.data_due_days)
 if sel.partner:
     grid = grid[grid["partner_code"] == sel.partner]
 
@@ -98,7 +98,7 @@ if st.button("Save the note", key="note_save"):
                 today=resources.today(),
             )
         )  # fmt: skip
-    except (submissions.SubmissionError, store.DatabaseBusy, AccessDenied) as exc:
+    except (submissions.SubmissionError, resources.DatabaseBusy, AccessDenied) as exc:
         st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
     else:
         st.success(f"Note saved as submission {saved.submission_id}; it awaits approval.", icon=":material/task_alt:")

@@ -7,14 +7,14 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import queries, store, submissions, template
+from metrics import queries, submissions, template
 from metrics.access import AccessDenied, Role
 from metrics.ingest import CheckResult
 from metrics.periods import parse_period
 
 sel = ui.selection()
 info = resources.partnership()
-partners = resources.query("partners")
+partners = resources.cached(queries.partners)
 current = partners[partners["current"]]
 names = dict(zip(partners["code"], partners["name"], strict=True))
 
@@ -34,7 +34,7 @@ if current.empty:
 left, right = st.columns(2)
 default = sel.partner if sel.partner in set(current["code"]) else current["code"].iloc[0]
 partner = left.selectbox(
-    "Council", current["code"].tolist(), index=current["code"].tolist().index(default), format_func=names.get
+    "Council", current["code"].tolist(), index=current["code"].tolist().index(default), format_func=names.__getitem__
 )
 quarters = [str(q) for q in resources.quarters()]
 period_text = right.selectbox("Quarter", quarters, index=quarters.index(str(sel.period)), key="upload_quarter")
@@ -70,7 +70,7 @@ data = uploaded.getvalue()
 try:
     cat = resources.read(lambda con: submissions.catalogue(con, resources.today(), {partner}))
     duplicate = resources.read(lambda con: submissions.find_duplicate(con, submissions.sha256(data)))
-except store.DatabaseBusy as exc:
+except resources.DatabaseBusy as exc:
     st.error(f"The file could not be checked just now: {ui.plain(exc)}", icon=":material/hourglass:")
     st.stop()
 result: CheckResult = submissions.check_file(data, uploaded.name, cat)  # no connection held: others may write
@@ -148,7 +148,7 @@ if go.button("Submit these figures", type="primary", width="stretch"):
     except submissions.SubmissionError as exc:
         st.error(f"Not submitted: {exc}.", icon=":material/sync_problem:")
         st.stop()
-    except store.DatabaseBusy as exc:
+    except resources.DatabaseBusy as exc:
         st.error(f"Not submitted: {ui.plain(exc)}", icon=":material/hourglass:")
         st.stop()
     st.session_state["upload_attempt"] = attempt + 1
