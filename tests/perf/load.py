@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -207,8 +208,9 @@ def measure(db: Path, counts: list[int], rounds: int, only: list[str] | None = N
         with _pinned(server):
             url, proc = stack.enter_context(serve_process(db, env=APP_ENV))
         _log(f"server pid {proc.pid}, its threads on cores {_allowed(proc.pid)}; browsers on core {browsers}")
-        with _pinned(browsers):
-            return asyncio.run(_run(url, proc.pid, counts, walk, only))
+        # A thread of its own: asyncio.run refuses a thread with an event loop (a sync Playwright in the tests).
+        with _pinned(browsers), ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(asyncio.run, _run(url, proc.pid, counts, walk, only)).result()
 
 
 def _allowed(pid: int) -> str:
