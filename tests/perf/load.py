@@ -32,11 +32,11 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from metrics.config import ROOT
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve_process
 from tests.perf import scale
-from tests.perf.browser_walk import APP_ENV, HEADING, LINKS, SETTLED, TIMEOUT_MS, VIEWPORT, _memory_kb
+from tests.perf.browser_walk import APP_ENV, HEADING, LINKS, SETTLED, VIEWPORT, _memory_kb
 
 COUNTS = (1, 5, 10, 20, 40)
 ROUNDS = 2
-CAP_MINUTES = 20.0
+CAP_MINUTES = 30.0
 TARGET_P95, TARGET_CPU, TARGET_MB, TARGET_MB_SESSIONS = 3.0, 0.3, 600.0, 20
 CACHE = ROOT / "bench" / "load"
 NOT_MEMBERS = ("Sign in", "Sign out")
@@ -93,7 +93,7 @@ def _busy(before: dict[str, tuple[int, int]], cores: list[int]) -> list[float]:
 
 async def _settled(page: Page, path: str, before: str, start: float, deadline: float) -> float:
     """Seconds from `start` until the page at `path` has settled with a heading other than `before`."""
-    timeout = max(1.0, min(TIMEOUT_MS / 1000, deadline - time.monotonic())) * 1000
+    timeout = max(1.0, deadline - time.monotonic()) * 1000  # a busy N may take minutes: only the cap ends it
     await page.wait_for_function(SETTLED, arg=[path, before], polling=20, timeout=timeout)
     seconds = time.perf_counter() - start
     if await page.locator("[data-testid='stException']").count():
@@ -234,21 +234,22 @@ def _mark(ok: bool) -> str:
 
 HEADER = (
     f"{'sessions':>8}  {'loads':>5}  {'p50 s':>6}  {'p95 s':>6}  {'max s':>6}  "
-    f"{'server CPU s per fresh load':<32}  {'per click':>9}  {'VmRSS MB':>8}  {'VmHWM MB':<22}  {'cores busy':<10}"
+    f"{'server CPU s per fresh load':<32}  {'per click':>9}  {'VmRSS MB':>8}  {'VmHWM MB':<22}  "
+    "cores busy (server / browsers)"
 )
 
 
 def row(step: Step) -> str:
     """One line of the table: settle times, the server's CPU per load and memory, with PASS/MISS by the targets."""
     loads = step.loads()
-    per_fresh = step.fresh_cpu / len(step.fresh) if step.fresh else float("nan")
+    per_fresh = step.fresh_cpu / step.sessions  # each session started one, settled or not
     per_click = step.click_cpu / len(step.clicks) if step.clicks else float("nan")
     cpu = f"{per_fresh:.2f} {_mark(per_fresh < TARGET_CPU)} (< {TARGET_CPU:g})"
     memory = f"{step.hwm_mb:.0f}"
     if step.sessions == TARGET_MB_SESSIONS:
         memory += f" {_mark(step.hwm_mb < TARGET_MB)} (< {TARGET_MB:g})"
     busy = " / ".join(f"{b:.0%}" for b in step.busy)
-    end = "" if step.complete else "  stopped: a page did not settle before the time cap (or in 120 s)"
+    end = "" if step.complete else "  stopped: a page did not settle before the time cap"
     return (
         f"{step.sessions:>8}  {len(loads):>5}  {_percentile(loads, 50):>6.2f}  {_percentile(loads, 95):>6.2f}  "
         f"{max(loads, default=float('nan')):>6.2f}  {cpu:<32}  {per_click:>9.2f}  {step.rss_mb:>8.0f}  "
@@ -309,10 +310,16 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "load.duckdb"
         shutil.copy(_database(), copy)
-        steps = measure(copy, counts, args.rounds, cap=args.cap_minutes * 60)
+        try:
+            steps = measure(copy, counts, args.rounds, cap=args.cap_minutes * 60)
+        except RuntimeError as error:  # a page showed an exception, or the app did not start
+            sys.exit(f"load: {error}")
     print(report(steps, args.rounds))
     out = CACHE / "results.json"
-    out.write_text(json.dumps([s._asdict() for s in steps], indent=2))
+    steps_json = [s._asdict() for s in steps]
+    out.write_text(
+        json.dumps({"date": time.strftime("%Y-%m-%d"), "rounds": args.rounds, "steps": steps_json}, indent=2)
+    )
     print(f"written to {out.relative_to(ROOT)}")
 
 
