@@ -167,7 +167,7 @@ async def _step(browser: Browser, url: str, pid: int, n: int, walk: Walk) -> Ste
 
 
 async def _run(url: str, pid: int, counts: list[int], walk: Walk, only: list[str] | None) -> list[Step]:
-    """Each N in turn in one Chromium, stopping after the N that reaches the deadline."""
+    """Each N in turn in one Chromium, until one is cut off by the deadline."""
     steps: list[Step] = []
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.perf.load", description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", default=",".join(map(str, COUNTS)), help="the Ns, e.g. 1,5,10")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="walks of the pages per session")
-    parser.add_argument("--cap-minutes", type=float, default=CAP_MINUTES, help="stop after the N that passes this")
+    parser.add_argument("--cap-minutes", type=float, default=CAP_MINUTES, help="the whole run stops by then")
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.sessions.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
