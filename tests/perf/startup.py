@@ -84,11 +84,11 @@ def table(results: dict[str, dict[str, float | int | str]]) -> str:
     runs = next(iter(results.values()))["runs"]
     lines = [
         f"Command start, each a whole process, median of {runs} runs; target: at most {TARGET:g}x {BASELINE}",
-        f"{'command':<{width}}  seconds  ratio  target  cpu s  cpu ratio  cpu target",
+        f"{'command':<{width}}  seconds   ratio  target  cpu s  cpu ratio  cpu target",
     ]
     for key, r in results.items():
         lines.append(
-            f"{key:<{width}}  {r['seconds']:7.3f}  {r['ratio']:4.2f}x  {r['target']:>6}  {r['cpu_seconds']:5.3f}  "
+            f"{key:<{width}}  {r['seconds']:7.3f}  {r['ratio']:5.2f}x  {r['target']:>6}  {r['cpu_seconds']:5.3f}  "
             f"{r['cpu_ratio']:8.2f}x  {r['cpu_target']:>10}"
         )
     return "\n".join(lines)
