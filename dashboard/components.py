@@ -47,6 +47,11 @@ def symbol(status: object) -> str:
     return found.symbol if found else "?"
 
 
+def scrolling(table_html: str, label: str) -> str:
+    """A table that may be wider than the page, in a region a keyboard can scroll (focusable and named)."""
+    return f'<div class="charter-scroll" tabindex="0" role="region" aria-label="{plain(label)}">{table_html}</div>'
+
+
 def html_table(caption: str, header: list[str], rows: list[list[str]], first_col_header: bool = True) -> str:
     """An accessible HTML table: a caption, column headers and row headers; cells are HTML already (user text
     in them made `plain`), the caption and headers are text."""

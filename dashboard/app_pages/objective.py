@@ -98,16 +98,9 @@ else:
                 else "–",
             ]
         )
-    st.markdown(
-        '<div class="charter-scroll">'
-        + ui.html_table(
-            f"{code} by partner in {sel.period}",
-            ["Partner", "Status", "Actual", "Target", "On last quarter", "On a year ago", "Forecast at deadline"],
-            rows,
-        )
-        + "</div>",
-        unsafe_allow_html=True,
-    )
+    caption = f"{code} by partner in {sel.period}"
+    header = ["Partner", "Status", "Actual", "Target", "On last quarter", "On a year ago", "Forecast at deadline"]
+    st.markdown(ui.scrolling(ui.html_table(caption, header, rows), caption), unsafe_allow_html=True)
     st.caption("The forecast is a straight line through the last four figures, extended to the deadline.")
 
 # --- charts ---------------------------------------------------------------------------------------------
