@@ -10,6 +10,8 @@ from metrics import queries
 from metrics.status import Status
 
 FIRST = (Status.OFF_TRACK, Status.AT_RISK)  # what the Overview opens with, worst first
+# Streamlit cuts a page link's label to one line; an objective's name is read here, so it wraps.
+WRAP = "<style>[data-testid='stMain'] [data-testid='stPageLink-NavLink'] span { white-space: normal; }</style>"
 
 
 def _rank(statuses: pd.Series) -> pd.Series:
@@ -57,6 +59,7 @@ def show(progress: pd.DataFrame, period: str) -> None:
         st.markdown(f"No objective is {words} in {period}.")
         return
     st.markdown(_summary(found) + " Each links to its objective's page.")
+    st.html(WRAP)
     councils = [group for _, group in found.groupby("partner_order", sort=True)]
     for column, rows in zip(st.columns(len(councils)), councils, strict=True):
         with column:
