@@ -7,8 +7,8 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
+from dashboard import attention, ended, resources
 from dashboard import components as ui
-from dashboard import ended, resources
 from metrics import queries
 from metrics.status import Status
 
@@ -27,6 +27,7 @@ st.caption(ui.plain(f"{info.name} · {sel.period} · {who} · approved figures o
 if progress.empty:
     st.info(f"No objective has a target in {sel.period}. Choose another quarter in the sidebar.")
     st.stop()
+attention.show(progress, str(sel.period))  # what is wrong, and where, before how many
 everything, progress = progress, queries.running(progress)  # counts below: objectives still running
 
 # --- headline -----------------------------------------------------------------------------------------

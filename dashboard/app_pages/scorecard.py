@@ -5,36 +5,23 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import attention, ended, resources
 from dashboard import components as ui
-from dashboard import ended, resources
 from metrics import queries
+from metrics.status import Status
 
-sel = ui.selection()
-info = resources.partnership()
-partners = resources.cached(queries.partners).set_index("code")
-code = sel.partner or info.lead_authority
-name = str(partners.loc[code, "name"])
+SHOW = ("All objectives", "Needs attention")  # all by default, the worst first
+SHOW_HELP = f"Needs attention: every objective not {Status.ON_TRACK.said.lower()}, the worst first"
 
-st.title(f"{ui.plain(name)}: scorecard")
-st.caption(ui.plain(f"{info.name} · {sel.period} · approved figures only"))
-if not sel.partner:
-    st.info(f"Showing {ui.plain(name)}, the lead authority. Choose another council with **Partner** in the sidebar.")
 
-everyone = resources.progress_for_period(sel.period)
-mine_all = everyone[everyone["partner_code"] == code]
-mine = queries.running(mine_all)  # ended objectives are listed apart, below the running ones
-others = everyone[everyone["partner_code"] != code]
+def needs_attention(word: object) -> bool:
+    """Whether a running objective's status is worse than on track (an unknown word counts as needing it)."""
+    status = Status.find(word)
+    return status is None or status.rank < Status.ON_TRACK.rank
 
-st.header("Objectives")
-if mine.empty:
-    st.markdown(f"{ui.plain(name)} has no objective with a target in {sel.period}.")
-else:
-    counts = mine["status"].value_counts()
-    st.markdown(
-        f"{len(mine)} objectives this quarter: "
-        + ", ".join(f"{counts[s]} {s.lower()}" for s in queries.STATUSES if s in counts)
-        + "."
-    )
+
+def objectives_table(mine: pd.DataFrame, others: pd.DataFrame, caption: str) -> None:
+    """The council's objectives, one row each, with the other partners' status on each beside it."""
     beside = {
         obj: " ".join(ui.chip(r.status, f"{r.partner_code!s}: {str(r.status).lower()}") for r in group.itertuples())
         for obj, group in others.groupby("objective_code")
@@ -55,13 +42,53 @@ else:
     st.markdown(
         '<div class="charter-scroll">'
         + ui.html_table(
-            f"{name}'s objectives in {sel.period}, with the other partners' status on each",
+            caption,
             ["Objective", "Status", "Actual", "Target", "On last quarter", "Forecast", "Other partners", "Note"],
             rows,
         )
         + "</div>",
         unsafe_allow_html=True,
     )
+
+
+sel = ui.selection()
+info = resources.partnership()
+partners = resources.cached(queries.partners).set_index("code")
+code = sel.partner or info.lead_authority
+name = str(partners.loc[code, "name"])
+
+st.title(f"{ui.plain(name)}: scorecard")
+st.caption(ui.plain(f"{info.name} · {sel.period} · approved figures only"))
+if not sel.partner:
+    st.info(f"Showing {ui.plain(name)}, the lead authority. Choose another council with **Partner** in the sidebar.")
+
+everyone = resources.progress_for_period(sel.period)
+mine_all = everyone[everyone["partner_code"] == code]
+# Worst first; ended objectives are listed apart, below the running ones.
+mine = attention.worst_first(queries.running(mine_all))
+others = everyone[everyone["partner_code"] != code]
+
+st.header("Objectives")
+if mine.empty:
+    st.markdown(f"{ui.plain(name)} has no objective with a target in {sel.period}.")
+else:
+    counts = mine["status"].value_counts()
+    st.markdown(
+        f"{len(mine)} objectives this quarter: "
+        + ", ".join(f"{counts[s]} {s.lower()}" for s in queries.STATUSES if s in counts)
+        + "."
+    )
+    show = st.radio("Show", SHOW, horizontal=True, key="scorecard_show", help=SHOW_HELP)
+    mine = mine if show == SHOW[0] else mine[mine["status"].map(needs_attention)]
+    if mine.empty:
+        st.markdown(f"None of {ui.plain(name)}'s objectives needs attention in {sel.period}.")
+    else:
+        objectives_table(
+            mine,
+            others,
+            f"{name}'s objectives {'' if show == SHOW[0] else 'needing attention '}in {sel.period}, "
+            "with the other partners' status on each",
+        )
 ended.show(mine_all, f"{name}'s objectives past their deadline in {sel.period}, with their results")
 
 st.header("KPIs")

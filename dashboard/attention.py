@@ -1,0 +1,66 @@
+"""What needs attention first: the running objectives off track or at risk, by council, each a link to its page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components as ui
+from metrics import queries
+from metrics.status import Status
+
+FIRST = (Status.OFF_TRACK, Status.AT_RISK)  # what the Overview opens with, worst first
+# Streamlit cuts a page link's label to one line; an objective's name is read here, so it wraps.
+WRAP = "<style>[data-testid='stMain'] [data-testid='stPageLink-NavLink'] span { white-space: normal; }</style>"
+
+
+def _rank(statuses: pd.Series) -> pd.Series:
+    """Each status's place worst first (metrics/status.py); a cell with no known status goes last."""
+    return statuses.map(lambda w: s.rank if (s := Status.find(w)) else len(Status))
+
+
+def worst_first(progress: pd.DataFrame) -> pd.DataFrame:
+    """Progress rows ordered worst status first, then in the framework's order."""
+    ordered = progress.assign(_rank=_rank(progress["status"]))
+    return ordered.sort_values(["_rank", "objective_order"], kind="stable").drop(columns="_rank")
+
+
+def exceptions(progress: pd.DataFrame) -> pd.DataFrame:
+    """The running objectives off track or at risk, by council (the partners' order), worst first in each."""
+    running = queries.running(progress)
+    found = running[running["status"].isin([s.word for s in FIRST])].assign(_rank=lambda f: _rank(f["status"]))
+    return found.sort_values(["partner_order", "_rank", "objective_order"], kind="stable").drop(columns="_rank")
+
+
+def _summary(found: pd.DataFrame) -> str:
+    counts = [f"{int((found['status'] == s.word).sum())} {s.said.lower()}" for s in FIRST]
+    councils = found["partner_code"].nunique()
+    return f"{' and '.join(counts)} across {councils} {'council' if councils == 1 else 'councils'}."
+
+
+def _council(rows: pd.DataFrame, period: str) -> None:
+    """One council's exceptions: its name, then each status's objectives as links to their pages."""
+    st.subheader(ui.plain(rows["partner_name"].iloc[0]))
+    for status in FIRST:
+        mine = rows[rows["status"] == status.word]
+        if mine.empty:
+            continue
+        st.markdown(ui.chip(status.word, f"{len(mine)} {status.said.lower()}"), unsafe_allow_html=True)
+        for r in mine.itertuples():
+            ui.objective_link(r.objective_code, r.objective_title, period)
+
+
+def show(progress: pd.DataFrame, period: str) -> None:
+    """The Overview's first section: every running objective off track or at risk, council by council."""
+    st.header("Needs attention")
+    found = exceptions(progress)
+    if found.empty:
+        words = " or ".join(s.said.lower() for s in FIRST)
+        st.markdown(f"No objective is {words} in {period}.")
+        return
+    st.markdown(_summary(found) + " Each links to its objective's page.")
+    st.html(WRAP)
+    councils = [group for _, group in found.groupby("partner_order", sort=True)]
+    for column, rows in zip(st.columns(len(councils)), councils, strict=True):
+        with column:
+            _council(rows, period)

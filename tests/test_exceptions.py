@@ -1,0 +1,94 @@
+"""Exceptions first (issue 13): the Overview opens with what is off track and at risk, by council, each a link to its
+objective; the Partner scorecard lists the worst first and filters to what needs attention."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics import queries, store
+from metrics.periods import parse_period
+from metrics.status import Status
+from tests.conftest import AS_OF
+from tests.test_app import APP
+
+QUARTER = "2025/26 Q2"  # the default quarter on AS_OF
+# A scorecard row: its objective's code, and the word in its status chip.
+ROW = re.compile(r'<tr><th scope="row">(OBJ\d+) [^<]*</th><td><span class="charter-chip"[^>]*>.*?</span> ([^<]+)<')
+
+
+@pytest.fixture
+def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _running(demo_db: Path) -> list[tuple[str, str, str]]:
+    """(partner, objective, status) of each running objective in QUARTER, from the database: partners in their
+    order, objectives in the framework's."""
+    with store.connect(demo_db, read_only=True, as_of=AS_OF) as con:
+        rows = queries.running(queries.progress_for_period(con, parse_period(QUARTER)))
+    rows = rows.sort_values(["partner_order", "objective_order"])
+    return list(zip(rows["partner_name"], rows["objective_code"], rows["status"], strict=True))
+
+
+def test_the_overview_opens_with_every_objective_off_track_or_at_risk_by_council(app: AppTest, demo_db: Path) -> None:
+    running = _running(demo_db)
+    councils = list(dict.fromkeys(p for p, _, s in running if s in {Status.OFF_TRACK.word, Status.AT_RISK.word}))
+    expected = [(p, o) for c in councils for w in (Status.OFF_TRACK, Status.AT_RISK) for p, o, s in running
+                if p == c and s == w.word]  # fmt: skip
+    assert sum(s == Status.OFF_TRACK.word for _, _, s in running) >= 5  # the demo has some to show
+    app.run()
+    assert not app.exception
+    assert app.header[0].value == "Needs attention"
+    assert councils == ["Hinckley & Bosworth Borough Council", "Blaby District Council", "Melton Borough Council"]
+    assert [h.value for h in app.subheader] == councils
+    links = [link.proto for link in app.get("page_link")]
+    assert [(link.label.split(" ")[0], link.query_string) for link in links] == [
+        (o, f"objective={o}&quarter=2025%2F26+Q2") for _, o in expected
+    ]
+    assert {link.page for link in links} == {"objective"}
+    off, risk = (sum(s == w.word for _, _, s in running) for w in (Status.OFF_TRACK, Status.AT_RISK))
+    assert f"{off} off track and {risk} at risk across 3 councils." in _text(app)
+
+
+def test_the_overview_names_only_the_chosen_councils_exceptions(app: AppTest, demo_db: Path) -> None:
+    mine = [o for p, o, s in _running(demo_db) if p == "Melton Borough Council" and s == Status.OFF_TRACK.word]
+    app.run()
+    app.sidebar.selectbox[1].select("MBC").run()
+    assert not app.exception
+    assert [h.value for h in app.subheader] == ["Melton Borough Council"]
+    labels = [link.proto.label.split(" ")[0] for link in app.get("page_link")]
+    assert labels[: len(mine)] == mine
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _scorecard_rows(at: AppTest) -> list[tuple[str, str]]:
+    table = next(m.value for m in at.markdown if "Other partners" in m.value)
+    return ROW.findall(table)
+
+
+def test_the_scorecard_lists_the_worst_first_and_filters_to_what_needs_attention(app: AppTest, demo_db: Path) -> None:
+    hbbc = {o: s for p, o, s in _running(demo_db) if p == "Hinckley & Bosworth Borough Council"}
+    app.run()
+    app.switch_page("app_pages/scorecard.py").run()
+    assert not app.exception
+    assert app.radio(key="scorecard_show").value == "All objectives"
+    rows = _scorecard_rows(app)
+    assert dict(rows) == hbbc
+    ranks = [Status.find(s).rank for _, s in rows]  # type: ignore[union-attr]
+    assert ranks == sorted(ranks) and ranks[0] < ranks[-1]
+    assert rows[-1][1] == Status.ON_TRACK.word
+    app.radio(key="scorecard_show").set_value("Needs attention").run()
+    assert not app.exception
+    attention = _scorecard_rows(app)
+    assert [o for o, _ in attention] == [o for o, s in rows if s != Status.ON_TRACK.word]
+    assert attention and len(attention) < len(rows)
+    assert "Hinckley & Bosworth Borough Council's objectives needing attention in 2025/26 Q2" in _text(app)
