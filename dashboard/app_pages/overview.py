@@ -102,7 +102,7 @@ def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
             worst = queries.worst_status(group["status"])
             row.append(f"{cell(group)}<br><small>Worst: {escape(worst.lower())}</small>")
         rows.append(row)
-    st.markdown(f'<div class="charter-scroll">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True)
+    st.markdown(ui.scrolling(ui.html_table(caption, header, rows), caption), unsafe_allow_html=True)
 
 
 st.header("By commitment")
@@ -146,16 +146,9 @@ else:
         ]
         for r in changes.itertuples()
     ]
-    st.markdown(
-        '<div class="charter-scroll">'
-        + ui.html_table(
-            f"Status changes between {sel.period.previous()} and {sel.period}",
-            ["Objective", "Partner", "Was", "Now", "Movement"],
-            rows,
-        )
-        + "</div>",
-        unsafe_allow_html=True,
-    )
+    changed = f"Status changes between {sel.period.previous()} and {sel.period}"
+    table = ui.html_table(changed, ["Objective", "Partner", "Was", "Now", "Movement"], rows)
+    st.markdown(ui.scrolling(table, changed), unsafe_allow_html=True)
 
 # --- data completeness --------------------------------------------------------------------------------
 st.header("Figures received")

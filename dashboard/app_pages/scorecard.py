@@ -39,16 +39,8 @@ def objectives_table(mine: pd.DataFrame, others: pd.DataFrame, caption: str) -> 
         ]
         for r in mine.itertuples()
     ]
-    st.markdown(
-        '<div class="charter-scroll">'
-        + ui.html_table(
-            caption,
-            ["Objective", "Status", "Actual", "Target", "On last quarter", "Forecast", "Other partners", "Note"],
-            rows,
-        )
-        + "</div>",
-        unsafe_allow_html=True,
-    )
+    header = ["Objective", "Status", "Actual", "Target", "On last quarter", "Forecast", "Other partners", "Note"]
+    st.markdown(ui.scrolling(ui.html_table(caption, header, rows), caption), unsafe_allow_html=True)
 
 
 sel = ui.selection()
