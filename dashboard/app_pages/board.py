@@ -128,7 +128,7 @@ for commitment, group in listed.groupby("commitment_title", sort=False):
         with st.container(border=True):
             st.markdown(f"**{obj.objective_code} {ui.plain(obj.objective_title)}**  \n{ui.plain(obj.reasons)}.")
             left, right = st.columns([3, 2])
-            left.markdown(f'<div class="charter-scroll">{tables[str(obj.objective_code)]}</div>',
+            left.markdown(f'<div class="charter-scroll" tabindex="0">{tables[str(obj.objective_code)]}</div>',
                           unsafe_allow_html=True)  # fmt: skip
             right.markdown(_board_record(str(obj.objective_code)))
             right.button(f"Review {obj.objective_code}", key=f"choose-{obj.objective_code}", on_click=_choose,

@@ -99,7 +99,7 @@ else:
             ]
         )
     st.markdown(
-        '<div class="charter-scroll">'
+        '<div class="charter-scroll" tabindex="0">'
         + ui.html_table(
             f"{code} by partner in {sel.period}",
             ["Partner", "Status", "Actual", "Target", "On last quarter", "On a year ago", "Forecast at deadline"],

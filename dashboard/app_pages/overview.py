@@ -101,7 +101,7 @@ def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
             worst = queries.worst_status(group["status"])
             row.append(f"{cell(group)}<br><small>Worst: {escape(worst.lower())}</small>")
         rows.append(row)
-    st.markdown(f'<div class="charter-scroll">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True)
+    st.markdown(f'<div class="charter-scroll" tabindex="0">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True)
 
 
 st.header("By commitment")
@@ -146,7 +146,7 @@ else:
         for r in changes.itertuples()
     ]
     st.markdown(
-        '<div class="charter-scroll">'
+        '<div class="charter-scroll" tabindex="0">'
         + ui.html_table(
             f"Status changes between {sel.period.previous()} and {sel.period}",
             ["Objective", "Partner", "Was", "Now", "Movement"],

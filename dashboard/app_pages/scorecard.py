@@ -53,7 +53,7 @@ else:
         for r in mine.itertuples()
     ]
     st.markdown(
-        '<div class="charter-scroll">'
+        '<div class="charter-scroll" tabindex="0">'
         + ui.html_table(
             f"{name}'s objectives in {sel.period}, with the other partners' status on each",
             ["Objective", "Status", "Actual", "Target", "On last quarter", "Forecast", "Other partners", "Note"],
