@@ -36,4 +36,5 @@ def show(progress: pd.DataFrame, caption: str) -> None:
         for _, r in table.iterrows()
     ]
     header = ["Objective", "Deadline", "Result", "Judged on"]
-    st.markdown(f'<div class="charter-scroll" tabindex="0">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True)
+    html = ui.html_table(caption, header, rows)
+    st.markdown(f'<div class="charter-scroll" tabindex="0">{html}</div>', unsafe_allow_html=True)

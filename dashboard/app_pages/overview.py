@@ -101,7 +101,8 @@ def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
             worst = queries.worst_status(group["status"])
             row.append(f"{cell(group)}<br><small>Worst: {escape(worst.lower())}</small>")
         rows.append(row)
-    st.markdown(f'<div class="charter-scroll" tabindex="0">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True)
+    table = ui.html_table(caption, header, rows)
+    st.markdown(f'<div class="charter-scroll" tabindex="0">{table}</div>', unsafe_allow_html=True)
 
 
 st.header("By commitment")
