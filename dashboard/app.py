@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, components, resources
+from dashboard import auth, components, resources, sidebar
 from metrics.access import Action
 
 st.set_page_config(page_title="Charter", page_icon=":material/insights:", layout="wide")
@@ -52,7 +52,8 @@ account = (
     ]
 )
 sections["Account"] = account
-navigation = st.navigation(sections, expanded=True)
+navigation = st.navigation(sections, position="hidden")  # the sidebar's menu is dashboard/sidebar.py's
+menu = sidebar.menu()
 
 
 def _sync_selection() -> None:
@@ -89,6 +90,7 @@ def _sync_selection() -> None:
 
 
 _sync_selection()
+sidebar.fill(menu, sections)
 if info.illustrative:
     components.demo_banner()
 if notice := st.session_state.pop("signin_notice", None):  # e.g. "You have signed out.", on the page it lands on

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from metrics.config import ROOT
 
@@ -103,8 +103,18 @@ def sign_in(page: Page, url: str, email: str, password: str, query: str = "") ->
     expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {email}")).to_be_visible()
 
 
+def menu(page: Page) -> Locator:
+    """The links to pages in the sidebar's menu (dashboard/sidebar.py)."""
+    return page.get_by_test_id("stSidebar").locator(".st-key-charter-nav").get_by_role("link")
+
+
+def offered(page: Page) -> list[str]:
+    """The titles of the pages in the sidebar's menu (a link's text also holds its icon's name, on a line before)."""
+    return [t.strip().split("\n")[-1].strip() for t in menu(page).all_inner_texts()]
+
+
 def open_page(page: Page, title: str) -> None:
     """Go to a page through the sidebar, as a person does (loading its address afresh starts a new session)."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text=title).click()
+    menu(page).filter(has_text=title).click()
     settle(page)
     assert page.locator("[data-testid='stException']").count() == 0

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from dashboard.components import STATUS_STYLE
 from metrics import accounts, store
 from metrics.access import Actor
-from tests.browser import serve, settle
+from tests.browser import menu, offered, serve, settle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long test password"  # noqa: S105 - the test accounts' password, in the test database only
@@ -29,14 +29,6 @@ ACCOUNTS = {  # role: (e-mail, councils)
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 FAILING = {"serious", "critical"}
 ALWAYS_FAILING = {"heading-order"}  # moderate, but a screen reader's list of headings is the page's outline
-# Violations that come from Streamlit's own widgets and cannot be fixed in the app: (rule id, the element it is
-# found in, as a CSS selector) -> why. Streamlit's class names are generated, so the element is named by its test id.
-NAV = "[data-testid='stSidebarNavItems']"
-EXCLUDED: dict[tuple[str, str], str] = {
-    ("list", NAV): "Streamlit's sidebar navigation puts each section's heading and its own <li>s in a <div> inside "
-    "the <ul> (st.navigation with sections); the app cannot change that markup",
-    ("listitem", NAV): "the same: the <li>s of a section sit in that <div>, not directly in the <ul>",
-}
 AXE = Axe()
 
 
@@ -67,30 +59,15 @@ def _sign_in(page: Page, url: str, role: str) -> None:
     expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {email}")).to_be_visible()
 
 
-def _links(page: Page) -> Iterator[str]:
-    """The titles of the pages in the sidebar (a link's text also holds its icon's name, on a line before)."""
-    return (
-        t.strip().split("\n")[-1] for t in page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()
-    )
-
-
 def _open(page: Page, title: str) -> None:
     """Go to a page through the sidebar, as a person does (loading its address afresh starts a new session)."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text=title).last.click()
+    menu(page).filter(has_text=title).last.click()
     settle(page)
     assert page.locator("[data-testid='stException']").count() == 0, title
 
 
-def _within(page: Page, target: list[str], inside: str) -> bool:
-    """Whether the element axe-core names by `target` (a CSS selector, outside any frame) is in or is `inside`."""
-    if len(target) != 1:
-        return False
-    script = "([t, c]) => { const e = document.querySelector(t); return !!(e && e.closest(c)); }"
-    return bool(page.evaluate(script, [target[0], inside]))
-
-
 def _violations(page: Page) -> list[str]:
-    """axe-core's serious and critical violations on the page, one line per rule and element, less EXCLUDED."""
+    """axe-core's serious and critical violations on the page (and heading-order), one line per rule and element."""
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]})
     found = []
     for rule in results.response["violations"]:
@@ -98,8 +75,6 @@ def _violations(page: Page) -> list[str]:
             continue
         for node in rule["nodes"]:
             target = " ".join(str(t) for t in node["target"])
-            if any(rule["id"] == r and _within(page, node["target"], inside) for r, inside in EXCLUDED):
-                continue
             found.append(f"{rule['id']} ({rule['impact']}) at {target}: {rule['help']} [{node['html'][:160]}]")
     return found
 
@@ -129,11 +104,16 @@ def test_every_page_has_no_serious_or_critical_violation(browser: Browser, app_u
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     _sign_in(page, app_url, role)
-    titles = [t for t in _links(page) if t != "Sign out"]
+    titles = [t for t in offered(page) if t != "Sign out"]
     assert len(titles) >= 6, titles
+    hrefs = [link.get_attribute("href") or "" for link in menu(page).all()]  # a link keeps the quarter chosen
+    assert all(h.endswith("?quarter=2025%2F26+Q2") for h in hrefs), hrefs
+    current = page.get_by_test_id("stSidebar").locator(".st-key-charter-nav a[aria-current='page']")
     problems: dict[str, list[str]] = {}
     for title in titles:
         _open(page, title)
+        expect(current).to_have_count(1)  # a screen reader hears which page of the menu is shown
+        expect(current).to_contain_text(title)
         found = _violations(page) + _charts_without_their_alternative(page)
         if page.get_by_test_id("stDateInput").count():  # the statement: quarters from a list, not a date picker
             found.append("a date picker")
@@ -389,6 +369,8 @@ def test_the_officers_board_and_admin_pages_fit_a_phone_and_200_percent_zoom(
             page.get_by_test_id("stExpandSidebarButton").click()
         _open(page, title)
         expect(page.locator("h1").first).to_be_visible()
+        expect(menu(page).first).not_to_be_in_viewport()  # choosing a page folds the menu away, as on a phone
+        expect(page.get_by_test_id("stExpandSidebarButton")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], title
         assert page.evaluate(OVERFLOW) == [], title
     page.close()

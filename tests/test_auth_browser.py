@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from metrics import accounts, store
 from metrics.access import Actor
-from tests.browser import open_page, serve, settle
+from tests.browser import menu, open_page, serve, settle
 from tests.conftest import table_contents
 
 pytestmark = pytest.mark.browser
@@ -63,7 +63,7 @@ def _sidebar(page: Page) -> Locator:
 def _signed_out(page: Page) -> None:
     expect(page.locator("h1").first).to_have_text("Sign in")
     expect(_sidebar(page)).not_to_contain_text("Signed in as")
-    expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(0)
+    expect(menu(page)).to_have_count(0)
 
 
 def sign_in(page: Page, url: str, email: str, password: str, query: str = "") -> None:
@@ -92,7 +92,7 @@ def test_sign_in_then_sign_out(app: tuple[str, Path], context: BrowserContext) -
     page.goto(url)
     settle(page)
     expect(page.locator("h1").first).to_have_text("Sign in")
-    links = page.locator("[data-testid='stSidebarNavLink']")
+    links = menu(page)
     expect(links).to_have_count(0)  # one page, Sign in, so no navigation: nothing else is public
     page.get_by_label("E-mail").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -213,7 +213,7 @@ def test_a_downgraded_account_loses_the_pages_at_its_next_action(
         accounts.add_user(con, ADMIN, email=DEMOTED, role="viewer")
     open_page(page, "KPIs")
     expect(_sidebar(page)).to_contain_text(f"Signed in as {DEMOTED} (viewer)")
-    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    links = menu(page)
     expect(links.filter(has_text="KPIs")).to_be_visible()
     for title in ("Upload figures", "Data collection", "Submission history", "ICT service desk"):
         expect(links.filter(has_text=title)).to_have_count(0)

@@ -20,7 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from dashboard.components import STATUS_STYLE
 from metrics import accounts, store
 from metrics.access import Actor
-from tests.browser import open_page, serve, settle, sign_in
+from tests.browser import offered, open_page, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
 QUARTER = "2025/26 Q2"  # the demo's latest quarter with figures; the served app's "today" is the real date
@@ -79,12 +79,6 @@ def _start(page: Page, url: str, role: str) -> None:
         settle(page)
     else:
         sign_in(page, url, ACCOUNTS[role][0], PASSWORD, query)
-
-
-def _offered(page: Page) -> list[str]:
-    """The titles of the pages in the sidebar (a link's text also holds its icon's name, on a line before)."""
-    links = page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()
-    return [t.strip().split("\n")[-1] for t in links]
 
 
 def _select(page: Page, label: str, where: str = "stMain") -> Locator:
@@ -391,11 +385,11 @@ def test_each_role_is_offered_its_pages_and_every_page_works(browser: Browser, a
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     _start(page, app.url, role)
-    offered = _offered(page)
-    missing, not_theirs = [t for t in PAGES[role] if t not in offered], [t for t in offered if t not in PAGES[role]]
-    assert offered == PAGES[role], f"{role}: {missing} missing, {not_theirs} offered but not theirs"
+    shown = offered(page)
+    missing, not_theirs = [t for t in PAGES[role] if t not in shown], [t for t in shown if t not in PAGES[role]]
+    assert shown == PAGES[role], f"{role}: {missing} missing, {not_theirs} offered but not theirs"
     # A viewer reads the same pages as the public, walked as "public": what is theirs is the offer and signing out.
-    for title in offered[:-1] if role != "viewer" else []:
+    for title in shown[:-1] if role != "viewer" else []:
         _go(page, title)
         CHECKS[title](page, role, app, title in DEEP.get(role, set()))
         assert page.get_by_test_id("stException").count() == 0, title
@@ -412,7 +406,7 @@ def _signs_out(page: Page) -> None:
     expect(page.locator("h1").first).to_have_text("Overview")
     expect(page.get_by_text("You have signed out.")).to_be_visible()
     expect(page.get_by_test_id("stSidebar")).not_to_contain_text("Signed in as")
-    assert _offered(page) == PAGES["public"]
+    assert offered(page) == PAGES["public"]
 
 
 def _public_ends(page: Page, app: App) -> None:
@@ -425,7 +419,7 @@ def _public_ends(page: Page, app: App) -> None:
     settle(page)
     expect(page.get_by_role("dialog")).to_contain_text("Page not found")
     expect(page.locator("h1").first).to_have_text("Overview")
-    assert _offered(page) == PAGES["public"]
+    assert offered(page) == PAGES["public"]
 
 
 # --- status never by colour alone ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from metrics import accounts, store
 from metrics.access import Actor
-from tests.browser import free_port, serve, settle
+from tests.browser import free_port, menu, serve, settle
 
 pytestmark = pytest.mark.browser
 ADMIN = Actor.administrator("tests")
@@ -106,7 +106,7 @@ def test_microsoft_365_sign_in_takes_the_role_from_the_charter_account(
     _sign_in_with_microsoft(page, url, provider, OFFICER)
     expect(_sidebar(page)).to_contain_text(f"Signed in as {OFFICER} (officer for HBBC)")
     expect(page.locator("h1").first).to_have_text("Overview")
-    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    links = menu(page)
     expect(links.filter(has_text="Upload figures")).to_be_visible()
 
     with store.connect(db) as con:  # the role is Charter's to give, not the provider's
@@ -142,5 +142,5 @@ def test_an_email_without_a_charter_account_is_refused_plainly(
     )).to_be_visible()  # fmt: skip
     expect(page.locator("h1").first).to_have_text("Sign in")
     expect(_sidebar(page)).not_to_contain_text("Signed in as")
-    expect(page.get_by_test_id("stSidebarNavLink")).to_have_count(0)
+    expect(menu(page)).to_have_count(0)
     assert page.locator("[data-testid='stException']").count() == 0

@@ -40,7 +40,7 @@ SETTLED = """([path, before]) => {
     && !document.querySelector("[data-stale='true']");
 }"""
 HEADING = "document.querySelector('h1')?.textContent ?? ''"
-LINKS = "[data-testid='stSidebarNav'] a"
+LINKS = "[data-testid='stSidebar'] .st-key-charter-nav a"
 VIEWPORT: ViewportSize = {"width": 1400, "height": 900}
 
 
