@@ -114,7 +114,7 @@ def sign_out(notice: str = "You have signed out.") -> None:
         with suppress(resources.StoreError):  # busy: the cookie is still cleared, and the token runs out by itself
             resources.write(lambda con: accounts.revoke_token(con, token))
     if oidc_configured() and st.user.get("is_logged_in", False):
-        st.logout()
+        st.logout()  # sends the browser to the provider's sign-out: nothing may run after it (see sign_out_page)
 
 
 def keep_cookie() -> None:
@@ -136,7 +136,10 @@ def can(actor: Actor | None, action: Action) -> bool:
 
 def sign_out_page() -> None:
     """The "Sign out" entry in the navigation."""
+    provider = oidc_configured() and st.user.get("is_logged_in", False)
     sign_out()
+    if provider:  # a rerun now would race the browser's redirect to the provider's sign-out, and win
+        st.stop()
     st.rerun()
 
 
