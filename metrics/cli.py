@@ -14,8 +14,8 @@ import duckdb
 from metrics import accounts, cli_board, cli_demo, cli_tickets, cli_users, demo, store, submissions, template
 from metrics.access import AccessDenied, Action, Actor, require
 from metrics.config import DEMO_DIR, Settings
+from metrics.figures import CheckResult
 from metrics.framework import FrameworkError, read_framework
-from metrics.ingest import CheckResult
 from metrics.loader import load_framework
 from metrics.periods import PeriodError, parse_period
 

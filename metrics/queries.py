@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from metrics.ingest import Figure
+from metrics.figures import Figure
 from metrics.periods import Period, last_complete_quarter, period_range
 from metrics.status import ENDED, RUNNING, Status, direction
 from metrics.store import read_sql
