@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 
-import duckdb
 import streamlit as st
 
 from dashboard import resources
-from metrics import accounts, store
+from metrics import accounts
 from metrics.access import Action, Actor
 
 COOKIE = "charter_signin"
@@ -93,17 +91,10 @@ def _resume() -> Actor | None:
     return actor
 
 
-@contextmanager
-def _writing() -> Iterator[duckdb.DuckDBPyConnection]:
-    with store.connect(resources.db_path(), wait=resources.settings().lock_wait_seconds) as con:
-        store.require_current(con, resources.db_path())
-        yield con
-
-
 def check_password(email: str, password: str) -> Actor:
     """Check a local password, holding the database only for moments (not while argon2 works, nor during the
     slow-down after a failure): an open connection keeps every other session's reads waiting."""
-    return accounts.sign_in(_writing, email, password)
+    return accounts.sign_in(resources.writing, email, password)
 
 
 def signed_in_with_password(actor: Actor) -> None:
@@ -120,7 +111,7 @@ def sign_out(notice: str = "You have signed out.") -> None:
     st.session_state["signin_notice"] = notice
     if token:
         st.session_state["set_cookie"] = ""  # the browser forgets it too
-        with suppress(store.StoreError):  # busy: the cookie is still cleared, and the token runs out by itself
+        with suppress(resources.StoreError):  # busy: the cookie is still cleared, and the token runs out by itself
             resources.write(lambda con: accounts.revoke_token(con, token))
     if oidc_configured() and st.user.get("is_logged_in", False):
         st.logout()

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import auth, components, resources
-from metrics import board, boardpack, store
+from metrics import board, boardpack
 from metrics.access import AccessDenied
 from metrics.periods import Period, parse_period
 
@@ -27,7 +27,7 @@ def save(action: Callable[[Any], Any], success: str, where: str) -> None:
     recorded at `where` (see `flash`); otherwise say plainly what went wrong: nothing was written."""
     try:
         resources.write(action)
-    except (board.BoardError, store.DatabaseBusy, AccessDenied) as exc:
+    except (board.BoardError, resources.DatabaseBusy, AccessDenied) as exc:
         st.error(f"{components.plain(exc)} Nothing was recorded.", icon=":material/error:")  # it may quote an entry
         return
     st.session_state[f"board_flash-{where}"] = success

@@ -24,6 +24,9 @@ from metrics.config import Settings
 from metrics.periods import Period, parse_period
 
 T = TypeVar("T")
+# Pages name the store's errors through here: only this module (and the write helpers below) opens the database.
+DatabaseBusy = store.DatabaseBusy
+StoreError = store.StoreError
 # A result is never stale (the data version is in its key), but results for an older version are never asked for
 # again: dropping them after an hour keeps the app's memory from growing with every upload.
 CACHE_TTL = "1h"
@@ -153,9 +156,16 @@ def read(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         return action(con)
 
 
+@contextmanager
+def writing() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection opened for the moment, on a database of the current schema."""
+    with store.connect(db_path(), wait=settings().lock_wait_seconds) as con:
+        store.require_current(con, db_path())
+        yield con
+
+
 def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run `action` on a read-write connection opened for the moment; caches see the change at once
     because the data version (file times) changes."""
-    with store.connect(db_path(), wait=settings().lock_wait_seconds) as con:
-        store.require_current(con, db_path())
+    with writing() as con:
         return action(con)

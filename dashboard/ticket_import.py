@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import store, tickets
+from metrics import tickets
 from metrics.access import AccessDenied, Actor, Role
 
 FROM_FILE, NO_COLUMN, LEAVE_OUT = "From the file's partner column", "(no column)", "(leave those rows out)"
@@ -132,7 +132,7 @@ def _import(path: Path, name: str, options: tickets.Options, officer: Actor, ski
                 con, path, name, by=officer, today=resources.today(), options=options, skip_bad_rows=skip
             )
         )
-    except (tickets.TicketError, store.StoreError, AccessDenied) as exc:
+    except (tickets.TicketError, resources.StoreError, AccessDenied) as exc:
         st.error(f"Not imported: {ui.plain(exc)}", icon=":material/error:")
         st.stop()
     st.session_state["ict_attempt"] = attempt + 1

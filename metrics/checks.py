@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from metrics.figures import SHOWN_PROBLEMS, Catalogue, CheckResult, Figure, KpiRule, PartnerRule, Problem, Record
+from metrics.figuretext import SIGN_UNITS, UNIT_WORDS, not_a_number, out_of_range, read_figure
 from metrics.periods import Period, PeriodError, parse_period
 from metrics.readers import OPTIONAL, REQUIRED, Sheet
-
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
 def _column_map(sheet: Sheet) -> tuple[dict[str, int], list[Problem]]:
@@ -294,40 +292,6 @@ def _check_kpi(file: str, row: int, text: str, cat: Catalogue, out: list[Problem
     return kpi
 
 
-def parse_number(text: str) -> float | None:
-    """`72.5`, `72.5%`, `1,234`, `£1,234` and `-3` as numbers; None if `text` is not a number."""
-    read = _read_figure(text)
-    return read[0] if read is not None else None
-
-
-def _read_figure(text: str) -> tuple[float, str] | None:
-    """`text` as (number, its sign: "%", "£" or ""); None unless it is one number in digits 0 to 9."""
-    body, sign = text.strip(), ""
-    if body.endswith("%"):
-        sign, body = "%", body[:-1].rstrip()
-    lead = body[:1] if body[:1] in ("+", "-") else ""
-    body = body[len(lead) :]
-    if body.startswith("£") and not sign:
-        sign, body = "£", body[1:]
-    if body.isascii() and body.replace(".", "", 1).isdigit() and not body.endswith("."):  # 72.5: the usual case
-        return float(lead + body), sign
-    # isascii first: float() and \d also take other scripts' digits (Arabic-Indic ٥, full-width ５).
-    if not body.isascii() or body[:1] in ("+", "-") or not _NUMBER.match(body) or not any(map(str.isdigit, body)):
-        return None
-    return float(lead + body.replace(",", "")), sign
-
-
-_UNIT_WORDS = {
-    "%": "a percentage",
-    "count": "a count",
-    "GBP": "an amount of money",
-    "hours": "a number of hours",
-    "days": "a number of days",
-    "score": "a score",
-}
-_SIGN_UNITS = {"%": ("%", "a percentage"), "£": ("GBP", "an amount of money")}
-
-
 def _check_value(
     file: str, row: int, text: str, kpi: KpiRule | None, note: str | None, out: list[Problem]
 ) -> float | None:
@@ -342,15 +306,15 @@ def _check_value(
                 )
             )
         return None
-    read = _read_figure(text)
+    read = read_figure(text)
     if read is None:
-        out.append(Problem(file, row, "value", _not_a_number(text)))
+        out.append(Problem(file, row, "value", not_a_number(text)))
         return None
     value, sign = read
     if kpi is None:
         return value
-    if sign and _SIGN_UNITS[sign][0] != kpi.unit:
-        what = f"{_UNIT_WORDS.get(kpi.unit, kpi.unit)}, not {_SIGN_UNITS[sign][1]}"
+    if sign and SIGN_UNITS[sign][0] != kpi.unit:
+        what = f"{UNIT_WORDS.get(kpi.unit, kpi.unit)}, not {SIGN_UNITS[sign][1]}"
         message = f"'{text}' has a {sign} sign, but {kpi.code} ({kpi.name}) is {what}; write the figure without it"
         out.append(Problem(file, row, "value", message))
         return None
@@ -375,34 +339,4 @@ def _check_amount(
 def _check_range(file: str, row: int, value: float, kpi: KpiRule, out: list[Problem]) -> None:
     low, high = kpi.min_value, kpi.max_value
     if (low is not None and value < low) or (high is not None and value > high):
-        out.append(Problem(file, row, "value", _out_of_range(value, kpi)))
-
-
-def _not_a_number(text: str) -> str:
-    if any(c.isdigit() and not c.isascii() for c in text):
-        return f"'{text}' has digits other than 0 to 9; write the figure with the digits 0 to 9, e.g. 72.5"
-    return f"'{text}' is not a number; write the figure alone, e.g. 72.5, 72.5%, 1,234 or £1,234"
-
-
-def _out_of_range(value: float, kpi: KpiRule) -> str:
-    low, high = kpi.min_value, kpi.max_value
-    span = (
-        f"between {_fmt(low, kpi.unit)} and {_fmt(high, kpi.unit)}"
-        if low is not None and high is not None
-        else f"at least {_fmt(low, kpi.unit)}"
-        if low is not None
-        else f"at most {_fmt(high, kpi.unit)}"
-    )
-    return f"{_fmt(value, kpi.unit)} is outside the range for {kpi.code} ({kpi.name}): it must be {span}"
-
-
-def _fmt(x: float | None, unit: str = "") -> str:
-    """A number as the officer would write it in `unit`: 72.5%, £1,234, 3 hours, 1,234."""
-    if x is None:
-        return ""
-    number = f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
-    if unit == "%":
-        return f"{number}%"
-    if unit == "GBP":
-        return f"-£{number[1:]}" if number.startswith("-") else f"£{number}"
-    return f"{number} {unit}" if unit in ("hours", "days") else number
+        out.append(Problem(file, row, "value", out_of_range(value, kpi)))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import accounts, admin, board, exports, store
+from metrics import accounts, admin, board, exports
 from metrics.access import AccessDenied
 from metrics.framework import FrameworkError, parse_framework
 from metrics.loader import load_framework
@@ -18,7 +18,7 @@ st.title("Administration")
 st.caption("Every change here is checked, kept in history and recorded in the audit trail with who and when.")
 if done := st.session_state.pop("admin_message", None):
     st.success(ui.plain(done), icon=":material/task_alt:")
-FAILURES = (accounts.AccountError, admin.AdminError, AccessDenied, store.DatabaseBusy, FrameworkError)
+FAILURES = (accounts.AccountError, admin.AdminError, AccessDenied, resources.DatabaseBusy, FrameworkError)
 
 
 def save(action, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import store, submissions
+from metrics import submissions
 
 st.title("Approve figures")
 st.caption("Only approved figures reach members' and public pages. Returned files go back to the officer.")
@@ -80,7 +80,7 @@ for sub in waiting.itertuples():
                         con, sid, approve=ok, by=actor, comment=why
                     )
                 )
-            except (submissions.SubmissionError, store.DatabaseBusy) as exc:
+            except (submissions.SubmissionError, resources.DatabaseBusy) as exc:
                 st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
             else:
                 verb = "approved: its figures are now published" if decision else "returned to the officer"

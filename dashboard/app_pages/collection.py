@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import store, submissions
+from metrics import submissions
 from metrics.access import AccessDenied, Action, Role
 from metrics.status import Status
 
@@ -98,7 +98,7 @@ if st.button("Save the note", key="note_save"):
                 today=resources.today(),
             )
         )  # fmt: skip
-    except (submissions.SubmissionError, store.DatabaseBusy, AccessDenied) as exc:
+    except (submissions.SubmissionError, resources.DatabaseBusy, AccessDenied) as exc:
         st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
     else:
         st.success(f"Note saved as submission {saved.submission_id}; it awaits approval.", icon=":material/task_alt:")

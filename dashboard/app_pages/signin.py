@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import accounts, store
+from metrics import accounts
 
 st.title("Sign in")
 
@@ -33,7 +33,7 @@ if submitted:
         auth.signed_in_with_password(actor)
     except accounts.SignInRefused as exc:
         st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:] + "."), icon=":material/lock:")  # it quotes the e-mail
-    except store.DatabaseBusy as exc:
+    except resources.DatabaseBusy as exc:
         st.error(str(exc), icon=":material/hourglass:")
     else:
         st.rerun()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import queries, store, submissions, template
+from metrics import queries, submissions, template
 from metrics.access import AccessDenied, Role
 from metrics.figures import CheckResult
 from metrics.periods import parse_period
@@ -70,7 +70,7 @@ data = uploaded.getvalue()
 try:
     cat = resources.read(lambda con: submissions.catalogue(con, resources.today(), {partner}))
     duplicate = resources.read(lambda con: submissions.find_duplicate(con, submissions.sha256(data)))
-except store.DatabaseBusy as exc:
+except resources.DatabaseBusy as exc:
     st.error(f"The file could not be checked just now: {ui.plain(exc)}", icon=":material/hourglass:")
     st.stop()
 result: CheckResult = submissions.check_file(data, uploaded.name, cat)  # no connection held: others may write
@@ -148,7 +148,7 @@ if go.button("Submit these figures", type="primary", width="stretch"):
     except submissions.SubmissionError as exc:
         st.error(f"Not submitted: {exc}.", icon=":material/sync_problem:")
         st.stop()
-    except store.DatabaseBusy as exc:
+    except resources.DatabaseBusy as exc:
         st.error(f"Not submitted: {ui.plain(exc)}", icon=":material/hourglass:")
         st.stop()
     st.session_state["upload_attempt"] = attempt + 1
