@@ -170,6 +170,7 @@ def submit(
     Runs inside the caller's `store.transaction()`, so that a source stores its own records (tickets, say)
     and its figures together or not at all. Raises SubmissionRefused, naming every problem, if any."""
     _require_transaction(con)
+    require(by, action, con=con)  # the role first: someone who may not submit is not told about the rows
     result = check_records(figures, origin.label or origin.name, catalogue(con, today))
     if not result.ok:
         raise SubmissionRefused(result)

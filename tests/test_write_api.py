@@ -132,6 +132,17 @@ def test_an_officer_submits_records_only_for_their_own_council(demo_db: Path) ->
     assert table_contents(demo_db) == before
 
 
+def test_someone_who_may_not_submit_is_refused_before_the_records_are_checked(demo_db: Path) -> None:
+    viewer = Actor("member@melton.example", Role.VIEWER)
+    before = table_contents(demo_db)
+    with opened(demo_db) as con, pytest.raises(AccessDenied) as denied, store.transaction(con):
+        submissions.submit(con, [*GOOD, BAD[0][0]], FINANCE, by=viewer, today=AS_OF)
+    assert (
+        str(denied.value) == "member@melton.example (viewer) may not submit figures; that needs the role admin, officer"
+    )
+    assert table_contents(demo_db) == before
+
+
 def test_submit_outside_a_transaction_is_a_mistake_in_the_program(demo_db: Path) -> None:
     with opened(demo_db) as con, pytest.raises(RuntimeError, match=r"call it inside store\.transaction"):
         submissions.submit(con, GOOD, FINANCE, by=ADMIN, today=AS_OF)
