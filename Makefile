@@ -6,7 +6,7 @@ UV_BIN := $(shell command -v uv 2>/dev/null)
 UV := $(if $(UV_BIN),$(UV_BIN),python3 -m uv)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench profile setup db clean-db
+.PHONY: run test lint bench load profile setup db clean-db
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -32,10 +32,14 @@ test: .venv/.synced
 lint: .venv/.synced
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy metrics
+	.venv/bin/mypy metrics dashboard
 
 bench: .venv/.synced
 	.venv/bin/python -m tests.perf.run
+
+# N browser sessions at once on the 50-council demo; SESSIONS=1,5 runs fewer (see tests/perf/load.py).
+load: .venv/.synced
+	.venv/bin/python -m tests.perf.load $(if $(SESSIONS),--sessions $(SESSIONS))
 
 clean-db:
 	rm -f $(DB) $(DB).wal

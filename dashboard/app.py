@@ -28,7 +28,7 @@ members = [
     st.Page("app_pages/about.py", title="About", icon=":material/info:"),
 ]
 # Each page is offered only to the roles that may use it; a page left out cannot be reached by its URL.
-PAGES: list[tuple[str, str, str, str, Action | None]] = [
+PAGES: list[tuple[str, str, str, str, Action]] = [
     ("Figures", "app_pages/upload.py", "Upload figures", ":material/upload_file:", Action.SUBMIT),
     ("Figures", "app_pages/collection.py", "Data collection", ":material/checklist:", Action.SEE_SUBMITTED),
     ("Figures", "app_pages/approvals.py", "Approve figures", ":material/approval:", Action.APPROVE),
@@ -58,7 +58,7 @@ navigation = st.navigation(sections, expanded=True)
 def _sync_selection() -> None:
     """Start from the URL (so a copied link reproduces the view), then keep the URL up to date."""
     quarters = [str(q) for q in resources.quarters()]
-    partners = resources.query("partners")
+    partners = resources.partners()
     choices = [components.ALL_PARTNERS, *partners["code"].tolist()]
     names = dict(zip(partners["code"], partners["name"], strict=True))
     params = st.query_params

@@ -47,12 +47,12 @@ def flash(where: str) -> None:
 def meeting(period: Period, today: date) -> int | None:
     """Choose this quarter's meeting, or record it; the id of the chosen meeting, if there is one."""
     flash("meeting")
-    meetings = resources.board_query("meetings", period)
+    meetings = resources.cached(board.meetings, period)
     chosen = None
     if meetings.empty:
         st.markdown(f"No meeting has been recorded for the {period} review yet. Record it first.")
     else:
-        labels = {int(m.id): f"{m.held_on:%-d %B %Y} ({m.attendees})" for m in meetings.itertuples()}
+        labels = {components.whole(m.id): f"{m.held_on:%-d %B %Y} ({m.attendees!s})" for m in meetings.itertuples()}
         chosen = st.selectbox("Meeting", list(labels), format_func=labels.__getitem__, key=f"meeting-{period}")
     expander = st.expander("Record a meeting" if chosen else "Record the meeting", expanded=chosen is None)
     with expander, st.form("meeting_form"):

@@ -6,8 +6,6 @@ and the exact figures with units.
 
 from __future__ import annotations
 
-from typing import Any
-
 import altair as alt
 import pandas as pd
 
@@ -24,7 +22,7 @@ STATUS_SHAPES = [s.shape for s in Status]
 UNIT_FORMAT = {"%": ",.1f", "GBP": ",.0f", "count": ",.0f", "hours": ",.1f", "days": ",.1f", "score": ",.2f"}
 
 
-def _theme() -> dict[str, Any]:
+def _theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
@@ -137,7 +135,7 @@ def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.Laye
         label = f"Final target {final.iloc[-1]:{fmt}}"
         rule = pd.DataFrame({"final": [float(final.iloc[-1])], "label": [label], "line": ["Final target"]})
         layers.append(alt.Chart(rule).mark_rule(color=INK).encode(y="final:Q", strokeDash=dash, tooltip=["label:N"]))
-    return alt.layer(*layers).properties(title=title, height=240, width="container")
+    return alt.LayerChart(layer=layers).properties(title=title, height=240, width="container")
 
 
 def sparkline(series: pd.DataFrame, unit: str) -> alt.LayerChart:
@@ -151,7 +149,7 @@ def sparkline(series: pd.DataFrame, unit: str) -> alt.LayerChart:
     )
     line = base.mark_line(color="#1d70b8", strokeWidth=2)
     last = base.transform_filter(alt.datum.period == order[-1]).mark_point(filled=True, size=50, color=INK)
-    return alt.layer(line, last).properties(height=44, width=150)
+    return alt.LayerChart(layer=[line, last]).properties(height=44, width=150)
 
 
 # Up to this many partners each has its own colour, shape and legend entry (the palette has eight colours);
@@ -190,8 +188,10 @@ def kpi_small_multiples(
         alt.Tooltip("unit:N", title="Unit"),
     ]
     facet = alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontWeight=600))
+    # One y scale per panel: KPIs of different units share a grid.
+    independent = alt.Resolve(scale=alt.ScaleResolveMap(y="independent"))
     if len(partners) <= DISTINCT_PARTNERS:
-        chart = (
+        chart: alt.Chart = (  # annotated: altair's mark_* methods are typed as returning Any
             alt.Chart(frame)
             .mark_line(point=True)
             .encode(
@@ -203,7 +203,7 @@ def kpi_small_multiples(
             )
             .properties(width=250, height=120)
         )
-        return chart.facet(facet=facet, columns=columns).resolve_scale(y="independent")
+        return chart.facet(facet=facet, columns=columns, resolve=independent)
     key = _crowd_key("The partners' median")
     base = alt.Chart().encode(x=x)
     crowd = (
@@ -221,11 +221,11 @@ def kpi_small_multiples(
             tooltip=[alt.Tooltip("period:N", title="Quarter"), alt.Tooltip("median:Q", title="Median", format=",.2f")],
         )
     )
-    layered = alt.layer(crowd, median, data=frame).properties(width=250, height=120)
-    return layered.facet(facet=facet, columns=columns).resolve_scale(y="independent")
+    layered = alt.LayerChart(layer=[crowd, median], data=frame).properties(width=250, height=120)
+    return layered.facet(facet=facet, columns=columns, resolve=independent)
 
 
-def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polarity: str) -> alt.LayerChart:
+def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polarity: str) -> alt.Chart | alt.LayerChart:
     """One KPI: a line per partner, and the partnership roll-up as a dashed black line."""
     fmt = UNIT_FORMAT.get(unit, ",.2f")
     order = _periods(pd.concat([series[["period", "period_index"]], rollup[["period", "period_index"]]]))
@@ -240,7 +240,7 @@ def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polari
         return _kpi_crowd(series, rollup, unit, polarity, order)
     names = [*partners, "Partnership"]
     colour_scale = partner_scale(partners, "Partnership")
-    return (
+    chart: alt.Chart = (  # annotated: altair's mark_* methods are typed as returning Any
         alt.Chart(both)
         .mark_line(point=True)
         .encode(
@@ -257,6 +257,7 @@ def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polari
         )
         .properties(height=320, width="container")
     )
+    return chart
 
 
 def _kpi_crowd(
@@ -286,4 +287,4 @@ def _kpi_crowd(
             .mark_line(strokeWidth=2.5, strokeDash=[6, 3], point=alt.OverlayMarkDef(color=INK, size=40))
             .encode(x=x, y="value:Q", color=key, tooltip=tooltip)
         )
-    return alt.layer(*layers).properties(height=320, width="container")
+    return alt.LayerChart(layer=layers).properties(height=320, width="container")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from numbers import Integral, Real
 from typing import Any
 
 import pandas as pd
@@ -28,9 +30,9 @@ class Selection:
     partner: str | None
 
 
-def chip(status: str, label: str | None = None) -> str:
-    """A status as HTML: symbol and word on the status colour."""
-    found = look(status)
+def chip(status: object, label: object = None) -> str:
+    """A status as HTML: symbol and word on the status colour (a table's cell may hold no status: "?")."""
+    found = look(status) if isinstance(status, str) else None
     symbol, fill, ink = (found.symbol, found.fill, found.ink) if found else ("?", "#ffffff", "#0b0c0c")
     text = plain(label if label is not None else status)
     return (
@@ -40,9 +42,14 @@ def chip(status: str, label: str | None = None) -> str:
     )
 
 
-def symbol(status: str) -> str:
-    found = Status.find(status)
+def symbol(status: object) -> str:
+    found = Status.find(status) if isinstance(status, str) else None
     return found.symbol if found else "?"
+
+
+def scrolling(table_html: str, label: str) -> str:
+    """A table that may be wider than the page, in a region a keyboard can scroll (focusable and named)."""
+    return f'<div class="charter-scroll" tabindex="0" role="region" aria-label="{plain(label)}">{table_html}</div>'
 
 
 def html_table(caption: str, header: list[str], rows: list[list[str]], first_col_header: bool = True) -> str:
@@ -108,9 +115,23 @@ def chart(figure: Any, alt_text: str, table: pd.DataFrame, file_name: str, key: 
         )
 
 
-def fmt_value(value: float | None, unit: str) -> str:
-    """A figure with its unit, as a person would write it: 72.5%, £1,234, 3.2 hours."""
-    if value is None or pd.isna(value):
+def missing(value: object) -> bool:
+    """Whether a table's cell holds nothing: None, NaN, NaT or pandas' NA."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, Real) and math.isnan(value))
+
+
+def whole(value: object) -> int:
+    """A table's cell holding a whole number (an id, a count) as an int."""
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():  # a column of ids with a gap in it is read as floats
+        return int(value)
+    raise TypeError(f"expected a whole number, not {value!r}")
+
+
+def fmt_value(value: object, unit: object) -> str:
+    """A figure (a table's cell) with its unit, as a person would write it: 72.5%, £1,234, 3.2 hours."""
+    if not isinstance(value, Real) or missing(value):
         return "no figure"
     if unit == "%":
         return f"{value:,.1f}%"
@@ -123,9 +144,11 @@ def fmt_value(value: float | None, unit: str) -> str:
     return f"{value:,.1f} {unit}"
 
 
-def objective_link(code: str, title: str, period: str) -> None:
+def objective_link(code: object, title: object, period: str) -> None:
     st.page_link(
-        "app_pages/objective.py", label=plain(f"{code} {title}"), query_params={"objective": code, "quarter": period}
+        "app_pages/objective.py",
+        label=plain(f"{code} {title}"),
+        query_params={"objective": str(code), "quarter": period},
     )
 
 
@@ -146,7 +169,7 @@ _BLOCK = re.compile(r"^(?:\d+[.)]|[#+=-])")  # a heading, list or rule where the
 def plain(value: object, default: str = "–") -> str:
     """User text (a name, note, comment, file name) to show as itself wherever Streamlit reads Markdown or
     Charter writes HTML; line breaks become spaces; missing values (None, NaN, "") become `default`."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+    if missing(value) or value == "":
         return default
     text = " ".join(str(value).splitlines()).lstrip()
     text = _REFERENCE.sub("&amp;", text).translate(_MARKUP)
@@ -171,7 +194,10 @@ def highlight(frame: pd.DataFrame, column: str, marked: Callable[[Any], bool]) -
 
 def submission_labels(history: pd.DataFrame) -> dict[int, str]:
     """Each submission's id: its file, status and day, for a select box."""
-    return {int(r.id): f"{r.id}: {r.file_name} ({r.status}, {r.submitted_at:%-d %b %Y})" for r in history.itertuples()}
+    return {
+        whole(r.id): f"{r.id!s}: {r.file_name!s} ({r.status!s}, {r.submitted_at:%-d %b %Y})"
+        for r in history.itertuples()
+    }
 
 
 def url_select(label: str, options: list[Any], key: str, format_func: Callable[[Any], str] = str) -> Any:

@@ -36,4 +36,4 @@ def show(progress: pd.DataFrame, caption: str) -> None:
         for _, r in table.iterrows()
     ]
     header = ["Objective", "Deadline", "Result", "Judged on"]
-    st.markdown(f'<div class="charter-scroll">{ui.html_table(caption, header, rows)}</div>', unsafe_allow_html=True)
+    st.markdown(ui.scrolling(ui.html_table(caption, header, rows), caption), unsafe_allow_html=True)

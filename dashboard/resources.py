@@ -11,22 +11,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics import accounts, board, queries, store
+from metrics import accounts, queries, store
 from metrics.access import Actor
 from metrics.config import Settings
 from metrics.periods import Period, parse_period
+from metrics.store import DatabaseBusy as DatabaseBusy  # pages name the store's errors through here
+from metrics.store import StoreError as StoreError
 
 T = TypeVar("T")
-# Pages name the store's errors through here: only this module (and the write helpers below) opens the database.
-DatabaseBusy = store.DatabaseBusy
-StoreError = store.StoreError
+R = TypeVar("R")
+P = ParamSpec("P")
 # A result is never stale (the data version is in its key), but results for an older version are never asked for
 # again: dropping them after an hour keeps the app's memory from growing with every upload.
 CACHE_TTL = "1h"
@@ -57,43 +58,36 @@ def _progress(version: tuple[Any, ...]) -> pa.Table:
         return con.sql("SELECT * FROM core.progress(core.as_of(), true)").to_arrow_table()
 
 
-# The reads that go through `charter_progress` (metrics/sql); any other read would work them out for nothing.
-READS_PROGRESS = {"progress_for_period", "status_changes", "objective_progress", "exceptions", "series"}
-
-
 @contextmanager
 def _reading(
-    name: str, version: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+    fn: Callable[..., Any], version: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, as of the version's day, whose progress on approved figures comes from `_progress`."""
+    """A read-only connection, as of the version's day, whose progress on approved figures comes from `_progress`
+    when `fn` is marked `@store.reads_progress` (any other read would work the progress out for nothing)."""
     with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds, as_of=version[-1]) as con:
-        if name in READS_PROGRESS and dict(kwargs).get("published", True):
+        if store.is_progress_reader(fn) and dict(kwargs).get("published", True):
             store.use_progress(con, _progress(version), version[-1])
         yield con
 
 
-@st.cache_data(show_spinner=False, max_entries=512, ttl=CACHE_TTL)
-def _query(name: str, version: tuple[Any, ...], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
-    with _reading(name, version, kwargs) as con:
-        return getattr(queries, name)(con, *args, **dict(kwargs))
-
-
-def query(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run `metrics.queries.NAME(con, *args, **kwargs)`, cached until the data changes."""
-    return _query(name, _version(), args, tuple(sorted(kwargs.items())))
-
-
-@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_TTL)
-def _board_query(
-    name: str, version: tuple[Any, ...], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+@st.cache_data(show_spinner=False, max_entries=768, ttl=CACHE_TTL)
+def _cached(
+    name: str,
+    _fn: Callable[..., Any],
+    version: tuple[Any, ...],
+    args: tuple[Any, ...],
+    kwargs: tuple[tuple[str, Any], ...],
 ) -> Any:
-    with _reading(name, version, kwargs) as con:
-        return getattr(board, name)(con, *args, **dict(kwargs))
+    del name  # the read's qualified name: part of the cache key only (`_fn` itself is not hashed)
+    with _reading(_fn, version, kwargs) as con:
+        return _fn(con, *args, **dict(kwargs))
 
 
-def board_query(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run `metrics.board.NAME(con, *args, **kwargs)` (the board's reads), cached until the data changes."""
-    return _board_query(name, _version(), args, tuple(sorted(kwargs.items())))
+def cached(fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """`fn(con, *args, **kwargs)` for a read in metrics (queries, board), cached until the data changes."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    # The cache hands back what `fn` returned for the same arguments (a copy), so `fn`'s return type holds.
+    return cast("R", _cached(name, fn, _version(), args, tuple(sorted(kwargs.items()))))
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=CACHE_TTL)
@@ -136,18 +130,21 @@ def database_ready() -> str | None:
 
 
 def partnership() -> queries.PartnershipInfo:
-    info = query("partnership")
+    info = cached(queries.partnership)
     assert info is not None  # database_ready() is checked first  # noqa: S101
-    return info  # type: ignore[no-any-return]
+    return info
+
+
+def partners() -> pd.DataFrame:
+    return cached(queries.partners)
 
 
 def quarters() -> list[Period]:
-    first = query("first_figure_period")
-    return queries.quarters(today(), first)
+    return queries.quarters(today(), cached(queries.first_figure_period))
 
 
 def progress_for_period(period: Period, published: bool = True) -> pd.DataFrame:
-    return query("progress_for_period", parse_period(str(period)), published=published)  # type: ignore[no-any-return]
+    return cached(queries.progress_for_period, parse_period(str(period)), published=published)
 
 
 def read(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -158,7 +155,7 @@ def read(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
 
 @contextmanager
 def writing() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection opened for the moment, on a database of the current schema."""
+    """A read-write connection opened for the moment, on a database whose schema is current."""
     with store.connect(db_path(), wait=settings().lock_wait_seconds) as con:
         store.require_current(con, db_path())
         yield con

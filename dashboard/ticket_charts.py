@@ -38,7 +38,7 @@ def sla_by_priority(frame: pd.DataFrame, periods: list[str], columns: int = 3) -
     """% of incidents resolved within SLA over the quarters, a line per priority, a panel per partner."""
     data = frame.assign(priority_name=frame["priority"].map(priority_label))
     shown = [p for p in PRIORITIES if p in set(data["priority_name"])]
-    return (
+    chart: alt.Chart = (  # annotated: altair's mark_* methods are typed as returning Any
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
@@ -65,15 +65,15 @@ def sla_by_priority(frame: pd.DataFrame, periods: list[str], columns: int = 3) -
             ],
         )
         .properties(width=260, height=200)
-        .facet(facet=_facet(data), columns=columns)
     )
+    return chart.facet(facet=_facet(data), columns=columns)
 
 
 def resolution_bands(frame: pd.DataFrame, columns: int = 3) -> alt.FacetChart:
     """How long incidents took to fix: incidents per band of time, stacked by priority, a panel per partner."""
     bands = frame.sort_values("band_order")["band"].drop_duplicates().tolist()
     shown = [p for p in PRIORITIES if p in set(frame["priority"])]
-    return (
+    chart: alt.Chart = (  # annotated: altair's mark_* methods are typed as returning Any
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -89,8 +89,8 @@ def resolution_bands(frame: pd.DataFrame, columns: int = 3) -> alt.FacetChart:
             ],
         )
         .properties(width=260, height=200)
-        .facet(facet=_facet(frame), columns=columns)
     )
+    return chart.facet(facet=_facet(frame), columns=columns)
 
 
 def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) -> alt.FacetChart:
@@ -98,7 +98,7 @@ def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) ->
     present = frame[["band", "band_order"]].drop_duplicates().sort_values("band_order")
     bands = present["band"].tolist()
     colours = [AGE_COLOURS[min(int(o), len(AGE_COLOURS)) - 1] for o in present["band_order"]]
-    return (
+    chart: alt.Chart = (  # annotated: altair's mark_* methods are typed as returning Any
         alt.Chart(frame)
         .mark_bar(stroke="#ffffff", strokeWidth=0.5)
         .encode(
@@ -119,5 +119,5 @@ def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) ->
             ],
         )
         .properties(width=260, height=200)
-        .facet(facet=_facet(frame), columns=columns)
     )
+    return chart.facet(facet=_facet(frame), columns=columns)

@@ -20,7 +20,7 @@ from metrics import audit
 from metrics.access import Action, Actor, require
 from metrics.periods import Period, PeriodError, parse_period
 from metrics.status import Status
-from metrics.store import read_sql, transaction
+from metrics.store import read_sql, reads_progress, transaction
 
 DECISIONS = ("noted", "action agreed", "target revised", "closed")
 ASSESSMENTS = (Status.ON_TRACK.word, Status.AT_RISK.word, Status.OFF_TRACK.word, "Too early to say")
@@ -59,6 +59,7 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) ->
     return con.execute(read_sql(name), params).df()
 
 
+@reads_progress
 def exceptions(con: duckdb.DuckDBPyConnection, period: Period, *, published: bool = True) -> pd.DataFrame:
     """The exception list for a quarter: one row per objective and partner, with the objective's reasons."""
     params = {
@@ -446,6 +447,7 @@ def _insert_revision(
     return ids
 
 
+@reads_progress
 def series(
     con: duckdb.DuckDBPyConnection, objectives: list[str], period: Period, quarters: int = 8, *, published: bool = True
 ) -> pd.DataFrame:

@@ -8,16 +8,18 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+from metrics import accounts, cli_board, cli_demo, cli_table, cli_tickets, cli_users, defaults, store
+from metrics.access import Action, Actor, require
+from metrics.periods import parse_period
 
-from metrics import accounts, cli_board, cli_demo, cli_tickets, cli_users, demo, store, submissions, template
-from metrics.access import AccessDenied, Action, Actor, require
-from metrics.config import DEMO_DIR, Settings
-from metrics.figures import CheckResult
-from metrics.framework import FrameworkError, read_framework
-from metrics.loader import load_framework
-from metrics.periods import PeriodError, parse_period
+# Each command imports what it alone needs (pandas, pyarrow, pydantic, xlsxwriter and the like) when it runs:
+# together they take longer to import than most commands take to run, and `--help` needs none of them.
+if TYPE_CHECKING:
+    import duckdb
+
+    from metrics.figures import CheckResult
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -36,6 +38,8 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from metrics import demo
+
     with store.connect(args.db, wait=args.wait, as_of=args.as_of) as con:
         before = store.schema_version(con)
         applied = store.migrate(con)
@@ -59,6 +63,10 @@ def _privacy(db: Path) -> str:
 
 
 def cmd_load_framework(args: argparse.Namespace) -> int:
+    from metrics import submissions
+    from metrics.framework import read_framework
+    from metrics.loader import load_framework
+
     path = Path(args.file)
     fw = read_framework(path)
     with store.connect(args.db, wait=args.wait, create=False) as con:
@@ -71,6 +79,8 @@ def cmd_load_framework(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from metrics import submissions
+
     files = []
     for name in args.files:
         path = Path(name)
@@ -114,6 +124,8 @@ def _dry_run(args: argparse.Namespace, checked: list[tuple[CheckResult, bytes]])
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from metrics import template
+
     period = parse_period(args.period)
     with store.connect(args.db, wait=args.wait, read_only=True, as_of=args.as_of) as con:
         store.require_current(con, args.db)
@@ -126,20 +138,27 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SUBMISSION_COLUMNS = ("id", "status", "file_name", "partners", "periods", "row_count", "submitted_by", "submitted_at")
+
+
 def cmd_submissions(args: argparse.Namespace) -> int:
+    from metrics import queries
+
     with store.connect(args.db, wait=args.wait, read_only=True) as con:
         store.require_current(con, args.db)
         require(acting(con, args), Action.SEE_SUBMITTED)
-        frame = submissions.list_submissions(con, args.status)
-    if frame.empty:
+        names, rows = queries.submission_rows(con, status=args.status)
+    if not rows:
         print("No submissions.")
         return EXIT_OK
-    cols = ["id", "status", "file_name", "partners", "periods", "row_count", "submitted_by", "submitted_at"]
-    print(frame[cols].to_string(index=False))
+    wanted = [names.index(name) for name in SUBMISSION_COLUMNS]
+    print(cli_table.table(SUBMISSION_COLUMNS, [[row[i] for i in wanted] for row in rows]))
     return EXIT_OK
 
 
 def _review(args: argparse.Namespace, approve: bool) -> int:
+    from metrics import submissions
+
     with store.connect(args.db, wait=args.wait, create=False) as con:
         store.require_current(con, args.db)
         submissions.review(con, args.id, approve=approve, by=acting(con, args), comment=getattr(args, "reason", ""))
@@ -147,12 +166,21 @@ def _review(args: argparse.Namespace, approve: bool) -> int:
     return EXIT_OK
 
 
+def _settings() -> tuple[Path, float]:
+    """The database and how long to wait for it: CHARTER_DB alone needs no checking, and so no pydantic (slow to
+    import); any other CHARTER_* variable goes through the Settings model, which checks it as the app does."""
+    if any(value for name, value in os.environ.items() if name.startswith("CHARTER_") and name != "CHARTER_DB"):
+        from metrics.config import Settings
+
+        settings = Settings.from_env()
+        return settings.db, settings.lock_wait_seconds
+    return Path(os.environ.get("CHARTER_DB") or defaults.DB), defaults.LOCK_WAIT_SECONDS
+
+
 def build_parser() -> argparse.ArgumentParser:
-    settings = Settings.from_env()
+    db, wait = _settings()
     parser = argparse.ArgumentParser(prog="charter", description=__doc__)
-    parser.add_argument(
-        "--db", type=Path, default=settings.db, help="database file (default: $CHARTER_DB or %(default)s)"
-    )
+    parser.add_argument("--db", type=Path, default=db, help="database file (default: $CHARTER_DB or %(default)s)")
     parser.add_argument(
         "--as-of",
         type=date.fromisoformat,
@@ -168,11 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EMAIL",
         help="act with the role and councils of this Charter account",
     )
-    parser.set_defaults(wait=settings.lock_wait_seconds)
+    parser.set_defaults(wait=wait)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("init", help="create or upgrade the database")
-    p.add_argument("--demo", action="store_true", help=f"load the demo partnership from {DEMO_DIR}")
+    p.add_argument("--demo", action="store_true", help=f"load the demo partnership from {defaults.DEMO_DIR}")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("load-framework", help="load or update a partnership's framework file (YAML)")
@@ -212,18 +240,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_KNOWN: tuple[tuple[type[Exception], int], ...] = (
-    (UsageError, EXIT_USAGE),
-    (PeriodError, EXIT_USAGE),
-    (template.TemplateError, EXIT_USAGE),
-    (FrameworkError, EXIT_REJECTED),
-    (submissions.SubmissionError, EXIT_REJECTED),
-    (store.StoreError, EXIT_REJECTED),
-    (demo.DemoRefused, EXIT_REJECTED),
-    (AccessDenied, EXIT_REJECTED),
-    (accounts.AccountError, EXIT_REJECTED),
-    (OSError, EXIT_REJECTED),  # a file that cannot be read or written, said plainly rather than as a traceback
+# The errors said plainly, by the module that defines each: (module, class, exit code).
+_KNOWN: tuple[tuple[str, str, int], ...] = (
+    (__name__, "UsageError", EXIT_USAGE),
+    ("metrics.periods", "PeriodError", EXIT_USAGE),
+    ("metrics.template", "TemplateError", EXIT_USAGE),
+    ("metrics.framework", "FrameworkError", EXIT_REJECTED),  # its message names the file and line itself
+    ("metrics.submissions", "SubmissionError", EXIT_REJECTED),
+    ("metrics.store", "StoreError", EXIT_REJECTED),
+    ("metrics.demo", "DemoRefused", EXIT_REJECTED),
+    ("metrics.access", "AccessDenied", EXIT_REJECTED),
+    ("metrics.accounts", "AccountError", EXIT_REJECTED),
+    ("builtins", "OSError", EXIT_REJECTED),  # a file that cannot be read or written, said rather than a traceback
 )
+
+
+def _known() -> list[tuple[type[Exception], int]]:
+    """The classes of `_KNOWN` whose modules are loaded: a module never imported cannot have raised its error,
+    and importing them all to find out would cost the command most of its time."""
+    return [(getattr(sys.modules[mod], name), code) for mod, name, code in _KNOWN if mod in sys.modules]
 
 
 def _describe(exc: Exception) -> str:
@@ -238,9 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     try:
         return func(args)
-    except tuple(k for k, _ in _KNOWN) as exc:
-        print(
-            str(exc) if isinstance(exc, FrameworkError) else f"charter {args.command}: {_describe(exc)}",
-            file=sys.stderr,
-        )
-        return next(code for kind, code in _KNOWN if isinstance(exc, kind))
+    except tuple(kind for kind, _ in _known()) as exc:
+        kind, code = next((kind, code) for kind, code in _known() if isinstance(exc, kind))
+        bare = kind.__module__ == "metrics.framework"
+        print(str(exc) if bare else f"charter {args.command}: {_describe(exc)}", file=sys.stderr)
+        return code

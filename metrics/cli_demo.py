@@ -8,8 +8,7 @@ import time
 from datetime import date
 from typing import Any
 
-from metrics import store, synthetic
-from metrics.demo import DemoRefused
+from metrics import store
 
 EXIT_OK, EXIT_REJECTED = 0, 1
 
@@ -41,6 +40,9 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from metrics import synthetic  # pyarrow, pandas and pydantic: only for this command
+    from metrics.demo import DemoRefused
+
     today: date = args.as_of or date.today()
     size = synthetic.Size(args.partners, args.years, args.seed, args.kpis, tickets=not args.no_tickets)
     start = time.perf_counter()

@@ -6,10 +6,13 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from metrics import accounts, store, tickets
+from metrics import accounts, store
 from metrics.access import Action, require
+
+if TYPE_CHECKING:  # tickets brings pyarrow, slow to import: only `charter tickets` loads it
+    from metrics import tickets
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -52,6 +55,8 @@ def register(subparsers: Any) -> None:
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, str]:
+    from metrics import tickets
+
     out: dict[str, str] = {}
     for item in items:
         key, sep, value = item.rpartition("=")
@@ -69,6 +74,8 @@ def _missing(text: str | None) -> str | None:
 
 def cmd_tickets(args: argparse.Namespace) -> int:
     """Exit 0 when imported (or nothing changed), 1 when refused, 2 when called wrongly."""
+    from metrics import tickets
+
     path = Path(args.file)
     try:
         if not path.is_file():
@@ -102,6 +109,8 @@ def cmd_tickets(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, path: Path, options: tickets.Options) -> int:
+    from metrics import tickets
+
     today: date = args.as_of or date.today()
     with store.connect(args.db, wait=args.wait, as_of=args.as_of, create=False) as con:
         store.require_current(con, args.db)

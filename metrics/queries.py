@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
-from metrics.figures import Figure
 from metrics.periods import Period, last_complete_quarter, period_range
 from metrics.status import ENDED, RUNNING, Status, direction
-from metrics.store import read_sql
+from metrics.store import read_sql, reads_progress
+
+if TYPE_CHECKING:  # pandas takes longer to import than a command takes to run: only the reads that build frames load it
+    import pandas as pd
+
+    from metrics.figures import Figure
 
 STATUSES = tuple(s.word for s in RUNNING)  # a running objective's statuses, in the legends' order
 WORST_FIRST = tuple(s.word for s in sorted(Status, key=lambda s: s.rank))
@@ -69,6 +72,7 @@ def _period_params(period: Period) -> dict[str, Any]:
     }
 
 
+@reads_progress
 def progress_for_period(con: duckdb.DuckDBPyConnection, period: Period, *, published: bool = True) -> pd.DataFrame:
     """Every objective x partner for one quarter: actual, target, status, direction, forecast."""
     params = _period_params(period)
@@ -77,6 +81,7 @@ def progress_for_period(con: duckdb.DuckDBPyConnection, period: Period, *, publi
     )
 
 
+@reads_progress
 def status_changes(con: duckdb.DuckDBPyConnection, period: Period, *, published: bool = True) -> pd.DataFrame:
     """Objective x partner pairs whose status differs from the previous quarter."""
     return _frame(
@@ -113,6 +118,8 @@ def ended_summary(progress: pd.DataFrame) -> str:
 def ended_objectives(progress: pd.DataFrame) -> pd.DataFrame:
     """One row per ended objective in some progress rows: its deadline, how many councils met, missed or were
     not assessed (and which), and whether the result is the board's (who decided, when) or computed."""
+    import pandas as pd
+
     rows = ended(progress)
     out = []
     for (code, title), group in rows.groupby(["objective_code", "objective_title"], sort=False):
@@ -135,6 +142,8 @@ def ended_objectives(progress: pd.DataFrame) -> pd.DataFrame:
 
 def result_basis(source: str, decided_by: object, decided_on: object, deadline_period: str) -> str:
     """What an ended objective's result rests on, in words: the board's decision (who, when) or the figure."""
+    import pandas as pd
+
     if source != "board":
         return f"The figure for {deadline_period} against the final target"
     if isinstance(decided_by, str) and isinstance(decided_on, date) and pd.notna(decided_on):
@@ -189,6 +198,7 @@ def objectives(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _frame(con, "objectives")
 
 
+@reads_progress
 def objective_progress(con: duckdb.DuckDBPyConnection, objective: str, *, published: bool = True) -> pd.DataFrame:
     """One objective's progress for every partner and period."""
     return _frame(con, "objective_progress_all", {"objective": objective, "published": published})
@@ -230,6 +240,8 @@ def headline_kpis(
 ) -> pd.DataFrame:
     """Each KPI's latest figure to `period` (the partnership's, or one partner's), its change on the
     previous figure, and the last `quarters` figures as a list for a sparkline."""
+    import pandas as pd
+
     if partner is None:
         series = kpi_rollup(con)
     else:
@@ -269,6 +281,12 @@ def submissions(
     return _frame(con, "submissions", {"status": status, "partner": partner})
 
 
+def submission_rows(con: duckdb.DuckDBPyConnection, *, status: str | None = None) -> tuple[list[str], list[Any]]:
+    """The rows of `submissions` (all partners) and their column names, as plain values: no pandas needed."""
+    cursor = con.execute(read_sql("submissions"), {"status": status, "partner": None})
+    return [column[0] for column in cursor.description], cursor.fetchall()
+
+
 def submission_changes(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
     """The figures a submission brought, each beside the figure in force before it."""
     return _frame(con, "submission_changes", {"id": submission_id})
@@ -298,6 +316,8 @@ def current_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.Dat
 
 def preview(con: duckdb.DuckDBPyConnection, figures: list[Figure]) -> pd.DataFrame:
     """Checked figures beside the figures held now: new, changed (and from what) or unchanged."""
+    import pandas as pd
+
     frame = pd.DataFrame(
         {
             "row": [f.row for f in figures],

@@ -14,18 +14,19 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from metrics import status
 
 SQL = resources.files("metrics") / "sql"
+F = TypeVar("F", bound=Callable[..., Any])
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # "already attached": two threads of one process opening the file at the same moment (DuckDB 2.0); the second retries.
 _LOCKED = ("lock", "Conflicting lock", "different configuration", "busy", "already attached")
@@ -246,6 +247,21 @@ _PROGRESS_KEPT = """CREATE OR REPLACE TEMP MACRO charter_progress(p_as_of, p_pub
     WHERE CASE WHEN p_published AND CAST(p_as_of AS DATE) = getvariable('charter_progress_day') THEN true
                ELSE error('charter_progress: the rows kept are for approved figures on '
                           || CAST(getvariable('charter_progress_day') AS VARCHAR)) END"""
+
+
+_READS_PROGRESS = "__charter_reads_progress__"
+
+
+def reads_progress(fn: F) -> F:
+    """Mark a read whose SQL goes through `charter_progress`, so the app can answer it from rows kept per data
+    version (`use_progress`); tests/test_typed_reads.py holds the marks and the SQL files equal."""
+    setattr(fn, _READS_PROGRESS, True)
+    return fn
+
+
+def is_progress_reader(fn: Callable[..., Any]) -> bool:
+    """Whether `fn` is marked `@reads_progress`."""
+    return getattr(fn, _READS_PROGRESS, False) is True
 
 
 def use_progress(con: duckdb.DuckDBPyConnection, rows: Any, as_of: date) -> None:

@@ -6,12 +6,13 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard import resources
+from metrics import queries
 from metrics.status import RUNNING, Status
 
 sel = ui.selection()
 info = resources.partnership()
-kpis = resources.query("kpis")
-objectives = resources.query("objectives")
+kpis = resources.cached(queries.kpis)
+objectives = resources.cached(queries.objectives)
 
 st.title("About Charter")
 st.markdown(

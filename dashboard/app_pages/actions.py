@@ -6,10 +6,10 @@ import streamlit as st
 
 from dashboard import auth, board_ui, resources
 from dashboard import components as ui
-from metrics import board, exports
+from metrics import board, exports, queries
 
 today = resources.today()
-everything = resources.board_query("actions", today)
+everything = resources.cached(board.actions, today)
 
 st.title("Actions")
 st.caption(f"{ui.plain(resources.partnership().name)} · the strategy board's actions on {today:%-d %B %Y}")
@@ -26,8 +26,7 @@ owners = ["Every owner", *sorted(everything["owner"].unique())]
 owner = middle.selectbox("Owner", owners, key="actions_owner")
 codes = ["Every objective", *sorted(everything["objective_code"].unique())]
 objective = right.selectbox("Objective", codes, key="actions_objective")
-shown = resources.board_query(
-    "actions", today, states=list(states) or None, owner=None if owner == owners[0] else owner,
+shown = resources.cached(board.actions, today, states=list(states) or None, owner=None if owner == owners[0] else owner,
     objective=None if objective == codes[0] else objective,
 )  # fmt: skip
 
@@ -62,7 +61,9 @@ waiting = everything[everything["state"] != "done"]
 if waiting.empty:
     st.markdown("No action is open.")
 else:
-    labels = {int(a.id): f"{a.id}. {a.objective_code}: {a.description} ({a.owner})" for a in waiting.itertuples()}
+    labels = {
+        ui.whole(a.id): f"{a.id!s}. {a.objective_code!s}: {a.description!s} ({a.owner!s})" for a in waiting.itertuples()
+    }
     with st.form("action_done_form"):
         chosen = st.selectbox("Action", list(labels), format_func=labels.__getitem__, key="done_action")
         note = st.text_area("What was done (optional)", key="done_note")
@@ -76,7 +77,7 @@ else:
 
 st.header("Add an action")
 board_ui.flash("add")
-objectives = resources.query("objectives")
+objectives = resources.cached(queries.objectives)
 with st.form("action_add_form"):
     code = st.selectbox("Objective", objectives["code"].tolist(), key="add_objective")
     text = st.text_input("What is to be done", key="add_description")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import accounts, admin, board, exports
+from metrics import accounts, admin, board, exports, queries
 from metrics.access import AccessDenied
 from metrics.framework import FrameworkError, parse_framework
 from metrics.loader import load_framework
@@ -42,7 +42,7 @@ with users:
         ),
         hide_index=True,
     )  # fmt: skip
-    partners = resources.query("partners")["code"].tolist()
+    partners = resources.cached(queries.partners)["code"].tolist()
     with st.form("user_form", clear_on_submit=True):
         st.markdown("**Add a person, or change one's role or councils**")
         email = st.text_input("E-mail")
@@ -86,7 +86,7 @@ with framework:
                      f"{uploaded.name} loaded.")  # fmt: skip
 
 with objectives:
-    table = resources.query("objectives")
+    table = resources.cached(queries.objectives)
     code = st.selectbox("Objective", table["code"].tolist(), key="admin_objective",
                         format_func=lambda c: f"{c} · {table.set_index('code').loc[c, 'title']}")  # fmt: skip
     row = table.set_index("code").loc[code]
@@ -98,7 +98,7 @@ with objectives:
         t1, t2 = st.columns(2)
         kinds = {"percent": "a % of the target", "absolute": "an amount"}
         kind = t1.selectbox("Tolerance is", list(kinds), index=list(kinds).index(str(row["tolerance_kind"])),
-                            format_func=kinds.get)  # fmt: skip
+                            format_func=kinds.__getitem__)  # fmt: skip
         amount = t2.number_input("Tolerance", value=float(row["tolerance_amount"]), min_value=0.0)
         set_by = st.text_input("Tolerance agreed by", value=str(row["tolerance_set_by"]))
         agreed = row["tolerance_set_on"]
@@ -115,7 +115,7 @@ with objectives:
             st.stop()
         change = admin.ObjectiveEdit(title, owner, status, kind, amount, set_by, set_on)
         save(lambda con: admin.edit_objective(con, actor, code, change, reason), f"{code} saved.")
-    targets = resources.query("objective_targets", code)
+    targets = resources.cached(queries.objective_targets, code)
     live = targets[targets["in_force"] & targets["kind"].isin(["baseline", "final"])]
     st.dataframe(live[["partner_code", "kind", "period", "value", "recorded_by", "reason"]], hide_index=True)
     with st.form("target_form"):
@@ -134,7 +134,7 @@ with objectives:
              f"{code}: the {which} target for {partner} is corrected; the old one is kept in history.")  # fmt: skip
 
 with trail:
-    everything = resources.query("audit_trail")
+    everything = resources.cached(queries.audit_trail)
     f1, f2, f3 = st.columns(3)
     who = f1.selectbox("Person", ["everyone", *sorted(everything["actor"].unique())], key="audit_actor")
     what = f2.selectbox("Action", ["every action", *sorted(everything["action"].unique())], key="audit_action")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import submissions
+from metrics import queries, submissions
 
 st.title("Approve figures")
 st.caption("Only approved figures reach members' and public pages. Returned files go back to the officer.")
 if done := st.session_state.pop("approval_message", None):
     st.success(done, icon=":material/task_alt:")
 
-waiting = resources.query("submissions", status="submitted")
+waiting = resources.cached(queries.submissions, status="submitted")
 if waiting.empty:
     st.markdown("Nothing is waiting for approval.")
     st.stop()
@@ -27,7 +29,7 @@ for sub in waiting.itertuples():
             f"{ui.plain(sub.partners)}, {ui.plain(sub.periods)}; sent by {ui.plain(sub.submitted_by)} on "
             f"{sub.submitted_at:%-d %B %Y at %H:%M}"
         )
-        changes = resources.query("submission_changes", int(sub.id))
+        changes = resources.cached(queries.submission_changes, ui.whole(sub.id))
         big = changes[changes["change_percent"].abs() >= 25]
         if not big.empty:
             st.warning(
@@ -76,10 +78,9 @@ for sub in waiting.itertuples():
         if decision is not None:
             try:
                 resources.write(
-                    lambda con, sid=int(sub.id), ok=decision, why=comment: submissions.review(
-                        con, sid, approve=ok, by=actor, comment=why
-                    )
-                )
+                    partial(submissions.review, submission_id=ui.whole(sub.id), approve=decision, by=actor,
+                            comment=comment)
+                )  # fmt: skip
             except (submissions.SubmissionError, resources.DatabaseBusy) as exc:
                 st.error(ui.plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
             else:

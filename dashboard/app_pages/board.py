@@ -3,6 +3,7 @@ the form to record its review, and the board pack."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 import streamlit as st
@@ -15,10 +16,10 @@ from metrics.status import Status
 sel = ui.selection()
 info = resources.partnership()
 today = resources.today()
-exceptions = resources.board_query("exceptions", sel.period)
+exceptions = resources.cached(board.exceptions, sel.period)
 listed = board.exception_objectives(exceptions)
-reviews = resources.board_query("reviews", upto=sel.period)
-open_actions = resources.board_query("actions", today, states=["overdue", "open"])
+reviews = resources.cached(board.reviews, upto=sel.period)
+open_actions = resources.cached(board.actions, today, states=["overdue", "open"])
 
 st.title("Board review")
 st.caption(
@@ -54,7 +55,18 @@ FLAGGED = {
     Status.MISSED.word,
     Status.NOT_ASSESSED.word,
 }  # listed whatever the count
-partners_of = exceptions.groupby("objective_code").size().to_dict()  # each listed objective's number of partners
+# each listed objective's number of partners
+partners_of = {str(k): int(v) for k, v in exceptions.groupby("objective_code").size().items()}
+
+
+def _trend(statuses: object) -> str:
+    """The last quarters' statuses as symbols (a list in the cell, or nothing)."""
+    if not isinstance(statuses, Iterable) or isinstance(statuses, str):
+        return "–"
+    return " ".join(  # a screen reader says each quarter's status, not the symbol's name
+        f'<span role="img" aria-label="{escape(str(s))}" title="{escape(str(s))}">{ui.symbol(s)}</span>'
+        for s in statuses
+    )
 
 
 def _partners_tables() -> dict[str, str]:
@@ -64,17 +76,12 @@ def _partners_tables() -> dict[str, str]:
     rows: dict[str, list[list[str]]] = {}
     for r in exceptions.itertuples():
         flagged = r.status in FLAGGED or r.forecast == "unlikely" or r.missing_commentary
-        if not flagged and partners_of[r.objective_code] > ALL_ROWS:
+        if not flagged and partners_of[str(r.objective_code)] > ALL_ROWS:
             continue
-        trend = (  # a screen reader says each quarter's status, not the symbol's name
-            " ".join(f'<span role="img" aria-label="{escape(s)}" title="{escape(s)}">{ui.symbol(s)}</span>'
-                     for s in r.recent_statuses)
-            if r.recent_statuses is not None
-            else "–"
-        )  # fmt: skip
-        rows.setdefault(r.objective_code, []).append(
+        rows.setdefault(str(r.objective_code), []).append(
             [ui.plain(r.partner_name), ui.chip(r.status), ui.plain(ui.fmt_value(r.actual, r.unit)),
-             ui.plain(ui.fmt_value(r.target, r.unit)), ui.plain(r.direction), trend, ui.plain(r.forecast)]
+             ui.plain(ui.fmt_value(r.target, r.unit)), ui.plain(r.direction), _trend(r.recent_statuses),
+             ui.plain(r.forecast)]
         )  # fmt: skip
     header = ["Partner", "Status", "Actual", "Target", "On last quarter", "Last four quarters", "Forecast"]
     tables = {}
@@ -94,13 +101,13 @@ def _text(value: object) -> str:
 # The board's record of each objective: its last three decisions and its open actions.
 decisions: dict[str, list[str]] = {}
 for r in reviews.itertuples():
-    if len(decisions.setdefault(r.objective_code, [])) < 3:
-        decisions[r.objective_code].append(
+    if len(decisions.setdefault(str(r.objective_code), [])) < 3:
+        decisions[str(r.objective_code)].append(
             f"- {r.held_on:%-d %b %Y}: **{_text(r.decision)}** ({_text(r.assessment)}). {_text(r.comment)}"
         )
 actions: dict[str, list[str]] = {}
 for a in open_actions.itertuples():
-    actions.setdefault(a.objective_code, []).append(
+    actions.setdefault(str(a.objective_code), []).append(
         f"- Action ({a.state}): {_text(a.description)} – {_text(a.owner)}, due {a.due_on:%-d %b %Y}"
     )
 
@@ -121,16 +128,16 @@ for commitment, group in listed.groupby("commitment_title", sort=False):
         with st.container(border=True):
             st.markdown(f"**{obj.objective_code} {ui.plain(obj.objective_title)}**  \n{ui.plain(obj.reasons)}.")
             left, right = st.columns([3, 2])
-            left.markdown(f'<div class="charter-scroll">{tables[obj.objective_code]}</div>',
+            left.markdown(ui.scrolling(tables[str(obj.objective_code)], f"{obj.objective_code} by partner"),
                           unsafe_allow_html=True)  # fmt: skip
-            right.markdown(_board_record(obj.objective_code))
+            right.markdown(_board_record(str(obj.objective_code)))
             right.button(f"Review {obj.objective_code}", key=f"choose-{obj.objective_code}", on_click=_choose,
                          args=(obj.objective_code,))  # fmt: skip
 
 # --- record the review ---------------------------------------------------------------------------------
 st.header("Record the board's review")
 board_ui.flash("review")
-objectives = resources.query("objectives")
+objectives = resources.cached(queries.objectives)
 titles = dict(zip(objectives["code"], objectives["title"], strict=True))
 order = [*listed["objective_code"], *[c for c in objectives["code"] if c not in set(listed["objective_code"])]]
 code = st.selectbox("Objective", order, format_func=lambda c: f"{c} · {titles[c]}", key="review_objective")

@@ -6,9 +6,10 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard import resources
+from metrics import queries
 
 sel = ui.selection()
-tree = resources.query("charter_tree")
+tree = resources.cached(queries.charter_tree)
 progress = resources.progress_for_period(sel.period)
 if sel.partner:
     progress = progress[progress["partner_code"] == sel.partner]
@@ -37,7 +38,7 @@ if word.strip():
         st.stop()
 
 chips = {
-    code: " ".join(ui.chip(r.status, f"{r.partner_code}: {r.status.lower()}") for r in group.itertuples())
+    code: " ".join(ui.chip(r.status, f"{r.partner_code!s}: {str(r.status).lower()}") for r in group.itertuples())
     for code, group in progress.groupby("objective_code")
 }
 
@@ -67,7 +68,7 @@ for kind, heading in (("commitment", "Commitments"), ("principle", "Principles")
                 for r in listed.itertuples():
                     ui.objective_link(r.objective_code, r.objective_title, str(sel.period))
                     st.markdown(
-                        chips.get(r.objective_code, "<small>No target this quarter</small>")
+                        chips.get(str(r.objective_code), "<small>No target this quarter</small>")
                         + f" <small>Owner: {ui.plain(r.owner)}; deadline {r.deadline_period}</small>",
                         unsafe_allow_html=True,
                     )

@@ -6,13 +6,13 @@ import streamlit as st
 
 from dashboard import auth, resources
 from dashboard import components as ui
-from metrics import submissions
+from metrics import queries, submissions
 from metrics.access import AccessDenied, Action, Role
 from metrics.status import Status
 
 sel = ui.selection()
 info = resources.partnership()
-grid = resources.query("collection", sel.period, resources.today(), info.data_due_days)
+grid = resources.cached(queries.collection, sel.period, resources.today(), info.data_due_days)
 if sel.partner:
     grid = grid[grid["partner_code"] == sel.partner]
 

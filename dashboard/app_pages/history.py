@@ -11,7 +11,7 @@ from metrics import queries
 sel = ui.selection()
 st.title("Submission history")
 st.caption("Every file ever sent, kept with its fingerprint (SHA-256); no figure is ever overwritten or lost.")
-history = resources.query("submissions", partner=sel.partner)
+history = resources.cached(queries.submissions, partner=sel.partner)
 if history.empty:
     st.markdown(f"No submissions for {sel.partner} yet." if sel.partner else "No submissions yet.")
     st.stop()
@@ -43,7 +43,7 @@ if "submission" not in st.session_state:
     st.session_state["submission"] = int(wanted) if wanted.isdigit() and int(wanted) in ids else ids[0]
 chosen = st.selectbox("Submission", ids, key="submission", format_func=ui.submission_labels(history).__getitem__)
 st.query_params["submission"] = str(chosen)
-changes = resources.query("submission_changes", chosen)
+changes = resources.cached(queries.submission_changes, chosen)
 st.markdown(
     f"{len(changes)} figures: {int((changes['change'] == 'new').sum())} new, "
     f"{int((changes['change'] == 'changed').sum())} changed an earlier figure, "

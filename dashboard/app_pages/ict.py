@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui
 from dashboard import resources, ticket_charts, ticket_import
+from metrics import queries
 from metrics.periods import period_range
 
 sel = ui.selection()
-partners = resources.query("partners")
+partners = resources.cached(queries.partners)
 quarters = [str(p) for p in period_range(sel.period.shift(-7), sel.period)]
 first, last, slug = sel.period.shift(-7).index, sel.period.index, sel.period.slug
 
@@ -22,16 +22,16 @@ st.caption(
 if done := st.session_state.pop("ict_message", None):
     st.success(ui.plain(done), icon=":material/task_alt:")
 
-measures = resources.query("ticket_measures", partner=sel.partner, first=first, last=last)
+measures = resources.cached(queries.ticket_measures, partner=sel.partner, first=first, last=last)
 if measures.empty:
     st.info(f"No service desk tickets in the eight quarters to {sel.period} yet: import an export below.")
 else:
     now = measures[measures["period_index"] == last]
-    latest = now[now["priority"] == 0].set_index(["partner_name", "measure"])["value"]
+    latest = now[(now["priority"] == 0) & now["value"].notna()]
 
     def said(measure: str, fmt: str, unit: str = "") -> str:
         """Each partner's figure for the chosen quarter, in words."""
-        found = [f"{p} {v:{fmt}}{unit}" for (p, m), v in latest.items() if m == measure and pd.notna(v)]
+        found = [f"{r.partner_name!s} {r.value:{fmt}}{unit}" for r in latest.itertuples() if r.measure == measure]
         return "; ".join(found) if found else "no figures"
 
     st.header("Incidents resolved within SLA, by priority")
@@ -47,7 +47,7 @@ else:
     )
 
     st.header(f"How long incidents took to resolve in {sel.period}")
-    bands = resources.query("ticket_resolution_bands", sel.period, sel.partner)
+    bands = resources.cached(queries.ticket_resolution_bands, sel.period, sel.partner)
     if bands.empty:
         st.markdown(f"No incidents were resolved in {sel.period}.")
     else:
@@ -62,7 +62,7 @@ else:
         )
 
     st.header("Backlog at quarter end, by age")
-    ageing = resources.query("ticket_backlog_ageing", partner=sel.partner, first=first, last=last)
+    ageing = resources.cached(queries.ticket_backlog_ageing, partner=sel.partner, first=first, last=last)
     if ageing.empty:
         st.markdown("No tickets were open at the end of these quarters.")
     else:
@@ -93,7 +93,7 @@ else:
     st.caption("KPI: the framework KPI the measure becomes a figure of, when an export is imported.")
 
 st.header("Imports so far")
-imports = resources.query("ticket_imports")
+imports = resources.cached(queries.ticket_imports)
 if imports.empty:
     st.markdown("None yet.")
 else:

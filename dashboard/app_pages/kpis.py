@@ -6,11 +6,12 @@ import streamlit as st
 
 from dashboard import charts, resources
 from dashboard import components as ui
+from metrics import queries
 from metrics.periods import period_range
 
 sel = ui.selection()
-kpis = resources.query("kpis")
-series = resources.query("kpi_series")
+kpis = resources.cached(queries.kpis)
+series = resources.cached(queries.kpi_series)
 if sel.partner:
     series = series[series["partner_code"] == sel.partner]
 quarters = [str(p) for p in period_range(sel.period.shift(-7), sel.period)]
@@ -53,7 +54,7 @@ st.markdown(
     unsafe_allow_html=True,
 )
 one = series[(series["kpi_code"] == code) & (series["period_index"] <= sel.period.index)]
-rollup = resources.query("kpi_rollup", kpi=code)
+rollup = resources.cached(queries.kpi_rollup, kpi=code)
 rollup = rollup[rollup["period_index"] <= sel.period.index]
 if one.empty:
     st.markdown("No figures yet.")

@@ -7,11 +7,11 @@ import streamlit as st
 
 from dashboard import charts, resources
 from dashboard import components as ui
-from metrics import exports
+from metrics import board, exports, queries
 from metrics.status import Status
 
 sel = ui.selection()
-objectives = resources.query("objectives")
+objectives = resources.cached(queries.objectives)
 codes = objectives["code"].tolist()
 titles = dict(zip(objectives["code"], objectives["title"], strict=True))
 code = ui.url_select("Objective", codes, "objective", lambda c: f"{c} · {titles[c]}")
@@ -21,8 +21,8 @@ unit = str(obj["unit"])
 st.title(ui.plain(f"{code} {obj['title']}"))
 st.caption(ui.plain(f"{obj['commitment_title']} · owner: {obj['owner']} · objective status: {obj['status']}"))
 
-progress = resources.query("objective_progress", code)
-targets = resources.query("objective_targets", code)
+progress = resources.cached(queries.objective_progress, code)
+targets = resources.cached(queries.objective_targets, code)
 if sel.partner:
     progress = progress[progress["partner_code"] == sel.partner]
     targets = targets[targets["partner_code"] == sel.partner]
@@ -30,7 +30,7 @@ if sel.partner:
 # --- the SMART card -----------------------------------------------------------------------------------
 # The framework's targets; the board's revisions (which apply from a quarter on) are listed beside them.
 live = targets[targets["in_force"] & targets["applies_from"].isna()]
-revisions = resources.board_query("revisions", code)
+revisions = resources.cached(board.revisions, code)
 if sel.partner:
     revisions = revisions[revisions["partner_code"] == sel.partner]
 
@@ -98,16 +98,9 @@ else:
                 else "–",
             ]
         )
-    st.markdown(
-        '<div class="charter-scroll">'
-        + ui.html_table(
-            f"{code} by partner in {sel.period}",
-            ["Partner", "Status", "Actual", "Target", "On last quarter", "On a year ago", "Forecast at deadline"],
-            rows,
-        )
-        + "</div>",
-        unsafe_allow_html=True,
-    )
+    caption = f"{code} by partner in {sel.period}"
+    header = ["Partner", "Status", "Actual", "Target", "On last quarter", "On a year ago", "Forecast at deadline"]
+    st.markdown(ui.scrolling(ui.html_table(caption, header, rows), caption), unsafe_allow_html=True)
     st.caption("The forecast is a straight line through the last four figures, extended to the deadline.")
 
 # --- charts ---------------------------------------------------------------------------------------------
@@ -121,7 +114,7 @@ if len(orders) > MOST_CHARTS:
         "sidebar to see its own. Every council's figures are in the tables on this page."
     )
     shown = shown[shown["partner_order"].isin(orders[:MOST_CHARTS])]
-left_on = resources.query("partners").set_index("code")["left_on"].dropna().to_dict()
+left_on = resources.cached(queries.partners).set_index("code")["left_on"].dropna().to_dict()
 for partner_code, group in shown.groupby("partner_order", sort=True):
     name = group["partner_name"].iloc[0]
     if group["partner_code"].iloc[0] in left_on:
@@ -143,7 +136,7 @@ for partner_code, group in shown.groupby("partner_order", sort=True):
 
 # --- commentary and history ----------------------------------------------------------------------------
 st.header("Commentary")
-notes = resources.query("commentary", str(obj["kpi_code"]))
+notes = resources.cached(queries.commentary, str(obj["kpi_code"]))
 notes = notes[notes["partner_code"].isin(progress["partner_code"].unique())]
 if notes.empty:
     st.markdown("No commentary has been sent with these figures.")
@@ -191,13 +184,13 @@ st.dataframe(
         "reason": "Reason",
     },
 )
-changes = resources.query("objective_changes", code)
+changes = resources.cached(queries.objective_changes, code)
 if not changes.empty:
     st.markdown("**Changes to the objective**")
     st.dataframe(changes, hide_index=True)
 
 st.header("The board's reviews")
-reviews = resources.board_query("reviews", code)
+reviews = resources.cached(board.reviews, code)
 if reviews.empty:
     st.markdown("The strategy board has not reviewed this objective yet.")
 else:

@@ -17,11 +17,11 @@ info = resources.partnership()
 progress = resources.progress_for_period(sel.period)
 if sel.partner:
     progress = progress[progress["partner_code"] == sel.partner]
-partners = resources.query("partners").set_index("code")
+partners = resources.cached(queries.partners).set_index("code")
 shown_partners = [c for c in partners.index if c in set(progress["partner_code"])]
 
 st.title("Overview")
-who = partners.loc[sel.partner, "name"] if sel.partner else "every partner council"
+who = str(partners.loc[sel.partner, "name"]) if sel.partner else "every partner council"
 st.caption(ui.plain(f"{info.name} · {sel.period} · {who} · approved figures only"))
 
 if progress.empty:
@@ -53,7 +53,7 @@ st.markdown(
     f"The {whose} figure for each KPI in the "
     f"eight quarters to {sel.period}: digital strategy beside ICT service performance."
 )
-headline = resources.query("headline_kpis", sel.period, sel.partner)
+headline = resources.cached(queries.headline_kpis, sel.period, sel.partner)
 left, right = st.columns(2)
 for column, category, label in ((left, "digital", "Digital strategy"), (right, "ict", "ICT service performance")):
     part = headline[headline["category"] == category].assign(
@@ -112,7 +112,7 @@ matrix(
     f"Objectives' status by commitment and partner council, {sel.period}",
 )
 
-principles = resources.query("objective_principles")
+principles = resources.cached(queries.objective_principles)
 by_principle = progress.merge(principles, on="objective_code")
 if not by_principle.empty:
     st.header("By principle")
@@ -121,7 +121,7 @@ if not by_principle.empty:
 
 # --- what changed -------------------------------------------------------------------------------------
 st.header(f"What changed since {sel.period.previous()}")
-changes = resources.query("status_changes", sel.period)
+changes = resources.cached(queries.status_changes, sel.period)
 if sel.partner:
     changes = changes[changes["partner_code"] == sel.partner]
 if changes.empty:
@@ -141,7 +141,7 @@ else:
             ui.plain(r.partner_code),
             ui.chip(r.was),
             ui.chip(r.now),
-            escape({"better": "↑ better", "worse": "↓ worse", "ended": "ended"}.get(r.movement, "changed")),
+            escape({"better": "↑ better", "worse": "↓ worse", "ended": "ended"}.get(str(r.movement), "changed")),
         ]
         for r in changes.itertuples()
     ]
@@ -158,13 +158,13 @@ else:
 
 # --- data completeness --------------------------------------------------------------------------------
 st.header("Figures received")
-done = resources.query("completeness", sel.period, resources.today(), info.data_due_days)
+received = resources.cached(queries.completeness, sel.period, resources.today(), info.data_due_days)
 if sel.partner:
-    done = done[done["partner_code"] == sel.partner]
-due_on = done["due_on"].iloc[0] if not done.empty else sel.period.due(info.data_due_days)
+    received = received[received["partner_code"] == sel.partner]
+due_on = received["due_on"].iloc[0] if not received.empty else sel.period.due(info.data_due_days)
 st.markdown(f"Figures for {sel.period} were due by **{due_on:%-d %B %Y}**.")
 st.dataframe(
-    done[["partner_name", "expected", "received", "approved", "awaiting_approval", "missing", "overdue"]],
+    received[["partner_name", "expected", "received", "approved", "awaiting_approval", "missing", "overdue"]],
     hide_index=True,
     column_config={
         "partner_name": "Partner",

@@ -11,9 +11,9 @@ from metrics import queries
 
 sel = ui.selection()
 info = resources.partnership()
-partners = resources.query("partners").set_index("code")
+partners = resources.cached(queries.partners).set_index("code")
 code = sel.partner or info.lead_authority
-name = partners.loc[code, "name"]
+name = str(partners.loc[code, "name"])
 
 st.title(f"{ui.plain(name)}: scorecard")
 st.caption(ui.plain(f"{info.name} · {sel.period} · approved figures only"))
@@ -36,7 +36,7 @@ else:
         + "."
     )
     beside = {
-        obj: " ".join(ui.chip(r.status, f"{r.partner_code}: {r.status.lower()}") for r in group.itertuples())
+        obj: " ".join(ui.chip(r.status, f"{r.partner_code!s}: {str(r.status).lower()}") for r in group.itertuples())
         for obj, group in others.groupby("objective_code")
     }
     rows = [
@@ -47,7 +47,7 @@ else:
             ui.plain(ui.fmt_value(r.target, r.unit)),
             ui.plain(r.direction),
             ui.plain(r.forecast),
-            beside.get(r.objective_code, "–"),
+            beside.get(str(r.objective_code), "–"),
             ui.plain(r.note, ""),
         ]
         for r in mine.itertuples()
@@ -65,7 +65,7 @@ else:
 ended.show(mine_all, f"{name}'s objectives past their deadline in {sel.period}, with their results")
 
 st.header("KPIs")
-kpis = resources.query("partner_kpis", code, sel.period)
+kpis = resources.cached(queries.partner_kpis, code, sel.period)
 table = kpis.assign(
     figure=[ui.fmt_value(v, u) for v, u in zip(kpis["value"], kpis["unit"], strict=True)],
     better=kpis["polarity"] + " is better",

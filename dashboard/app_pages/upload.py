@@ -14,7 +14,7 @@ from metrics.periods import parse_period
 
 sel = ui.selection()
 info = resources.partnership()
-partners = resources.query("partners")
+partners = resources.cached(queries.partners)
 current = partners[partners["current"]]
 names = dict(zip(partners["code"], partners["name"], strict=True))
 
@@ -34,7 +34,7 @@ if current.empty:
 left, right = st.columns(2)
 default = sel.partner if sel.partner in set(current["code"]) else current["code"].iloc[0]
 partner = left.selectbox(
-    "Council", current["code"].tolist(), index=current["code"].tolist().index(default), format_func=names.get
+    "Council", current["code"].tolist(), index=current["code"].tolist().index(default), format_func=names.__getitem__
 )
 quarters = [str(q) for q in resources.quarters()]
 period_text = right.selectbox("Quarter", quarters, index=quarters.index(str(sel.period)), key="upload_quarter")

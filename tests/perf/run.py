@@ -24,7 +24,7 @@ from metrics.access import Actor
 from metrics.config import ROOT
 from metrics.framework import read_framework
 from metrics.loader import load_framework
-from tests.perf import hostile, pages, scale, tickets
+from tests.perf import hostile, pages, scale, startup, tickets
 
 TODAY = date.today()
 
@@ -117,12 +117,15 @@ def main() -> None:
         results.update(scale.run(Path(tmp), TODAY))  # 50 councils: ingest, progress, pages, memory
 
     results.update(tickets.run())  # a 1,000,000-row service desk export against a bare read_csv
+    started = startup.run()  # `charter --help` and `charter submissions` against 2x `import duckdb`
+    results.update(started)
     refused = hostile.run()  # each hostile file as a whole command, against "refused within 2 s and 400 MB"
     results.update(refused)
     width = max(len(k) for k in results)
     print(f"{'benchmark':<{width}}  seconds")
     for key, value in results.items():
         print(f"{key:<{width}}  {value['seconds']:.3f}")
+    print(startup.table(started))
     print(hostile.table(refused))
     out = ROOT / "bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
