@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from metrics import queries, store, submissions
 from metrics.access import AccessDenied, Actor, Role
@@ -165,6 +166,28 @@ def test_a_note_edit_is_a_submission_of_one_figure_with_no_file(demo_db: Path) -
         assert con.execute(
             "SELECT value, note FROM core.measurement WHERE submission_id = $s", {"s": stored.submission_id}
         ).fetchall() == [(held[0], "Checked against the ledger")]
+
+
+def test_the_history_of_a_submission_with_no_file_says_so_and_offers_no_download(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with opened(demo_db) as con:
+        stored = submissions.edit_note(
+            con, partner="HBBC", kpi="DS01", period="2025/26 Q2", note="Checked against the ledger", by=ADMIN,
+            today=AS_OF,
+        )  # fmt: skip
+        name = con.execute("SELECT file_name FROM core.submission WHERE id = $s", {"s": stored.submission_id})
+        [(file_name,)] = name.fetchall()
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state["actor"] = ADMIN
+    app.run()
+    app.switch_page("app_pages/history.py").run()  # the newest submission is chosen first
+    assert not app.exception, [e.value for e in app.exception]
+    said = f"No original file is kept for this submission ({file_name}); its figures are listed above."
+    assert said in [c.value for c in app.main.caption]
+    assert not app.get("download_button")
 
 
 # --- the sources write and parse no CSV text; pages do not open the store --------------------------------------
