@@ -19,7 +19,7 @@ from metrics.periods import parse_period
 if TYPE_CHECKING:
     import duckdb
 
-    from metrics.ingest import CheckResult
+    from metrics.figures import CheckResult
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 

@@ -20,7 +20,7 @@ from metrics.store import read_sql, reads_progress
 if TYPE_CHECKING:  # pandas takes longer to import than a command takes to run: only the reads that build frames load it
     import pandas as pd
 
-    from metrics.ingest import Figure
+    from metrics.figures import Figure
 
 STATUSES = tuple(s.word for s in RUNNING)  # a running objective's statuses, in the legends' order
 WORST_FIRST = tuple(s.word for s in sorted(Status, key=lambda s: s.rank))

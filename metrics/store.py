@@ -203,6 +203,9 @@ def _in_use(path: Path) -> Iterator[None]:
             _IN_USE[key] -= 1
 
 
+_OPEN: set[int] = set()  # connections inside transaction(), by id; a set's add and discard are thread-safe
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """Run a block as one transaction: all of it is written, or none of it.
@@ -212,6 +215,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     file at once): that writer is told to try again, as for a busy database, rather than shown a traceback.
     """
     con.execute("BEGIN TRANSACTION")
+    _OPEN.add(id(con))
     try:
         yield con
         con.execute("COMMIT")
@@ -227,6 +231,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     except BaseException:
         _rollback(con)
         raise
+    finally:
+        _OPEN.discard(id(con))
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con` is inside `transaction()`: writers that add to a caller's transaction check it first."""
+    return id(con) in _OPEN
 
 
 # Queries read progress through `charter_progress(as_of, published)` (views.sql: the rules themselves);

@@ -1,10 +1,13 @@
-"""Submissions: store a checked file's figures in one transaction, review them, list them."""
+"""Submissions: store figures from any source as one submission (`submit`), review them, list them.
+
+Every source goes through `submit` inside its caller's transaction: a file upload (read by `metrics.readers`,
+checked by `metrics.checks`), a service desk import, a note edit, and the next (finance, benchmarks).
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,10 +18,11 @@ import pyarrow as pa
 
 from metrics import audit
 from metrics.access import Action, Actor, require
+from metrics.checks import check_records
 from metrics.config import Settings
-from metrics.ingest import Catalogue, CheckResult, KpiRule, PartnerRule
+from metrics.figures import Catalogue, CheckResult, Figure, KpiRule, PartnerRule, Record
 from metrics.ingest import check_file as check_file  # callers check and store through this module
-from metrics.store import transaction
+from metrics.store import in_transaction, transaction
 
 if TYPE_CHECKING:  # pandas takes most of a second to import: the command line only needs it to list
     import pandas as pd
@@ -28,6 +32,30 @@ LIVE = ("submitted", "approved")
 
 class SubmissionError(Exception):
     """A submission cannot be reviewed or stored as asked."""
+
+
+class SubmissionRefused(SubmissionError):
+    """Figures with problems: nothing was stored. The message names each problem FILE:ROW:COLUMN."""
+
+    def __init__(self, result: CheckResult) -> None:
+        self.result = result
+        lines = [str(p) for p in result.problems] + ([more] if (more := result.rest()) else [])
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a submission's figures came from, as the submission history names it.
+
+    `name` is the file's name, or what the source was ("note edit of submission 12"); `content` is the file
+    itself, kept for download, or None when no file was sent; `sha256` is its fingerprint (else one of the
+    figures is taken). `label` names the source in problems, when that is not `name`."""
+
+    name: str
+    source: str
+    content: bytes | None = None
+    sha256: str | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,8 +133,7 @@ def store_files(
     """
     if any(not result.ok for result, _ in checked):
         raise SubmissionError("a file with problems cannot be stored")
-    require(by, Action.COMMENT if source == "note edit" else Action.SUBMIT,
-            {f.partner_code for result, _ in checked for f in result.figures}, con=con)  # fmt: skip
+    require(by, Action.SUBMIT, {f.partner_code for result, _ in checked for f in result.figures}, con=con)
     now = datetime.now()
     out: list[Stored] = []
     with transaction(con):
@@ -118,21 +145,71 @@ def store_files(
             if dup is not None:
                 out.append(Stored(result.file, dup[0], 0, duplicate_of=dup[0], duplicate_at=dup[1]))
                 continue
-            sid = _insert(
-                con,
-                result,
-                data,
-                digest,
-                by=by.email,
-                source=source,
-                approve=approved[i] if approved is not None else approve,
-                illustrative=illustrative,
-                now=times[i] if times is not None else now,
-            )
-            audit.record(con, by, f"submit ({source})", "submission", sid, None,
-                         {"file": result.file, "figures": len(result.figures), "sha256": digest})  # fmt: skip
-            out.append(Stored(result.file, sid, len(result.figures)))
+            origin = Origin(result.file, source, data, digest)
+            out.append(
+                submit_checked(con, result.figures, origin, by=by,
+                               approve=approved[i] if approved is not None else approve,
+                               illustrative=illustrative, now=times[i] if times is not None else now)
+            )  # fmt: skip
     return out
+
+
+def submit(
+    con: duckdb.DuckDBPyConnection,
+    figures: Sequence[Record],
+    origin: Origin,
+    *,
+    by: Actor,
+    today: date,
+    action: Action = Action.SUBMIT,
+    approve: bool = False,
+    now: datetime | None = None,
+) -> Stored:
+    """Check figures from any source by a file's rules and store them as one submission.
+
+    Runs inside the caller's `store.transaction()`, so that a source stores its own records (tickets, say)
+    and its figures together or not at all. Raises SubmissionRefused, naming every problem, if any."""
+    _require_transaction(con)
+    require(by, action, con=con)  # the role first: someone who may not submit is not told about the rows
+    result = check_records(figures, origin.label or origin.name, catalogue(con, today))
+    if not result.ok:
+        raise SubmissionRefused(result)
+    require(by, action, {f.partner_code for f in result.figures}, con=con)
+    return submit_checked(con, result.figures, origin, by=by, approve=approve, now=now)
+
+
+def submit_checked(
+    con: duckdb.DuckDBPyConnection,
+    figures: Sequence[Figure],
+    origin: Origin,
+    *,
+    by: Actor,
+    approve: bool = False,
+    illustrative: bool = False,
+    now: datetime | None = None,
+) -> Stored:
+    """Store figures already checked (a file checked outside any connection) as one submission.
+
+    The caller vouches that the figures were checked against the framework held now (`store_files` makes
+    sure of it); runs inside the caller's transaction, like `submit`."""
+    _require_transaction(con)
+    digest = origin.sha256 or _fingerprint(figures)
+    sid = _insert(con, figures, origin, digest, by=by.email, approve=approve, illustrative=illustrative,
+                  now=now or datetime.now())  # fmt: skip
+    audit.record(con, by, f"submit ({origin.source})", "submission", sid, None,
+                 {"file": origin.name, "figures": len(figures), "sha256": digest})  # fmt: skip
+    return Stored(origin.name, sid, len(figures))
+
+
+def _require_transaction(con: duckdb.DuckDBPyConnection) -> None:
+    if not in_transaction(con):  # a mistake in the program, not in the figures
+        raise RuntimeError("submit() stores into its caller's transaction: call it inside store.transaction(con)")
+
+
+def _fingerprint(figures: Sequence[Figure]) -> str:
+    """The SHA-256 of the figures themselves, for a submission that came with no file."""
+    rows = [[f.row, f.partner_code, str(f.period), f.kpi_code, f.value, f.note] for f in figures]
+    return sha256(json.dumps(rows, separators=(",", ":")).encode("utf-8"))
 
 
 def _require_same_framework(con: duckdb.DuckDBPyConnection, cat: Catalogue, files: list[str]) -> None:
@@ -148,17 +225,15 @@ def _require_same_framework(con: duckdb.DuckDBPyConnection, cat: Catalogue, file
 
 def _insert(
     con: duckdb.DuckDBPyConnection,
-    result: CheckResult,
-    data: bytes,
+    figures: Sequence[Figure],
+    origin: Origin,
     digest: str,
     *,
     by: str,
-    source: str,
     approve: bool,
     illustrative: bool,
     now: datetime,
 ) -> int:
-    figures = result.figures
     partners = sorted({f.partner_code for f in figures})
     periods = [str(p) for p in sorted({f.period for f in figures})]
     sid = int(
@@ -167,7 +242,7 @@ def _insert(
             "periods, source, illustrative, reviewed_by, reviewed_at, review_comment, content) VALUES "
             "($f, $h, $by, $at, $st, $n, $p, $per, $src, $ill, $rb, $ra, $rc, $c) RETURNING id",
             {
-                "f": result.file,
+                "f": origin.name,
                 "h": digest,
                 "by": by,
                 "at": now,
@@ -175,12 +250,12 @@ def _insert(
                 "n": len(figures),
                 "p": partners,
                 "per": periods,
-                "src": source,
+                "src": origin.source,
                 "ill": illustrative,
                 "rb": by if approve else None,
                 "ra": now if approve else None,
                 "rc": "approved on loading" if approve else None,
-                "c": data,
+                "c": origin.content,
             },
         ).fetchall()[0][0]
     )
@@ -251,37 +326,29 @@ def list_submissions(con: duckdb.DuckDBPyConnection, status: str | None = None) 
     ).df()
 
 
-def _number_text(value: float) -> str:
-    text = repr(float(value))
-    return f"{value:.15f}".rstrip("0").rstrip(".") if "e" in text else text
-
-
 def edit_note(
     con: duckdb.DuckDBPyConnection, *, partner: str, kpi: str, period: str, note: str, by: Actor, today: date
 ) -> Stored:
     """Add or change the note on a figure held now.
 
-    The change is a one-row submission carrying the same value and the new note, checked like any file,
+    The change is a one-figure submission carrying the same value and the new note, checked like any figure,
     so the earlier note stays in `measurement_history` and the change is approved like any other.
     """
     require(by, Action.COMMENT, [partner], con=con)
-    rows = con.execute(
-        "SELECT value, note FROM core.current_figures(false) WHERE partner_code = $p AND kpi_code = $k "
-        "AND period = $per",
-        {"p": partner, "k": kpi, "per": period},
-    ).fetchall()
-    if not rows:
-        raise SubmissionError(f"there is no figure for {kpi} from {partner} in {period} yet; send the figure first")
-    value, old = rows[0]
-    if (old or "") == note.strip():
-        raise SubmissionError("the note is the same as the one held now; nothing to change")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["partner", "period", "kpi", "value", "note"])
-    writer.writerow([partner, period, kpi, "" if value is None else _number_text(value), note.strip()])
-    data = buffer.getvalue().encode("utf-8")
-    name = f"note-{partner}-{kpi}-{period.replace('/', '-').replace(' ', '-')}.csv"
-    result = check_file(data, name, catalogue(con, today, {partner}))
-    if not result.ok:
-        raise SubmissionError("; ".join(p.message for p in result.problems))
-    return store_files(con, [(result, data)], by=by, source="note edit")[0]
+    with transaction(con):
+        rows = con.execute(
+            "SELECT value, note, submission_id FROM core.current_figures(false) WHERE partner_code = $p "
+            "AND kpi_code = $k AND period = $per",
+            {"p": partner, "k": kpi, "per": period},
+        ).fetchall()
+        if not rows:
+            raise SubmissionError(f"there is no figure for {kpi} from {partner} in {period} yet; send the figure first")
+        value, old, held_in = rows[0]
+        if (old or "") == note.strip():
+            raise SubmissionError("the note is the same as the one held now; nothing to change")
+        origin = Origin(f"note edit of submission {held_in}", "note edit")
+        try:
+            return submit(con, [Record(partner, period, kpi, value, note)], origin, by=by, today=today,
+                          action=Action.COMMENT)  # fmt: skip
+        except SubmissionRefused as exc:
+            raise SubmissionError("; ".join(p.message for p in exc.result.problems)) from None

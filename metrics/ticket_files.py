@@ -22,7 +22,7 @@ import duckdb
 
 from metrics import filelimits, sheetlimits
 from metrics.filelimits import TICKETS
-from metrics.ingest import SPREADSHEETS
+from metrics.readers import SPREADSHEETS
 
 FIELDS = (
     "ticket", "partner", "type", "priority", "state", "opened", "resolved", "closed", "within_sla",

@@ -8,9 +8,6 @@ the KPI figures that changed, for the performance lead to approve like any uploa
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import io
 import os
 import shutil
 import tempfile
@@ -23,7 +20,7 @@ import duckdb
 
 from metrics import audit, submissions
 from metrics.access import Action, Actor, require
-from metrics.ingest import MAX_BYTES
+from metrics.figures import MAX_BYTES, Record
 from metrics.periods import last_complete_quarter
 from metrics.store import read_sql, transaction
 from metrics.ticket_files import FIELDS as FIELDS
@@ -220,7 +217,7 @@ def import_export(
             con.execute(read_sql("tickets_record_bad_rows"), {"import_id": import_id})
         changed = int(con.execute(read_sql("tickets_replace_changed")).fetchall()[0][0])
         inserted = int(con.execute(read_sql("tickets_insert_new"), {"import_id": import_id}).fetchall()[0][0])
-        submission_id, figures, quarters = _submit_figures(con, found, path, by=who, today=today, now=now)
+        submission_id, figures, quarters = _submit_figures(con, found, path, by=by, today=today, now=now)
         con.execute(
             "UPDATE core.ticket_import SET tickets_new = $n, tickets_changed = $c, tickets_unchanged = $u, "
             "submission_id = $s, figures = $f WHERE id = $id",
@@ -261,7 +258,7 @@ def kpi_figures(
 
 
 def _submit_figures(
-    con: duckdb.DuckDBPyConnection, found: Check, path: Path, *, by: str, today: date, now: datetime
+    con: duckdb.DuckDBPyConnection, found: Check, path: Path, *, by: Actor, today: date, now: datetime
 ) -> tuple[int | None, int, list[str]]:
     """Submit the KPI figures of the export's quarters that differ from those held; (id, count, quarters).
 
@@ -273,33 +270,18 @@ def _submit_figures(
     changed = [row for row in kpi_figures(con, found.partners, found.first_idx, last) if row[5]]
     if not changed:
         return None, 0, []
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["partner", "period", "kpi", "value", "note"])
-    writer.writerows([p, period, kpi, "" if value is None else repr(float(value)), note or ""]
-                     for p, period, kpi, value, note, _ in changed)  # fmt: skip
-    figures_csv = buffer.getvalue().encode("utf-8")
-    result = submissions.check_file(figures_csv, "figures.csv", submissions.catalogue(con, today))
-    if not result.ok:
-        raise TicketError("; ".join(str(p) for p in result.problems[:5]))
+    records = [Record(p, period, kpi, None if value is None else float(value), note, row=i)
+               for i, (p, period, kpi, value, note, _) in enumerate(changed, start=1)]  # fmt: skip
     # The submission keeps the export itself as its original file when it is no bigger than an upload may
     # be; a bigger one is kept as its tickets (core.ticket) and its fingerprint.
     small = path.stat().st_size <= MAX_BYTES
-    # Not store_files: it opens its own transaction, and this import's must hold the tickets and figures together.
-    sid = submissions._insert(
-        con,
-        dataclasses.replace(result, file=found.file),
-        path.read_bytes() if small else b"",
-        found.sha256,
-        by=by,
-        source=SOURCE,
-        approve=False,
-        illustrative=False,
-        now=now,
-    )
-    if not small:
-        con.execute("UPDATE core.submission SET content = NULL WHERE id = $id", {"id": sid})
-    return sid, len(result.figures), sorted({str(f.period) for f in result.figures})
+    origin = submissions.Origin(found.file, SOURCE, path.read_bytes() if small else None, found.sha256,
+                                label=f"service desk figures from {found.file}")  # fmt: skip
+    try:  # in this import's transaction: the tickets and their figures are stored together or not at all
+        stored = submissions.submit(con, records, origin, by=by, today=today, now=now)
+    except submissions.SubmissionRefused as exc:
+        raise TicketError("; ".join(str(p) for p in exc.result.problems[:5])) from None
+    return stored.submission_id, stored.rows, sorted({str(r.period) for r in records})
 
 
 def _save_mappings(con: duckdb.DuckDBPyConnection, found: Check, options: Options, by: str, now: datetime) -> None:

@@ -77,3 +77,6 @@ if original:
         mime="application/octet-stream",
         icon=":material/download:",
     )
+else:  # a service desk import too big to keep, or figures that came with no file (a note edit)
+    name = history.loc[history["id"] == chosen, "file_name"].iloc[0]
+    st.caption(f"No original file is kept for this submission ({ui.plain(name)}); its figures are listed above.")

@@ -9,7 +9,7 @@ from dashboard import auth, resources
 from dashboard import components as ui
 from metrics import queries, submissions, template
 from metrics.access import AccessDenied, Role
-from metrics.ingest import CheckResult
+from metrics.figures import CheckResult
 from metrics.periods import parse_period
 
 sel = ui.selection()
