@@ -67,6 +67,8 @@ def _pairs(items: list[str], flag: str) -> dict[str, str]:
 
 
 def _missing(text: str | None) -> str | None:
+    from metrics import tickets
+
     if text is not None and not text.strip():
         raise tickets.TicketUsageError('--missing needs the text that marks a blank cell, e.g. --missing "?"')
     return None if text is None else text.strip()
