@@ -18,6 +18,7 @@ from dashboard.components import STATUS_STYLE
 from metrics import accounts, store
 from metrics.access import Actor
 from tests.browser import menu, offered, serve, settle
+from tests.colours import APART, BLINDNESS, contrast, distance, seen
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long test password"  # noqa: S105 - the test accounts' password, in the test database only
@@ -213,50 +214,15 @@ def test_the_statement_names_the_standard_that_axe_checks_and_the_symbols_shown(
     assert sorted(symbols.group(1).split()) == sorted(set(shown)) == sorted(s for s, *_ in STATUS_STYLE.values())
 
 
-def _linear(hex_colour: str) -> list[float]:
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-
-
-def _luminance(hex_colour: str) -> float:
-    r, g, b = _linear(hex_colour)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(a: str, b: str) -> float:
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def _lab(rgb: list[float]) -> tuple[float, float, float]:
-    """CIE L*a*b* (D65) of a linear sRGB colour."""
-    r, g, b = (min(max(c, 0.0), 1.0) for c in rgb)
-    xyz = (0.4124 * r + 0.3576 * g + 0.1805 * b, 0.2126 * r + 0.7152 * g + 0.0722 * b,
-           0.0193 * r + 0.1192 * g + 0.9505 * b)  # fmt: skip
-    f = [t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
-         for t in (xyz[0] / 0.95047, xyz[1], xyz[2] / 1.08883)]  # fmt: skip
-    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
-
-
-# Machado, Oliveira and Fernandes (2009), full severity: what a person with each colour-blindness sees.
-BLINDNESS = {
-    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
-    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
-    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
-}
-APART = 10.0  # CIE76 ΔE between two status colours that a reader tells apart at a glance
-
-
 def test_the_status_colours_are_told_apart_with_colour_blindness_and_their_words_pass_contrast() -> None:
     fills = {status: fill for status, (_, fill, _) in STATUS_STYLE.items()}
-    for kind, matrix in BLINDNESS.items():
-        seen = {s: _lab([sum(m * c for m, c in zip(row, _linear(f), strict=True)) for row in matrix])
-                for s, f in fills.items()}  # fmt: skip
-        for a, b in combinations(seen, 2):
-            distance = sum((x - y) ** 2 for x, y in zip(seen[a], seen[b], strict=True)) ** 0.5
-            assert distance >= APART, f"with {kind}, {a} and {b} look alike (ΔE {distance:.1f})"
+    for kind in BLINDNESS:
+        looks = {s: seen(f, kind) for s, f in fills.items()}
+        for a, b in combinations(looks, 2):
+            apart = distance(looks[a], looks[b])
+            assert apart >= APART, f"with {kind}, {a} and {b} look alike (ΔE {apart:.1f})"
     for status, (_, fill, ink) in STATUS_STYLE.items():
-        assert _contrast(fill, ink) >= 4.5, f"the word {status} on its colour: {_contrast(fill, ink):.1f} : 1"
+        assert contrast(fill, ink) >= 4.5, f"the word {status} on its colour: {contrast(fill, ink):.1f} : 1"
 
 
 @dataclass(frozen=True)
@@ -311,7 +277,7 @@ def test_a_chart_reads_as_its_sentence_and_each_point_as_its_quarter_figure_and_
 def _seen_against_white(mark: dict[str, str]) -> float:
     """How well a point stands out from the chart's white: by its fill, or by an outline if it has one."""
     colours = [mark["fill"]] + ([mark["stroke"]] if float(mark["width"] or 0) >= 1 else [])
-    return max(_contrast(c, "#ffffff") if re.fullmatch(r"#[0-9a-fA-F]{6}", c) else 0.0 for c in colours)
+    return max(contrast(c, "#ffffff") if re.fullmatch(r"#[0-9a-fA-F]{6}", c) else 0.0 for c in colours)
 
 
 def test_every_status_point_on_a_chart_stands_out_from_its_white_background(charts: Charts) -> None:

@@ -16,6 +16,7 @@ import pytest
 from metrics import status, store
 from metrics.config import ROOT
 from metrics.status import FIGURE_LOOKS, INK, WHITE, Status, direction
+from tests.colours import APART, BLINDNESS, contrast, distance, seen
 
 HOME = ROOT / "metrics" / "status.py"
 SCANNED = [ROOT / "metrics", ROOT / "dashboard"]
@@ -189,18 +190,6 @@ def test_direction_by_hand(polarity: str, now: float | None, before: float | Non
     assert direction(polarity, now, before) == said
 
 
-def _linear(hex_colour: str) -> list[float]:
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-
-
-def contrast(a: str, b: str) -> float:
-    """The WCAG 2 contrast ratio of two sRGB colours."""
-    lum = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in (_linear(a), _linear(b))]
-    high, low = max(lum), min(lum)
-    return (high + 0.05) / (low + 0.05)
-
-
 def test_contrast_is_measured_as_wcag_says() -> None:
     assert round(contrast("#000000", "#ffffff"), 2) == 21.0
     assert round(contrast("#767676", "#ffffff"), 2) == 4.54  # the palest grey that passes for text
@@ -237,34 +226,14 @@ def test_the_dashboards_status_points_are_drawn_from_the_registry_and_outlined()
     assert points["encoding"]["shape"]["scale"]["range"] == [s.shape for s in Status]
 
 
-# Machado, Oliveira and Fernandes (2009), full severity, as tests/test_accessibility.py.
-BLINDNESS = {
-    "none": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
-    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
-    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
-    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
-}
-APART = 10.0  # CIE76 ΔE between two status colours that a reader tells apart at a glance
-
-
-def _lab(rgb: list[float]) -> tuple[float, float, float]:
-    r, g, b = (min(max(c, 0.0), 1.0) for c in rgb)
-    xyz = (0.4124 * r + 0.3576 * g + 0.1805 * b, 0.2126 * r + 0.7152 * g + 0.0722 * b,
-           0.0193 * r + 0.1192 * g + 0.9505 * b)  # fmt: skip
-    f = [t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
-         for t in (xyz[0] / 0.95047, xyz[1], xyz[2] / 1.08883)]  # fmt: skip
-    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
-
-
 @pytest.mark.parametrize("kind", list(BLINDNESS))
 def test_every_two_statuses_are_told_apart_with_colour_blindness(kind: str) -> None:
     # All eight: an objective's chart runs from its running statuses into its ended result.
-    seen = {s: _lab([sum(m * c for m, c in zip(row, _linear(s.fill), strict=True)) for row in BLINDNESS[kind]])
-            for s in Status}  # fmt: skip
+    looks = {s: seen(s.fill, kind) for s in Status}
     close = [
         f"{a.word} and {b.word} (ΔE {d:.1f})"
         for a, b in combinations(Status, 2)
-        if (d := sum((x - y) ** 2 for x, y in zip(seen[a], seen[b], strict=True)) ** 0.5) < APART
+        if (d := distance(looks[a], looks[b])) < APART
     ]
     assert not close, f"with {kind}, these look alike: {close}"
 
