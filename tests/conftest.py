@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from metrics import demo, store
 from metrics.config import DEMO_DIR, ROOT
@@ -47,6 +47,14 @@ def browser() -> Iterator[Browser]:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A browser profile of its own (its own cookies), closed after the test."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    yield ctx
+    ctx.close()
 
 
 @pytest.fixture

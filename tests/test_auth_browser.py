@@ -48,14 +48,6 @@ def app(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         yield url, db
 
 
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """A browser profile of its own (its own cookies), closed after the test."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-    yield ctx
-    ctx.close()
-
-
 def _sidebar(page: Page) -> Locator:
     return page.get_by_test_id("stSidebar")
 

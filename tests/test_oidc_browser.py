@@ -17,7 +17,7 @@ from pathlib import Path
 import oidc_provider_mock
 import pytest
 import werkzeug.serving
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from metrics import accounts, store
 from metrics.access import Actor
@@ -72,13 +72,6 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
     env = {"CHARTER_PUBLIC": "false", "STREAMLIT_SECRETS_FILES": str(secrets)}
     with serve(db, port=port, env=env) as url:
         yield url, db
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-    yield ctx
-    ctx.close()
 
 
 def _sidebar(page: Page) -> Locator:
