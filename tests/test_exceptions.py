@@ -47,7 +47,7 @@ def test_the_overview_opens_with_every_objective_off_track_or_at_risk_by_council
     assert app.header[0].value == "Needs attention"
     assert councils == ["Hinckley & Bosworth Borough Council", "Blaby District Council", "Melton Borough Council"]
     assert [h.value for h in app.subheader] == councils
-    links = [link.proto for link in app.get("page_link")]
+    links = [link.proto for link in app.main.get("page_link")]  # not the sidebar menu's
     assert [(link.label.split(" ")[0], link.query_string) for link in links] == [
         (o, f"objective={o}&quarter=2025%2F26+Q2") for _, o in expected
     ]
@@ -62,7 +62,7 @@ def test_the_overview_names_only_the_chosen_councils_exceptions(app: AppTest, de
     app.sidebar.selectbox[1].select("MBC").run()
     assert not app.exception
     assert [h.value for h in app.subheader] == ["Melton Borough Council"]
-    labels = [link.proto.label.split(" ")[0] for link in app.get("page_link")]
+    labels = [link.proto.label.split(" ")[0] for link in app.main.get("page_link")]
     assert labels[: len(mine)] == mine
 
 
