@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,8 +75,15 @@ def _error(page: Page) -> Locator:
     return page.get_by_test_id("stAlertContentError").get_by_test_id("stMarkdownContainer")
 
 
-def _cookie(context: BrowserContext) -> list[str]:
-    return [c["value"] for c in context.cookies() if c["name"] == COOKIE]
+def _cookie(context: BrowserContext, count: int = 1) -> list[str]:
+    """The sign-in cookie's values once there are `count` of them: the page's script sets or clears it just after
+    the run that signed in or out has drawn, so a loaded machine may show the page a moment before."""
+    deadline = time.monotonic() + 15
+    while True:
+        found = [c["value"] for c in context.cookies() if c["name"] == COOKIE]
+        if len(found) == count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def test_sign_in_then_sign_out(app: tuple[str, Path], context: BrowserContext) -> None:
@@ -123,7 +131,7 @@ def test_a_sign_in_survives_a_reload_and_a_new_tab_until_sign_out_or_disable(
 
     open_page(page, "Sign out")
     expect(page.get_by_text("You have signed out.")).to_be_visible()
-    assert _cookie(context) == []  # the browser forgets it...
+    assert _cookie(context, count=0) == []  # the browser forgets it...
     context.add_cookies([{**cookie}])  # ...and a copy kept from before is refused: it was revoked
     page.reload()
     settle(page)
