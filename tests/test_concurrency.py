@@ -348,10 +348,8 @@ def test_ingest_waits_for_a_program_holding_the_database_then_succeeds(
 # --- busy, not broken: checking a file holds no connection ---------------------------------------------------
 
 
-@contextmanager
-def a_check_in_progress(monkeypatch: pytest.MonkeyPatch, db: Path, path: Path) -> Iterator[dict[str, object]]:
-    """`charter ingest PATH` in a thread of this process, held in the middle of checking the file until the
-    block ends; yields what it returned and printed (as `code` and `stderr`) once it has finished."""
+def hold_checks(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Hold every file check in the middle until `release` is set; `started` is set when one is held."""
     started, release = threading.Event(), threading.Event()
     real = submissions.check_file
 
@@ -361,6 +359,14 @@ def a_check_in_progress(monkeypatch: pytest.MonkeyPatch, db: Path, path: Path) -
         return real(data, name, cat)
 
     monkeypatch.setattr(submissions, "check_file", held_check)
+    return started, release
+
+
+@contextmanager
+def a_check_in_progress(monkeypatch: pytest.MonkeyPatch, db: Path, path: Path) -> Iterator[dict[str, object]]:
+    """`charter ingest PATH` in a thread of this process, held in the middle of checking the file until the
+    block ends; yields what it returned and printed (as `code` and `stderr`) once it has finished."""
+    started, release = hold_checks(monkeypatch)
     outcome: dict[str, object] = {}
 
     def run() -> None:
@@ -453,15 +459,7 @@ def test_charter_ingest_writes_while_the_upload_page_is_checking_a_file(
 
     monkeypatch.setenv("CHARTER_DB", str(demo_db))
     monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
-    started, release = threading.Event(), threading.Event()
-    real = submissions.check_file
-
-    def held_check(data: bytes, name: str, cat: Catalogue) -> CheckResult:
-        started.set()
-        release.wait(60)
-        return real(data, name, cat)
-
-    monkeypatch.setattr(submissions, "check_file", held_check)
+    started, release = hold_checks(monkeypatch)
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
     app.session_state["actor"] = Actor("jo@hbbc.gov.uk", Role.OFFICER, frozenset({"HBBC"}))
     app.run()

@@ -16,6 +16,7 @@ from metrics.access import Actor, Role
 from metrics.config import ROOT
 from metrics.store import read_sql
 from tests.conftest import AS_OF, charter, table_contents
+from tests.test_tickets import run, write
 
 # The columns of the public "Incident management process enriched event log" export, in its order.
 HEADER = (
@@ -107,16 +108,6 @@ LATEST = [
 ]
 FOLD = "7 tickets from 24 update rows: each ticket's latest update is used"
 MISSING = tickets.Options(partner="BDC", missing="?")
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def run(con: duckdb.DuckDBPyConnection, path: Path, **kwargs: object) -> tickets.Imported:
-    return tickets.import_export(con, path, path.name, by=Actor.administrator("tests"), today=AS_OF, **kwargs)  # type: ignore[arg-type]
 
 
 def kpis(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
