@@ -124,7 +124,8 @@ def mode_of(path: Path | str) -> int:
     return Path(path).stat().st_mode & 0o777
 
 
-def _is_lock_error(exc: Exception) -> bool:
+def is_lock_error(exc: Exception) -> bool:
+    """Whether a DuckDB error says another program holds the file (then waiting may help)."""
     return any(word.lower() in str(exc).lower() for word in _LOCKED)
 
 
@@ -167,7 +168,7 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
-            if not _is_lock_error(exc):
+            if not is_lock_error(exc):
                 raise StoreError(f"cannot open the database at {path}: {exc}") from exc
             if time.monotonic() >= deadline:
                 raise DatabaseBusy(
