@@ -39,7 +39,9 @@ WHAT = {
     "inquiry": ["How do I share a calendar?", "Where is the new intranet page?", "Teams meeting room booking"],
 }
 REQUESTS = ["New starter: laptop and accounts", "Leaver: remove access", "Software request", "New mobile phone"]
-STILL_OPEN = 0.012  # tickets still being worked on when the export was taken
+# Tickets still being worked on when the export was taken: a few of the last weeks', fewer older ones.
+STILL_OPEN = {"recent": 0.03, "older": 0.002}
+RECENT = timedelta(days=100)
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ def _incident(
     moves = 0 if rng.random() * 100 < plan.first_time else rng.randint(1, 3)
     category = rng.choice(list(WHAT))
     resolved = opened + timedelta(hours=hours)
-    if rng.random() < STILL_OPEN or resolved > now:
+    stuck = STILL_OPEN["recent" if now - opened < RECENT else "older"]
+    if rng.random() < stuck or resolved > now:
         return ["incident", rng.choice(WHAT[category]), PRIORITIES[priority - 1], "In Progress", _at(opened), "", "",
                 "", str(moves), company, category]  # fmt: skip
     return ["incident", rng.choice(WHAT[category]), PRIORITIES[priority - 1], *_ended(opened, resolved, now),
