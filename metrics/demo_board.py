@@ -8,7 +8,9 @@ noted. The names, comments and actions are illustrative, and the records say so.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -26,6 +28,10 @@ NOTES = "Illustrative demonstration meeting: the attendees, comments, decisions 
 ASSESSED_LATER = "Too early to say"
 REVIEWS = 6  # objectives reviewed at each meeting, worst first
 EXTENSIONS = (4, 1)  # deadlines extended at the first and the second meeting
+CAUSES = [
+    "after a supplier's delay", "to follow the replacement of the line-of-business system",
+    "while vacancies in the team are filled", "to match the partners' new budget year", "after the board's review",
+]  # fmt: skip
 ACTIONS = [
     "Bring a recovery plan with monthly milestones to the next board",
     "Report the causes of the shortfall council by council",
@@ -68,40 +74,53 @@ def _thursday_before(day: date) -> date:
 def _reviews(
     con: duckdb.DuckDBPyConnection, meeting: int, quarter: Period, due: date, extend: int, extended: set[str]
 ) -> tuple[int, int, list[int]]:
-    """Review the quarter's exceptions, those near their deadline first, then worst first: (reviews, extensions,
-    the actions agreed, due on `due`)."""
+    """Review the quarter's exceptions, those to extend first, then worst first: (reviews, extensions, the
+    actions agreed, due on `due`)."""
     flagged = board.exception_objectives(board.exceptions(con, quarter))
     flagged = flagged.sort_values(["off_track", "at_risk", "objective_code"], ascending=[False, False, True])
     plans = {str(c): _extension(con, str(c), quarter) for c in flagged["objective_code"] if str(c) not in extended}
     near = [c for c, r in plans.items() if r is not None][:extend]
     chosen = pd.concat([flagged[flagged["objective_code"].isin(near)], flagged[~flagged["objective_code"].isin(near)]])
-    reviews, extensions, actions = 0, 0, list[int]()
+    reviews, actions = 0, list[int]()
     for row in chosen.head(max(REVIEWS, len(near))).itertuples():
         code = str(row.objective_code)
-        assessment = board.ASSESSMENTS[2] if row.off_track else board.ASSESSMENTS[1] if row.at_risk else ASSESSED_LATER
-        revision = plans.get(code) if code in near else None
+        revision = plans[code] if code in near else None
         if revision is not None:
-            board.record_review(
-                con, meeting_id=meeting, objective=code, assessment=assessment, decision="target revised", by=BY,
-                comment="Illustrative: the board accepted that the target cannot be met by the original date.",
-                revision=revision,
-            )  # fmt: skip
+            why = CAUSES[len(extended) % len(CAUSES)]
+            revision = replace(
+                revision, reason=f"Illustrative: deadline extended by a year, to {revision.deadline}, {why}."
+            )
             extended.add(code)
-            extensions += 1
-        elif row.off_track and len(actions) < 3:
-            action = board.ActionInput(ACTIONS[len(actions)], str(row.owner), due)
-            board.record_review(
-                con, meeting_id=meeting, objective=code, assessment=assessment, decision="action agreed", by=BY,
-                comment="Illustrative: the board asked for a plan to recover.", action=action,
-            )  # fmt: skip
+        action = board.ActionInput(ACTIONS[len(actions)], str(row.owner), due) if len(actions) < len(ACTIONS) else None
+        if _review(con, meeting, row, revision, action) == "action agreed":
             actions.append(_newest_action(con, code))
-        else:
-            board.record_review(
-                con, meeting_id=meeting, objective=code, assessment=assessment, decision="noted", by=BY,
-                comment="Illustrative: noted; the board will look again next quarter.",
-            )  # fmt: skip
         reviews += 1
-    return reviews, extensions, actions
+    return reviews, len(near), actions
+
+
+def _review(
+    con: duckdb.DuckDBPyConnection,
+    meeting: int,
+    row: Any,
+    revision: board.RevisionInput | None,
+    action: board.ActionInput | None,
+) -> str:
+    """Record the board's review of one flagged objective: an extension, else an action if it is off track, else
+    noted. Returns the decision."""
+    code = str(row.objective_code)
+    assessment = board.ASSESSMENTS[2] if row.off_track else board.ASSESSMENTS[1] if row.at_risk else ASSESSED_LATER
+    if revision is not None:
+        decision, action = "target revised", None
+        comment = "the board accepted that the target cannot be met by the original date."
+    elif row.off_track and action is not None:
+        decision, comment = "action agreed", "the board asked for a plan to recover."
+    else:
+        decision, comment, action = "noted", "noted; the board will look again next quarter.", None
+    board.record_review(
+        con, meeting_id=meeting, objective=code, assessment=assessment, decision=decision, by=BY,
+        comment=f"Illustrative: {comment}", action=action, revision=revision,
+    )  # fmt: skip
+    return decision
 
 
 def _extension(con: duckdb.DuckDBPyConnection, code: str, quarter: Period) -> board.RevisionInput | None:
@@ -125,7 +144,7 @@ def _extension(con: duckdb.DuckDBPyConnection, code: str, quarter: Period) -> bo
         value=value,
         applies_from=quarter.shift(1),
         deadline=due.shift(4),
-        reason=f"Illustrative: deadline extended by a year, to {due.shift(4)}, after a supplier's delay.",
+        reason="",  # said by the review that agrees it
     )
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from metrics import board, demo, queries, store
 from metrics.framework import read_framework
 from metrics.periods import last_complete_quarter, parse_period
 from metrics.status import Status
+from tests.test_app import APP
 
 LATER = date(2026, 11, 30)  # a year after the tests' usual day: most of the framework's own deadlines have passed
 LAST = last_complete_quarter(LATER)  # 2026/27 Q2, the app's default quarter on that day
@@ -21,8 +24,8 @@ BOARD_MEMBER = "Demo board member (illustrative)"
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The complete demo as `charter init --demo` builds it on LATER (read only)."""
+def full_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The complete demo as `charter init --demo` builds it on LATER."""
     path = tmp_path_factory.mktemp("full") / "demo.duckdb"
     with store.connect(path, as_of=LATER) as con:
         store.migrate(con)
@@ -35,7 +38,12 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyCo
         "Demo board history: meeting of 10 September 2026 on 2026/27 Q1: 6 reviews, 1 deadline extended, 2 actions "
         "agreed (illustrative).",
     ]
-    with store.connect(path, read_only=True, as_of=LATER) as con:
+    return path
+
+
+@pytest.fixture(scope="module")
+def full(full_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with store.connect(full_db, read_only=True, as_of=LATER) as con:
         yield con
 
 
@@ -140,3 +148,19 @@ def test_the_default_quarter_has_running_objectives_off_track_at_risk_and_ended_
     assert running[running["objective_code"].isin(extended)]["status"].isin([Status.OFF_TRACK.word]).any()
     ended = queries.ended(progress)["status"].value_counts().to_dict()
     assert ended[Status.MET.word] >= 1 and ended[Status.MISSED.word] >= 1
+
+
+def test_the_overview_names_every_off_track_objective_of_the_default_quarter_first(
+    full_db: Path, full: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = queries.running(queries.progress_for_period(full, LAST))
+    off = running[running["status"] == Status.OFF_TRACK.word]
+    monkeypatch.setenv("CHARTER_DB", str(full_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: LATER)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert app.header[0].value == "Needs attention"
+    named = {link.proto.label.split(" ")[0] for link in app.main.get("page_link")}
+    assert set(off["objective_code"]) <= named
+    assert len(off) >= 3
