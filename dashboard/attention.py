@@ -33,9 +33,18 @@ def exceptions(progress: pd.DataFrame) -> pd.DataFrame:
 
 
 def _summary(found: pd.DataFrame) -> str:
-    counts = [f"{int((found['status'] == s.word).sum())} {s.said.lower()}" for s in FIRST]
-    councils = found["partner_code"].nunique()
-    return f"{' and '.join(counts)} across {councils} {'council' if councils == 1 else 'councils'}."
+    """What is counted, in words: targets (an objective's for one council), in how many objectives and councils."""
+    off, risk = (int((found["status"] == s.word).sum()) for s in FIRST)
+    objectives, councils = found["objective_code"].nunique(), found["partner_code"].nunique()
+    return (
+        f"{_count(off, 'target')} {FIRST[0].said.lower()} and {risk} {FIRST[1].said.lower()}, in "
+        f"{_count(objectives, 'objective')} across {_count(councils, 'council')} (an objective sets a target for "
+        "each council)."
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _council(rows: pd.DataFrame, period: str) -> None:

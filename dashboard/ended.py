@@ -17,14 +17,26 @@ def _results(row: pd.Series) -> str:
     return " ".join(chips) + "".join(f"<br><small>{ui.plain(n)}</small>" for n in named)
 
 
+def summary(table: pd.DataFrame) -> str:
+    """What ended, in words that say what is counted: "Ended: 3 objectives, with 9 targets (one per council):
+    6 met, 2 missed, 1 not assessed"; with one target each, "Ended: 3 objectives: 2 met, 1 missed"."""
+    targets = {s: int(table[s.key].sum()) for s in ENDED}
+    results = ", ".join(f"{n} {s.said.lower()}" for s, n in targets.items() if n)
+    objectives = f"{len(table)} objective{'' if len(table) == 1 else 's'}"
+    total = sum(targets.values())
+    if total == len(table):
+        return f"Ended: {objectives}: {results}"
+    return f"Ended: {objectives}, with {total} targets (one per council): {results}"
+
+
 def show(progress: pd.DataFrame, caption: str) -> None:
-    """The ended objectives among some progress rows, if any: "Ended: 3 met, 2 missed" and one row each."""
+    """The ended objectives among some progress rows, if any: "Ended: 3 objectives, ..." and one row each."""
     table = queries.ended_objectives(progress)
     if table.empty:
         return
     st.markdown(
-        f"**{queries.ended_summary(progress)}.** These objectives are past their deadline, so they are not "
-        "counted with the running ones."
+        f"**{summary(table)}.** These objectives are past their deadline, so they are not counted with the "
+        "running ones."
     )
     rows = [
         [

@@ -49,7 +49,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             print(f"Database {args.db}: schema is up to date (version {store.LATEST_VERSION}).")
         print(_privacy(args.db))
         if args.demo:
-            for line in demo.install(con, today=_today(args), by="demo"):
+            for line in demo.install(con, today=_today(args), by="demo", history=True):
                 print(line)
     return EXIT_OK
 

@@ -14,6 +14,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -24,6 +25,9 @@ from metrics.loader import load_framework
 from metrics.models import Framework, Kpi, Polarity, Unit
 from metrics.periods import Period, last_complete_quarter, parse_period, period_range
 from metrics.submissions import catalogue, check_file, sha256, store_files
+
+if TYPE_CHECKING:
+    from metrics import demo_tickets
 
 FIRST = Period(2021, 1)
 FRAMEWORK = DEMO_DIR / "framework.yaml"
@@ -58,14 +62,18 @@ class Plan:
     profile: str
 
 
-def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str) -> list[str]:
-    """Load the demo framework and its figures up to the last complete quarter before `today`."""
+def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str, history: bool = False) -> list[str]:
+    """Load the demo framework and its figures up to the last complete quarter before `today`.
+
+    With `history`, a year of service desk tickets too (metrics/demo_tickets.py: their KPI figures for that
+    year come from the tickets, not from uploads) and two past board meetings (metrics/demo_board.py)."""
     fw = read_framework(FRAMEWORK)
     existing = con.execute("SELECT name, illustrative FROM core.partnership").fetchall()
     if existing and not existing[0][1]:
         raise DemoRefused(f"this database holds a real partnership ({existing[0][0]}); the demo is not loaded into it")
     report = load_framework(con, fw, by=Actor.administrator(by), sha256=sha256(FRAMEWORK.read_bytes()))
-    files = list(demo_files(fw, today))
+    from_desk = _desk_quarters(today) if history else frozenset()
+    files = list(demo_files(fw, today, from_desk))
     cat = catalogue(con, today)
     checked = []
     for name, data, _when, _approve in files:
@@ -88,7 +96,46 @@ def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str) -> list[str
         f"Demo figures: {len(new)} new submissions with {sum(s.rows for s in new)} figures "
         f"({len(stored) - len(new)} already present), up to {last_complete_quarter(today)}."
     )
+    if history:
+        from metrics import demo_board, demo_tickets
+
+        lines.append(demo_tickets.install(con, desk_plans(fw, today), fw, today))
+        lines.extend(demo_board.install(con, today=today))
     return lines
+
+
+def _desk_quarters(today: date) -> frozenset[tuple[str, Period]]:
+    """The (KPI, quarter) pairs whose figures the demo's service desk tickets give."""
+    from metrics.demo_tickets import DESK_KPIS, quarters
+
+    return frozenset((kpi, q) for kpi in DESK_KPIS for q in quarters(today))
+
+
+def desk_plans(fw: Framework, today: date) -> dict[tuple[str, Period], demo_tickets.Quarter]:
+    """What each member council's tickets in each quarter of the demo's export should come to: the figures
+    the demo would otherwise have uploaded for the five service desk KPIs."""
+    from metrics.demo_tickets import Quarter, quarters
+
+    plans, kpis = _plans(fw), {k.code: k for k in fw.kpis}
+    out = {}
+    for period in quarters(today):
+        for partner in fw.partners:
+            if partner.joined_on > period.end or (partner.left_on is not None and partner.left_on < period.start):
+                continue
+            value = {code: _planned(kpis[code], plans, partner.code, period) for code in Quarter.KPIS}
+            out[(partner.code, period)] = Quarter(
+                logged=round(value["ICT01"]), within_sla=value["ICT02"], first_time=value["ICT03"],
+                p1_hours=value["ICT04"], p1=round(value["ICT06"]),
+            )  # fmt: skip
+    return out
+
+
+def _planned(kpi: Kpi, plans: dict[tuple[str, str], Plan], partner: str, period: Period) -> float:
+    """The figure `_row` would give, noise and all (the same random draws), whether or not it is sent."""
+    plan = plans.get((partner, kpi.code)) or _drift_plan(kpi, partner)
+    rng = random.Random(f"figure-{kpi.code}-{partner}-{period}")
+    rng.random()  # the roll that decides whether the figure is sent
+    return _value(kpi, plan, period, rng)
 
 
 class DemoRefused(Exception):
@@ -146,8 +193,11 @@ def _periods(fw: Framework, kpi: Kpi, partner_code: str, today: date) -> list[Pe
     return [p for p in periods if p.start <= (partner.left_on or date.max) and p.end >= partner.joined_on]
 
 
-def demo_files(fw: Framework, today: date) -> Iterator[tuple[str, bytes, datetime, bool]]:
-    """(file name, CSV bytes, when submitted, approved?) for every partner and period."""
+def demo_files(
+    fw: Framework, today: date, leave_out: frozenset[tuple[str, Period]] = frozenset()
+) -> Iterator[tuple[str, bytes, datetime, bool]]:
+    """(file name, CSV bytes, when submitted, approved?) for every partner and period, but for the (KPI,
+    quarter) pairs in `leave_out`."""
     plans = _plans(fw)
     last = last_complete_quarter(today)
     by_file: dict[tuple[str, Period], list[list[str]]] = {}
@@ -155,6 +205,8 @@ def demo_files(fw: Framework, today: date) -> Iterator[tuple[str, bytes, datetim
         for kpi in fw.kpis:
             plan = plans.get((partner.code, kpi.code)) or _drift_plan(kpi, partner.code)
             for period in _periods(fw, kpi, partner.code, today):
+                if (kpi.code, period) in leave_out:
+                    continue
                 row = _row(kpi, plan, partner.code, period, last)
                 if row is not None:
                     key = (partner.code, period if not period.is_annual else Period(period.year, 4))

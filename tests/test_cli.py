@@ -100,7 +100,7 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
     files, figures = query(
         db,
         "SELECT count(DISTINCT s.id), count(*) FROM core.submission s JOIN core.measurement m "
-        "ON m.submission_id = s.id",
+        "ON m.submission_id = s.id WHERE s.source = 'demo'",
     )[0]
     assert f"Demo figures: {files} new submissions with {figures} figures (0 already present), up to 2025/26 Q2.\n" in (
         first.stdout
@@ -114,6 +114,9 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
         f"Database {db}: only its owner can read or write it (mode 600).\n"
         "Demo framework: The framework is already up to date: nothing changed.\n"
         f"Demo figures: 0 new submissions with 0 figures ({files} already present), up to 2025/26 Q2.\n"
+        "Demo service desk: demo-service-desk-illustrative-2024-25-Q3-to-2025-26-Q2.csv was already imported "
+        "(import 1); no new tickets.\n"
+        "Demo board history: meetings already recorded; none added.\n"
     )
     assert without_loaded_at(table_contents(db)) == without_loaded_at(before)
 

@@ -277,7 +277,8 @@ def test_the_overview_counts_running_objectives_and_lists_ended_ones_apart(app: 
     # and OBJ09 (missed by two, one not assessed) have ended: 54 running.
     assert "there are 54 targets this quarter" in text
     assert sum(int(m.value) for m in app.metric) == 54
-    assert "**Ended: 6 met, 2 missed, 1 not assessed.**" in text
+    # The words say what is counted: three objectives, nine targets (one per council).
+    assert "**Ended: 3 objectives, with 9 targets (one per council): 6 met, 2 missed, 1 not assessed.**" in text
     table = next(m.value for m in app.markdown if "past their deadline in 2025/26 Q2, with their results" in m.value)
     assert "OBJ03" in table and "OBJ09" in table and "OBJ20" in table
     assert "decision, set in the framework file" in table  # OBJ03's result is the board's

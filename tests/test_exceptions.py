@@ -53,7 +53,11 @@ def test_the_overview_opens_with_every_objective_off_track_or_at_risk_by_council
     ]
     assert {link.page for link in links} == {"objective"}
     off, risk = (sum(s == w.word for _, _, s in running) for w in (Status.OFF_TRACK, Status.AT_RISK))
-    assert f"{off} off track and {risk} at risk across 3 councils." in _text(app)
+    objectives = len({o for _, o, s in running if s in {Status.OFF_TRACK.word, Status.AT_RISK.word}})
+    assert (
+        f"{off} targets off track and {risk} at risk, in {objectives} objectives across 3 councils "
+        "(an objective sets a target for each council)."
+    ) in _text(app)
 
 
 def test_the_overview_names_only_the_chosen_councils_exceptions(app: AppTest, demo_db: Path) -> None:
