@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from metrics import exports
+from metrics import exports, formatting
 from metrics.periods import Period, parse_period
 from metrics.status import RUNNING, Status, look
 
@@ -34,12 +34,18 @@ def chip(status: object, label: object = None) -> str:
     """A status as HTML: symbol and word on the status colour (a table's cell may hold no status: "?")."""
     found = look(status) if isinstance(status, str) else None
     symbol, fill, ink = (found.symbol, found.fill, found.ink) if found else ("?", "#ffffff", "#0b0c0c")
-    text = plain(label if label is not None else status)
+    text = plain(label if label is not None else said(status))
     return (
         f'<span class="charter-chip" style="background:{fill};color:{ink};padding:0.1em 0.5em;'
         f'border-radius:0.3em;white-space:nowrap;font-weight:600">'
         f'<span aria-hidden="true">{symbol}</span> {text}</span>'
     )
+
+
+def said(status: object) -> str:
+    """A status in the words members read: "Figure overdue" for the view's `Overdue` (docs/progress-rules.md)."""
+    found = Status.find(status)
+    return found.said if found else plain(status)
 
 
 def symbol(status: object) -> str:
@@ -129,19 +135,10 @@ def whole(value: object) -> int:
     raise TypeError(f"expected a whole number, not {value!r}")
 
 
-def fmt_value(value: object, unit: object) -> str:
-    """A figure (a table's cell) with its unit, as a person would write it: 72.5%, £1,234, 3.2 hours."""
-    if not isinstance(value, Real) or missing(value):
-        return "no figure"
-    if unit == "%":
-        return f"{value:,.1f}%"
-    if unit == "GBP":
-        return f"£{value:,.0f}"
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "score":
-        return f"{value:,.2f}"
-    return f"{value:,.1f} {unit}"
+def fmt_value(value: object, unit: object, decimals: object = None, reason: str = formatting.NO_FIGURE) -> str:
+    """A figure (a table's cell) as members read it: its unit, its KPI's decimals, or a dash with why it is missing
+    (metrics/formatting.py, the one home of how figures are written)."""
+    return formatting.figure(value, unit, decimals, reason=reason)
 
 
 def objective_link(code: object, title: object, period: str) -> None:
