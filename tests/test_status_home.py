@@ -220,7 +220,7 @@ def test_the_dashboards_status_points_are_drawn_from_the_registry_and_outlined()
     points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
     assert points["mark"]["stroke"] == INK and points["mark"]["strokeWidth"] >= 1  # every outline(): INK
     assert points["encoding"]["color"]["scale"] == {
-        "domain": [s.word for s in Status],  # the results too: an ended objective's later quarters show them
+        "domain": [s.said for s in Status],  # in members' words; the results too: later quarters show them
         "range": [s.fill for s in Status],
     }
     assert points["encoding"]["shape"]["scale"]["range"] == [s.shape for s in Status]
