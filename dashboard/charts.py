@@ -103,10 +103,13 @@ def partner_scale(names: list[str], extra: str | None = None) -> alt.Scale:
     return alt.Scale(domain=names, range=colours)
 
 
-def status_legend_scale() -> tuple[alt.Scale, alt.Scale]:
+def status_legend_scale(present: object = None) -> tuple[alt.Scale, alt.Scale]:
+    """Each status's colour and shape (in members' words); only the statuses `present` (all by default) are listed,
+    so a chart's legend stays short enough for a phone."""
+    shown = [s for s in Status if present is None or s.said in set(present)]  # type: ignore[call-overload]
     return (
-        alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
-        alt.Scale(domain=STATUS_ORDER, range=STATUS_SHAPES),
+        alt.Scale(domain=[s.said for s in shown], range=[s.fill for s in shown]),
+        alt.Scale(domain=[s.said for s in shown], range=[s.shape for s in shown]),
     )
 
 
@@ -118,7 +121,7 @@ def objective_partner(progress: pd.DataFrame, unit: str, name: str, decimals: in
         status=progress["status"].map(lambda w: s.said if (s := Status.find(w)) else w)
     )[["period", "actual", "target", "actual_text", "target_text", "status"]]
     base = alt.Chart(data).encode(x=x)
-    colour, shape = status_legend_scale()
+    colour, shape = status_legend_scale(data["status"].dropna())
     tooltip = [
         alt.Tooltip("period:N", title="Quarter"),
         alt.Tooltip("actual_text:N", title="Actual"),
@@ -131,7 +134,7 @@ def objective_partner(progress: pd.DataFrame, unit: str, name: str, decimals: in
         "line:N",
         title=None,
         scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 4], [2, 2]]),
-        legend=alt.Legend(orient="bottom", symbolStrokeColor=INK, symbolStrokeWidth=2, symbolSize=300, columns=2),
+        legend=alt.Legend(orient="bottom", symbolStrokeColor=INK, symbolStrokeWidth=2, symbolSize=300, columns=3),
     )
     target = (
         base.transform_calculate(line="'Target'")
@@ -160,7 +163,7 @@ def objective_partner(progress: pd.DataFrame, unit: str, name: str, decimals: in
         rule = pd.DataFrame({"final": [float(final.iloc[-1])], "label": [label], "line": ["Final target"]})
         layers.append(alt.Chart(rule).mark_rule(color=INK).encode(y="final:Q", strokeDash=dash, tooltip=["label:N"]))
     # A benchmark band (docs/views.md: none is stored yet) would be one more layer, first in this list: drawn under.
-    return alt.LayerChart(layer=layers).properties(title=title(name), height=240, width="container")
+    return alt.LayerChart(layer=layers).properties(title=title(name), height=320, width="container")
 
 
 # Up to this many partners each has its own colour, shape and legend entry (the palette has eight colours);
