@@ -134,7 +134,7 @@ def objective_partner(progress: pd.DataFrame, unit: str, name: str, decimals: in
         "line:N",
         title=None,
         scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 4], [2, 2]]),
-        legend=alt.Legend(orient="bottom", symbolStrokeColor=INK, symbolStrokeWidth=2, symbolSize=300, columns=3),
+        legend=alt.Legend(orient="bottom", symbolStrokeColor=INK, symbolStrokeWidth=2, symbolSize=300, columns=1),
     )
     target = (
         base.transform_calculate(line="'Target'")
@@ -152,7 +152,7 @@ def objective_partner(progress: pd.DataFrame, unit: str, name: str, decimals: in
     )
     points = base.mark_point(filled=True, size=90, opacity=1, stroke=INK, strokeWidth=1).encode(
         y="actual:Q",
-        color=alt.Color("status:N", scale=colour, title="Status", legend=alt.Legend(orient="bottom", columns=2)),
+        color=alt.Color("status:N", scale=colour, title="Status", legend=alt.Legend(orient="bottom", columns=1)),
         shape=alt.Shape("status:N", scale=shape, title="Status"),
         tooltip=tooltip,
     )
@@ -179,7 +179,7 @@ def _crowd_key(summary: str) -> alt.Color:
         "line:N",
         title=None,
         scale=alt.Scale(domain=[EACH_PARTNER, summary], range=[CROWD, INK]),
-        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1),
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1, columns=1),
     )
 
 
@@ -258,14 +258,16 @@ def _multiples_crowd(
     return alt.LayerChart(layer=[crowd, middle], data=both).properties(width=250, height=120)
 
 
-TARGET = "Target (dotted, in each council's colour)"
+TARGET = "Target (dotted, in the council's colour)"
 
 
 def _targets(targets: pd.DataFrame | None, x: alt.X, colour: alt.Color) -> list[alt.Chart]:
     """Each council's target path as a dotted line in its colour, with one legend entry; none without targets."""
     if targets is None or targets.empty:
         return []
-    dash = alt.StrokeDash("line:N", title=None, scale=alt.Scale(domain=[TARGET], range=[[2, 3]]))
+    dash = alt.StrokeDash(
+        "line:N", title=None, scale=alt.Scale(domain=[TARGET], range=[[2, 3]]), legend=alt.Legend(orient="top")
+    )
     layer: alt.Chart = (
         alt.Chart(targets.assign(line=TARGET))
         .mark_line(strokeWidth=1.5)
@@ -320,7 +322,13 @@ def kpi_by_partner(
     if len(partners) > DISTINCT_PARTNERS:
         return _kpi_crowd(both, x, y, tooltip)  # fifty councils' targets would be fifty more lines: the table has them
     names = [*partners, "Partnership"]
-    colour = alt.Color("partner_name:N", title="Partner", scale=partner_scale(partners, "Partnership"), sort=names)
+    colour = alt.Color(
+        "partner_name:N",
+        title="Partner",
+        scale=partner_scale(partners, "Partnership"),
+        sort=names,
+        legend=alt.Legend(columns=1),  # one column: a council's name is long, and a phone is narrow
+    )
     chart: alt.Chart = (  # annotated: altair's mark_* methods are typed as returning Any
         alt.Chart(both)
         .mark_line(point=True)
