@@ -38,9 +38,10 @@ def chip(status: object, label: object = None) -> str:
     found = look(status) if isinstance(status, str) else None
     symbol, fill, ink = (found.symbol, found.fill, found.ink) if found else ("?", "#ffffff", "#0b0c0c")
     text = plain(label if label is not None else said(status))
+    wrap = "normal;display:inline-block" if label is not None else "nowrap"  # a council's name may wrap in a cell
     return (
         f'<span class="charter-chip" style="background:{fill};color:{ink};padding:0.1em 0.5em;'
-        f'border-radius:0.3em;white-space:nowrap;font-weight:600">'
+        f'border-radius:0.3em;white-space:{wrap};font-weight:600">'
         f'<span aria-hidden="true">{symbol}</span> {text}</span>'
     )
 
