@@ -6,9 +6,12 @@ and the exact figures with units.
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
+from metrics import formatting
 from metrics.status import Status
 
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -16,10 +19,10 @@ INK = "#0b0c0c"
 GRID = "#d9dbdc"
 # Okabe-Ito: distinguishable with the common colour-blindnesses; black first for the partnership line.
 PARTNER_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#999999"]
-STATUS_ORDER = [s.word for s in Status]  # running, then ended (an ended result on a chart)
+STATUS_ORDER = [s.said for s in Status]  # running, then ended (an ended result on a chart), in members' words
 STATUS_COLOURS = [s.fill for s in Status]
 STATUS_SHAPES = [s.shape for s in Status]
-UNIT_FORMAT = {"%": ",.1f", "GBP": ",.0f", "count": ",.0f", "hours": ",.1f", "days": ",.1f", "score": ",.2f"}
+TITLE_WIDTH = 40  # characters a chart title's line holds, so a title fits a phone's width (390 px)
 
 
 def _theme() -> alt.theme.ThemeConfig:
@@ -50,8 +53,25 @@ alt.theme.register("charter", enable=True)(_theme)
 alt.data_transformers.disable_max_rows()
 
 
-def unit_label(unit: str) -> str:
-    return {"%": "%", "GBP": "£", "count": "", "score": "score"}.get(unit, unit)
+def title(text: str) -> list[str]:
+    """A chart's title in lines short enough for a phone: Vega cuts a long one line off at the chart's edge."""
+    return textwrap.wrap(text, TITLE_WIDTH) or [""]
+
+
+def y_axis(unit: object, decimals: object = None) -> alt.Axis:
+    """A figure axis: the KPI's decimals, and whole steps for a count (no 2.5 tickets)."""
+    whole = formatting.whole_numbers(unit, decimals)
+    return alt.Axis(format=formatting.axis_format(unit, decimals), tickMinStep=1 if whole else alt.Undefined)
+
+
+def with_text(frame: pd.DataFrame, columns: list[str], unit: object = None, decimals: object = None) -> pd.DataFrame:
+    """`frame` with a `COLUMN_text` for each figure column, written by the one formatter for tooltips."""
+    out = frame.copy()
+    units = out["unit"] if unit is None else pd.Series(unit, index=out.index)
+    places = out["decimals"] if decimals is None and "decimals" in out else pd.Series(decimals, index=out.index)
+    for column in columns:
+        out[f"{column}_text"] = [formatting.figure(v, u, d) for v, u, d in zip(out[column], units, places, strict=True)]
+    return out
 
 
 def _y_title(unit: str) -> str:
@@ -83,24 +103,29 @@ def partner_scale(names: list[str], extra: str | None = None) -> alt.Scale:
     return alt.Scale(domain=names, range=colours)
 
 
-def status_legend_scale() -> tuple[alt.Scale, alt.Scale]:
+def status_legend_scale(present: object = None) -> tuple[alt.Scale, alt.Scale]:
+    """Each status's colour and shape (in members' words); only the statuses `present` (all by default) are listed,
+    so a chart's legend stays short enough for a phone."""
+    shown = [s for s in Status if present is None or s.said in set(present)]  # type: ignore[call-overload]
     return (
-        alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
-        alt.Scale(domain=STATUS_ORDER, range=STATUS_SHAPES),
+        alt.Scale(domain=[s.said for s in shown], range=[s.fill for s in shown]),
+        alt.Scale(domain=[s.said for s in shown], range=[s.shape for s in shown]),
     )
 
 
-def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.LayerChart:
+def objective_partner(progress: pd.DataFrame, unit: str, name: str, decimals: int | None = None) -> alt.LayerChart:
     """One partner's actual figures (status-shaped points) against the target line and the final target."""
-    fmt = UNIT_FORMAT.get(unit, ",.2f")
     order = _periods(progress)
     x = quarter_axis(order)
-    base = alt.Chart(progress).encode(x=x)
-    colour, shape = status_legend_scale()
+    data = with_text(progress, ["actual", "target"], unit, decimals).assign(
+        status=progress["status"].map(lambda w: s.said if (s := Status.find(w)) else w)
+    )[["period", "actual", "target", "actual_text", "target_text", "status"]]
+    base = alt.Chart(data).encode(x=x)
+    colour, shape = status_legend_scale(data["status"].dropna())
     tooltip = [
         alt.Tooltip("period:N", title="Quarter"),
-        alt.Tooltip("actual:Q", title=f"Actual ({unit})", format=fmt),
-        alt.Tooltip("target:Q", title=f"Target ({unit})", format=fmt),
+        alt.Tooltip("actual_text:N", title="Actual"),
+        alt.Tooltip("target_text:N", title="Target"),
         alt.Tooltip("status:N", title="Status"),
     ]
     # The lines' legend: which is the figure, the target path and the final target (dash patterns, not colour).
@@ -109,13 +134,15 @@ def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.Laye
         "line:N",
         title=None,
         scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 4], [2, 2]]),
-        legend=alt.Legend(orient="bottom", symbolStrokeColor=INK, symbolStrokeWidth=2, symbolSize=600),
+        legend=alt.Legend(orient="bottom", symbolStrokeColor=INK, symbolStrokeWidth=2, symbolSize=300, columns=1),
     )
     target = (
         base.transform_calculate(line="'Target'")
         .mark_line(color="#505a5f", strokeWidth=2)
         .encode(
-            y=alt.Y("target:Q", title=_y_title(unit), scale=alt.Scale(zero=False)), strokeDash=dash, tooltip=tooltip
+            y=alt.Y("target:Q", title=_y_title(unit), scale=alt.Scale(zero=False), axis=y_axis(unit, decimals)),
+            strokeDash=dash,
+            tooltip=tooltip,
         )
     )
     actual = (
@@ -125,31 +152,18 @@ def objective_partner(progress: pd.DataFrame, unit: str, title: str) -> alt.Laye
     )
     points = base.mark_point(filled=True, size=90, opacity=1, stroke=INK, strokeWidth=1).encode(
         y="actual:Q",
-        color=alt.Color("status:N", scale=colour, title="Status", legend=alt.Legend(orient="bottom", columns=3)),
+        color=alt.Color("status:N", scale=colour, title="Status", legend=alt.Legend(orient="bottom", columns=1)),
         shape=alt.Shape("status:N", scale=shape, title="Status"),
         tooltip=tooltip,
     )
     final = progress["final_target"].dropna()
     layers: list[alt.Chart] = [target, actual, points]
     if not final.empty:
-        label = f"Final target {final.iloc[-1]:{fmt}}"
+        label = f"Final target {formatting.figure(final.iloc[-1], unit, decimals)}"
         rule = pd.DataFrame({"final": [float(final.iloc[-1])], "label": [label], "line": ["Final target"]})
         layers.append(alt.Chart(rule).mark_rule(color=INK).encode(y="final:Q", strokeDash=dash, tooltip=["label:N"]))
-    return alt.LayerChart(layer=layers).properties(title=title, height=240, width="container")
-
-
-def sparkline(series: pd.DataFrame, unit: str) -> alt.LayerChart:
-    """A small line of the last quarters with the latest point marked; exact values in the tooltip."""
-    fmt = UNIT_FORMAT.get(unit, ",.2f")
-    order = _periods(series)
-    base = alt.Chart(series).encode(
-        x=alt.X("period:O", sort=order, axis=None),
-        y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("period:N", title="Quarter"), alt.Tooltip("value:Q", title=unit, format=fmt)],
-    )
-    line = base.mark_line(color="#1d70b8", strokeWidth=2)
-    last = base.transform_filter(alt.datum.period == order[-1]).mark_point(filled=True, size=50, color=INK)
-    return alt.LayerChart(layer=[line, last]).properties(height=44, width=150)
+    # A benchmark band (docs/views.md: none is stored yet) would be one more layer, first in this list: drawn under.
+    return alt.LayerChart(layer=layers).properties(title=title(name), height=320, width="container")
 
 
 # Up to this many partners each has its own colour, shape and legend entry (the palette has eight colours);
@@ -165,31 +179,30 @@ def _crowd_key(summary: str) -> alt.Color:
         "line:N",
         title=None,
         scale=alt.Scale(domain=[EACH_PARTNER, summary], range=[CROWD, INK]),
-        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1),
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1, columns=1),
     )
 
 
 def kpi_small_multiples(
     series: pd.DataFrame, periods: list[str], partners: list[str], columns: int = 2
 ) -> alt.FacetChart:
-    """Each KPI of a category as a small chart of every partner's figures over the same quarters; with many
-    partners, each is a thin grey line and the partners' median is drawn in black."""
+    """Each KPI of a category as a small chart of every partner's figures over the same quarters, each with its
+    own quarter axis; with many partners, each is a thin grey line and the partners' median is drawn in black."""
     frame = series[series["period"].isin(periods)].copy()
     arrow = frame["polarity"].map({"higher": "↑ higher", "lower": "↓ lower"})
     frame["panel"] = frame["kpi_name"] + " (" + frame["unit"] + ", " + arrow + " is better)"
-    frame = frame[["panel", "kpi_name", "unit", "partner_name", "period", "value"]]  # only what is drawn
+    frame = with_text(frame, ["value"])[["panel", "kpi_name", "partner_name", "period", "value", "value_text"]]
     x = quarter_axis(periods)
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
     tooltip = [
         alt.Tooltip("kpi_name:N", title="KPI"),
         alt.Tooltip("partner_name:N", title="Partner"),
         alt.Tooltip("period:N", title="Quarter"),
-        alt.Tooltip("value:Q", title="Value", format=",.2f"),
-        alt.Tooltip("unit:N", title="Unit"),
+        alt.Tooltip("value_text:N", title="Figure"),
     ]
     facet = alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontWeight=600))
-    # One y scale per panel: KPIs of different units share a grid.
-    independent = alt.Resolve(scale=alt.ScaleResolveMap(y="independent"))
+    # One y scale per panel (KPIs of different units share a grid), and each panel its own quarter axis.
+    independent = alt.Resolve(scale=alt.ScaleResolveMap(y="independent"), axis=alt.AxisResolveMap(x="independent"))
     if len(partners) <= DISTINCT_PARTNERS:
         chart: alt.Chart = (  # annotated: altair's mark_* methods are typed as returning Any
             alt.Chart(frame)
@@ -197,93 +210,156 @@ def kpi_small_multiples(
             .encode(
                 x=x,
                 y=y,
-                color=alt.Color("partner_name:N", title="Partner", scale=partner_scale(partners), sort=partners),
+                color=alt.Color(
+                    "partner_name:N",
+                    title="Partner",
+                    scale=partner_scale(partners),
+                    sort=partners,
+                    legend=alt.Legend(columns=1),
+                ),
                 shape=alt.Shape("partner_name:N", title="Partner", sort=partners),
                 tooltip=tooltip,
             )
             .properties(width=250, height=120)
         )
         return chart.facet(facet=facet, columns=columns, resolve=independent)
+    return _multiples_crowd(frame, series, x, y, tooltip).facet(facet=facet, columns=columns, resolve=independent)
+
+
+def _multiples_crowd(
+    frame: pd.DataFrame, series: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list[alt.Tooltip]
+) -> alt.LayerChart:
+    """The small multiples' panels for many partners: grey lines and the partners' median (worked out here, so
+    its tooltip is written by the one formatter)."""
     key = _crowd_key("The partners' median")
-    base = alt.Chart().encode(x=x)
+    kinds = series.drop_duplicates("kpi_name").set_index("kpi_name")[["unit", "decimals"]]
+    medians = pd.DataFrame(frame.groupby(["panel", "kpi_name", "period"], as_index=False)["value"].median())
+    median = with_text(medians.join(kinds, on="kpi_name"), ["value"]).assign(line="The partners' median")
+    median = median.assign(partner_name="The partners' median", kpi_name=median["kpi_name"])
+    columns = ["panel", "kpi_name", "partner_name", "period", "value", "value_text", "line"]
+    both = pd.concat([frame.assign(line=EACH_PARTNER)[columns], median[columns]])  # a facet needs one data set
     crowd = (
-        base.transform_calculate(line=f"'{EACH_PARTNER}'")
+        alt.Chart()
+        .transform_filter(alt.datum.line == EACH_PARTNER)
         .mark_line(strokeWidth=1, opacity=0.6)
-        .encode(y=y, detail="partner_name:N", color=key, tooltip=tooltip)
+        .encode(x=x, y=y, detail="partner_name:N", color=key, tooltip=tooltip)
     )
-    median = (
-        base.transform_aggregate(median="median(value)", groupby=["panel", "period"])
-        .transform_calculate(line='"The partners\' median"')
+    middle = (
+        alt.Chart()
+        .transform_filter(alt.datum.line != EACH_PARTNER)
         .mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(color=INK, size=40))
         .encode(
-            y=alt.Y("median:Q", title=None),
+            x=x,
+            y=y,
             color=key,
-            tooltip=[alt.Tooltip("period:N", title="Quarter"), alt.Tooltip("median:Q", title="Median", format=",.2f")],
+            tooltip=[alt.Tooltip("period:N", title="Quarter"), alt.Tooltip("value_text:N", title="Median")],
         )
     )
-    layered = alt.LayerChart(layer=[crowd, median], data=frame).properties(width=250, height=120)
-    return layered.facet(facet=facet, columns=columns, resolve=independent)
+    return alt.LayerChart(layer=[crowd, middle], data=both).properties(width=250, height=120)
 
 
-def kpi_by_partner(series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polarity: str) -> alt.Chart | alt.LayerChart:
-    """One KPI: a line per partner, and the partnership roll-up as a dashed black line."""
-    fmt = UNIT_FORMAT.get(unit, ",.2f")
+TARGET = "Target (dotted, in the council's colour)"
+
+
+def _targets(targets: pd.DataFrame | None, x: alt.X, colour: alt.Color) -> list[alt.Chart]:
+    """Each council's target path as a dotted line in its colour, with one legend entry; none without targets."""
+    if targets is None or targets.empty:
+        return []
+    dash = alt.StrokeDash(
+        "line:N", title=None, scale=alt.Scale(domain=[TARGET], range=[[2, 3]]), legend=alt.Legend(orient="top")
+    )
+    layer: alt.Chart = (
+        alt.Chart(targets.assign(line=TARGET))
+        .mark_line(strokeWidth=1.5)
+        .encode(
+            x=x,
+            y="target:Q",
+            color=colour,
+            strokeDash=dash,
+            tooltip=[
+                alt.Tooltip("partner_name:N", title="Partner"),
+                alt.Tooltip("period:N", title="Quarter"),
+                alt.Tooltip("target_text:N", title="Target"),
+            ],
+        )
+    )
+    return [layer]
+
+
+def kpi_by_partner(
+    series: pd.DataFrame,
+    rollup: pd.DataFrame,
+    unit: str,
+    polarity: str,
+    decimals: int | None = None,
+    targets: pd.DataFrame | None = None,
+) -> alt.LayerChart:
+    """One KPI: a line per partner, the partnership roll-up as a dashed black line, and each partner's target
+    (`targets`: partner_name, period, target) as a dotted line."""
     order = _periods(pd.concat([series[["period", "period_index"]], rollup[["period", "period_index"]]]))
+    if targets is not None:
+        targets = with_text(targets, ["target"], unit, decimals)[["partner_name", "period", "target", "target_text"]]
     both = pd.concat(
         [
-            series[["partner_name", "period", "period_index", "value"]],
-            rollup.assign(partner_name="Partnership")[["partner_name", "period", "period_index", "value"]],
+            series[["partner_name", "period", "value"]],
+            rollup.assign(partner_name="Partnership")[["partner_name", "period", "value"]],
         ]
     )
+    both = with_text(both, ["value"], unit, decimals)
     partners = partner_names(series)
+    x = quarter_axis(order)
+    y = alt.Y(
+        "value:Q",
+        title=f"{_y_title(unit)} ({polarity} is better)",
+        scale=alt.Scale(zero=False),
+        axis=y_axis(unit, decimals),
+    )
+    tooltip = [
+        alt.Tooltip("partner_name:N", title="Partner"),
+        alt.Tooltip("period:N", title="Quarter"),
+        alt.Tooltip("value_text:N", title="Figure"),
+    ]
     if len(partners) > DISTINCT_PARTNERS:
-        return _kpi_crowd(series, rollup, unit, polarity, order)
+        return _kpi_crowd(both, x, y, tooltip)  # fifty councils' targets would be fifty more lines: the table has them
     names = [*partners, "Partnership"]
-    colour_scale = partner_scale(partners, "Partnership")
+    colour = alt.Color(
+        "partner_name:N",
+        title="Partner",
+        scale=partner_scale(partners, "Partnership"),
+        sort=names,
+        legend=alt.Legend(columns=1),  # one column: a council's name is long, and a phone is narrow
+    )
     chart: alt.Chart = (  # annotated: altair's mark_* methods are typed as returning Any
         alt.Chart(both)
         .mark_line(point=True)
         .encode(
-            x=quarter_axis(order),
-            y=alt.Y("value:Q", title=f"{_y_title(unit)} ({polarity} is better)", scale=alt.Scale(zero=False)),
-            color=alt.Color("partner_name:N", title="Partner", scale=colour_scale, sort=names),
+            x=x,
+            y=y,
+            color=colour,
             shape=alt.Shape("partner_name:N", title="Partner", sort=names),
             strokeDash=alt.condition(alt.datum.partner_name == "Partnership", alt.value([6, 3]), alt.value([1, 0])),
-            tooltip=[
-                alt.Tooltip("partner_name:N", title="Partner"),
-                alt.Tooltip("period:N", title="Quarter"),
-                alt.Tooltip("value:Q", title=unit, format=fmt),
-            ],
+            tooltip=tooltip,
         )
-        .properties(height=320, width="container")
     )
-    return chart
+    # A benchmark band (none is stored yet) would be one more layer, first in this list: drawn under the lines.
+    layers = [*_targets(targets, x, colour), chart]
+    return alt.LayerChart(layer=layers).properties(height=320, width="container")
 
 
-def _kpi_crowd(
-    series: pd.DataFrame, rollup: pd.DataFrame, unit: str, polarity: str, order: list[str]
-) -> alt.LayerChart:
+def _kpi_crowd(both: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list[alt.Tooltip]) -> alt.LayerChart:
     """`kpi_by_partner` for many partners: each a thin grey line (named in its tooltip), the partnership in black."""
-    fmt = UNIT_FORMAT.get(unit, ",.2f")
-    x = quarter_axis(order)
-    y = alt.Y("value:Q", title=f"{_y_title(unit)} ({polarity} is better)", scale=alt.Scale(zero=False))
-    tooltip = [
-        alt.Tooltip("partner_name:N", title="Partner"),
-        alt.Tooltip("period:N", title="Quarter"),
-        alt.Tooltip("value:Q", title=unit, format=fmt),
-    ]
     key = _crowd_key("Partnership")
+    each = both[both["partner_name"] != "Partnership"]
     crowd = (
-        alt.Chart(series[["partner_name", "period", "value"]].assign(line=EACH_PARTNER))
+        alt.Chart(each.assign(line=EACH_PARTNER))
         .mark_line(strokeWidth=1, opacity=0.6)
         .encode(x=x, y=y, detail="partner_name:N", color=key, tooltip=tooltip)
     )
     layers: list[alt.Chart] = [crowd]
-    if not rollup.empty:
-        whole = rollup.assign(partner_name="Partnership", line="Partnership")
-        whole = whole[["partner_name", "line", "period", "value"]]
+    whole = both[both["partner_name"] == "Partnership"]
+    if not whole.empty:
         layers.append(
-            alt.Chart(whole)
+            alt.Chart(whole.assign(line="Partnership"))
             .mark_line(strokeWidth=2.5, strokeDash=[6, 3], point=alt.OverlayMarkDef(color=INK, size=40))
             .encode(x=x, y="value:Q", color=key, tooltip=tooltip)
         )

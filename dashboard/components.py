@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from numbers import Integral, Real
 from typing import Any
@@ -13,13 +14,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from metrics import exports
+from dashboard import resources
+from metrics import exports, formatting, queries
 from metrics.periods import Period, parse_period
 from metrics.status import RUNNING, Status, look
 
 # (symbol, fill, text colour) of each status a running objective can have, from metrics/status.py.
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {s.word: (s.symbol, s.fill, s.ink) for s in RUNNING}
 ALL_PARTNERS = "All partners"
+DASH = "–"  # an empty cell of a table
 
 
 @dataclass(frozen=True)
@@ -34,12 +37,19 @@ def chip(status: object, label: object = None) -> str:
     """A status as HTML: symbol and word on the status colour (a table's cell may hold no status: "?")."""
     found = look(status) if isinstance(status, str) else None
     symbol, fill, ink = (found.symbol, found.fill, found.ink) if found else ("?", "#ffffff", "#0b0c0c")
-    text = plain(label if label is not None else status)
+    text = plain(label if label is not None else said(status))
+    wrap = "normal;display:inline-block" if label is not None else "nowrap"  # a council's name may wrap in a cell
     return (
         f'<span class="charter-chip" style="background:{fill};color:{ink};padding:0.1em 0.5em;'
-        f'border-radius:0.3em;white-space:nowrap;font-weight:600">'
+        f'border-radius:0.3em;white-space:{wrap};font-weight:600">'
         f'<span aria-hidden="true">{symbol}</span> {text}</span>'
     )
+
+
+def said(status: object) -> str:
+    """A status in the words members read: "Figure overdue" for the view's `Overdue` (docs/progress-rules.md)."""
+    found = Status.find(status)
+    return found.said if found else plain(status)
 
 
 def symbol(status: object) -> str:
@@ -129,19 +139,60 @@ def whole(value: object) -> int:
     raise TypeError(f"expected a whole number, not {value!r}")
 
 
-def fmt_value(value: object, unit: object) -> str:
-    """A figure (a table's cell) with its unit, as a person would write it: 72.5%, £1,234, 3.2 hours."""
-    if not isinstance(value, Real) or missing(value):
-        return "no figure"
-    if unit == "%":
-        return f"{value:,.1f}%"
-    if unit == "GBP":
-        return f"£{value:,.0f}"
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "score":
-        return f"{value:,.2f}"
-    return f"{value:,.1f} {unit}"
+def fmt_value(value: object, unit: object, decimals: object = None, reason: str = formatting.NO_FIGURE) -> str:
+    """A figure (a table's cell) as members read it: its unit, its KPI's decimals, or a dash with why it is missing
+    (metrics/formatting.py, the one home of how figures are written)."""
+    return formatting.figure(value, unit, decimals, reason=reason)
+
+
+def figures(frame: pd.DataFrame, column: str, unit: object = None, decimals: object = None) -> list[str]:
+    """A column of figures as members read them (metrics/formatting.py): in the row's `unit` and `decimals`
+    columns unless given, and a missing one with its reason from the row's `status` (`— figure overdue`)."""
+    units = frame["unit"] if unit is None else [unit] * len(frame)
+    places = frame["decimals"] if decimals is None and "decimals" in frame else [decimals] * len(frame)
+    reasons = frame["status"].map(formatting.reason) if "status" in frame else [formatting.NO_FIGURE] * len(frame)
+    return [
+        formatting.figure(v, u, d, reason=r) for v, u, d, r in zip(frame[column], units, places, reasons, strict=True)
+    ]
+
+
+def text_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the text it shows, for `st.dataframe`, whose screen-reader table holds the cells' raw values:
+    a missing cell is a dash, a day is written out, true/false is yes/no (figures are formatted before)."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            out[name] = [DASH if missing(v) else f"{v:%-d %b %Y}" for v in column]
+        elif pd.api.types.is_bool_dtype(column):
+            out[name] = column.map({True: "yes", False: "no"})
+        else:
+            out[name] = [_cell_text(v) for v in column]
+    return out
+
+
+def _cell_text(value: object) -> str:
+    if missing(value) or value == "":
+        return DASH
+    if isinstance(value, date):  # a datetime is a date too
+        return f"{value:%-d %b %Y}"
+    return str(value)
+
+
+def last_updated() -> None:
+    """One line near the top of a members' page: the newest approved figure, whose it is and when approved."""
+    newest = resources.cached(queries.last_update)
+    if newest is None:
+        st.caption("Last updated: no figure has been approved yet.")
+        return
+    others = newest.figures - 1
+    st.caption(
+        plain(
+            f"Last updated {newest.approved_at:%-d %B %Y}: {newest.partner_name}'s {newest.kpi_name} "
+            f"({newest.kpi_code}) for {newest.period} was approved"
+            + (f", with {others} other {'figure' if others == 1 else 'figures'}." if others else ".")
+        )
+    )
 
 
 def objective_link(code: object, title: object, period: str) -> None:

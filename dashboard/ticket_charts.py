@@ -10,13 +10,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import INK, PARTNER_COLOURS, partner_names, quarter_axis
+from dashboard.charts import INK, PARTNER_COLOURS, partner_names, quarter_axis, with_text, y_axis
+from metrics import formatting
 
 PRIORITIES = ["All priorities", "P1", "P2", "P3", "P4", "P5"]
 PRIORITY_COLOURS = [INK, *PARTNER_COLOURS[:5]]
 PRIORITY_SHAPES = ["circle", "triangle-up", "square", "diamond", "cross", "triangle-down"]
 # An ordered blue ramp: older (darker) is worse; each band is also its own labelled stack segment.
 AGE_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+COUNT_AXIS = y_axis("count")  # tickets are whole: no 2.5 on the axis
 
 
 def priority_label(priority: int) -> str:
@@ -36,7 +38,7 @@ def _facet(frame: pd.DataFrame) -> alt.Facet:
 
 def sla_by_priority(frame: pd.DataFrame, periods: list[str], columns: int = 3) -> alt.FacetChart:
     """% of incidents resolved within SLA over the quarters, a line per priority, a panel per partner."""
-    data = frame.assign(priority_name=frame["priority"].map(priority_label))
+    data = with_text(frame.assign(priority_name=frame["priority"].map(priority_label)), ["value"], "%")
     shown = [p for p in PRIORITIES if p in set(data["priority_name"])]
     chart: alt.Chart = (  # annotated: altair's mark_* methods are typed as returning Any
         alt.Chart(data)
@@ -61,7 +63,7 @@ def sla_by_priority(frame: pd.DataFrame, periods: list[str], columns: int = 3) -
                 alt.Tooltip("partner_name:N", title="Partner"),
                 alt.Tooltip("period:N", title="Quarter"),
                 alt.Tooltip("priority_name:N", title="Priority"),
-                alt.Tooltip("value:Q", title="Within SLA (%)", format=",.1f"),
+                alt.Tooltip("value_text:N", title="Within SLA"),
             ],
         )
         .properties(width=260, height=200)
@@ -78,14 +80,14 @@ def resolution_bands(frame: pd.DataFrame, columns: int = 3) -> alt.FacetChart:
         .mark_bar()
         .encode(
             x=alt.X("band:O", sort=bands, title="Time to resolve", axis=alt.Axis(labelAngle=-30)),
-            y=alt.Y("sum(incidents):Q", title="Incidents resolved"),
+            y=alt.Y("sum(incidents):Q", title="Incidents resolved", axis=COUNT_AXIS),
             color=alt.Color("priority:N", title="Priority", sort=shown, scale=_scale(shown, PRIORITY_COLOURS)),
             order=alt.Order("priority:N", sort="ascending"),
             tooltip=[
                 alt.Tooltip("partner_name:N", title="Partner"),
                 alt.Tooltip("priority:N", title="Priority"),
                 alt.Tooltip("band:N", title="Time to resolve"),
-                alt.Tooltip("incidents:Q", title="Incidents", format=",.0f"),
+                alt.Tooltip("incidents:Q", title="Incidents", format=formatting.axis_format("count")),
             ],
         )
         .properties(width=260, height=200)
@@ -103,7 +105,7 @@ def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) ->
         .mark_bar(stroke="#ffffff", strokeWidth=0.5)
         .encode(
             x=quarter_axis(periods),
-            y=alt.Y("sum(tickets):Q", title="Tickets open at quarter end"),
+            y=alt.Y("sum(tickets):Q", title="Tickets open at quarter end", axis=COUNT_AXIS),
             color=alt.Color(
                 "band:N",
                 title="Open for",
@@ -115,7 +117,7 @@ def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) ->
                 alt.Tooltip("partner_name:N", title="Partner"),
                 alt.Tooltip("period:N", title="Quarter end"),
                 alt.Tooltip("band:N", title="Open for"),
-                alt.Tooltip("tickets:Q", title="Tickets", format=",.0f"),
+                alt.Tooltip("tickets:Q", title="Tickets", format=formatting.axis_format("count")),
             ],
         )
         .properties(width=260, height=200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from metrics.figures import KpiRule
+from metrics.formatting import exact
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
@@ -52,22 +53,10 @@ def not_a_number(text: str) -> str:
 def out_of_range(value: float, kpi: KpiRule) -> str:
     low, high = kpi.min_value, kpi.max_value
     span = (
-        f"between {fmt(low, kpi.unit)} and {fmt(high, kpi.unit)}"
+        f"between {exact(low, kpi.unit)} and {exact(high, kpi.unit)}"
         if low is not None and high is not None
-        else f"at least {fmt(low, kpi.unit)}"
+        else f"at least {exact(low, kpi.unit)}"
         if low is not None
-        else f"at most {fmt(high, kpi.unit)}"
+        else f"at most {exact(high, kpi.unit)}"
     )
-    return f"{fmt(value, kpi.unit)} is outside the range for {kpi.code} ({kpi.name}): it must be {span}"
-
-
-def fmt(x: float | None, unit: str = "") -> str:
-    """A number as the officer would write it in `unit`: 72.5%, £1,234, 3 hours, 1,234."""
-    if x is None:
-        return ""
-    number = f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
-    if unit == "%":
-        return f"{number}%"
-    if unit == "GBP":
-        return f"-£{number[1:]}" if number.startswith("-") else f"£{number}"
-    return f"{number} {unit}" if unit in ("hours", "days") else number
+    return f"{exact(value, kpi.unit)} is outside the range for {kpi.code} ({kpi.name}): it must be {span}"

@@ -78,6 +78,7 @@ _SIMPLE_TABLES: dict[str, tuple[str, ...]] = {
         "max_value",
         "source",
         "sort_order",
+        "decimals",
     ),
     "objective": (
         "code",
@@ -141,6 +142,7 @@ def _rows(fw: Framework) -> dict[str, list[dict[str, Any]]]:
                 "max_value": k.valid_max,
                 "source": k.source,
                 "sort_order": i,
+                "decimals": k.places,
             }
             for i, k in enumerate(fw.kpis)
         ],

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from metrics.formatting import MOST_DECIMALS, decimals_for
 from metrics.periods import DEFAULT_DUE_DAYS, Period, PeriodError, parse_period
 
 Code = Annotated[
@@ -129,6 +130,23 @@ class Kpi(Strict):
     min: float | None = None
     max: float | None = None
     source: str = ""
+    decimals: int | None = Field(None, description="places its figures are written with; default by unit")
+
+    @field_validator("decimals", mode="before")
+    @classmethod
+    def _decimals(cls, value: Any) -> Any:
+        """A whole number 0 to MOST_DECIMALS (not `1.5`, `true` or `two`), said plainly."""
+        if value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MOST_DECIMALS):
+            return value
+        raise ValueError(
+            f"decimals must be a whole number from 0 to {MOST_DECIMALS}, the places its figures are written with "
+            f"(e.g. 1 for 66.5%); found {value!r}"
+        )
+
+    @property
+    def places(self) -> int:
+        """The decimals its figures are written with: its own, else its unit's (metrics/formatting.py)."""
+        return decimals_for(self.unit.value, self.decimals)
 
     @model_validator(mode="after")
     def _range(self) -> Self:

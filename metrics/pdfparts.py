@@ -19,7 +19,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 
-from metrics import boardcharts
+from metrics import boardcharts, formatting
 from metrics.status import Status
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -70,20 +70,9 @@ def para(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(str(text)), style)
 
 
-def fmt(value: object, unit: str) -> str:
-    """A figure with its unit, as the pages write it (dashboard.components.fmt_value)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
-        return "no figure"
-    number = float(value)  # type: ignore[arg-type]
-    if unit == "%":
-        return f"{number:,.1f}%"
-    if unit == "GBP":
-        return f"£{number:,.0f}"
-    if unit == "count":
-        return f"{number:,.0f}"
-    if unit == "score":
-        return f"{number:,.2f}"
-    return f"{number:,.1f} {unit}"
+def fmt(value: object, unit: str, decimals: object = None) -> str:
+    """A figure with its unit to its KPI's decimals, as the pages write it (metrics/formatting.py)."""
+    return formatting.figure(value, unit, decimals)
 
 
 def day(value: object, form: str = "%-d %B %Y") -> str:

@@ -8,11 +8,12 @@ is what members and the public see.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from metrics.formatting import decimals_for, rounded
 from metrics.periods import Period, last_complete_quarter, period_range
 from metrics.status import ENDED, RUNNING, Status, direction
 from metrics.store import read_sql, reads_progress
@@ -44,6 +45,25 @@ def partnership(con: duckdb.DuckDBPyConnection) -> PartnershipInfo | None:
     """The partnership, or None in a database with no framework loaded yet."""
     rows = con.execute(read_sql("partnership")).fetchall()
     return PartnershipInfo(*rows[0]) if rows else None
+
+
+@dataclass(frozen=True)
+class LastUpdate:
+    """The newest approved figure: whose, which KPI and period, when it was approved, and how many came with it."""
+
+    approved_at: datetime
+    partner_code: str
+    partner_name: str
+    kpi_code: str
+    kpi_name: str
+    period: str
+    figures: int
+
+
+def last_update(con: duckdb.DuckDBPyConnection) -> LastUpdate | None:
+    """The newest approved figure (members' pages say it near the top), or None before any is approved."""
+    rows = con.execute(read_sql("last_update")).fetchall()
+    return LastUpdate(*rows[0]) if rows else None
 
 
 def partners(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -258,9 +278,11 @@ def headline_kpis(
         rows.append(
             {
                 "kpi_code": code, "kpi_name": kpi["name"], "category": kpi["category"], "unit": kpi["unit"],
+                "decimals": kpi["decimals"],
                 "polarity": kpi["polarity"], "latest": latest,
                 "latest_period": own["period"].iloc[-1] if values else None,
-                "previous": previous, "direction": direction(kpi["polarity"], latest, previous), "trend": values,
+                "previous": previous, "direction": direction(kpi["polarity"], latest, previous),
+                "trend": [rounded(v, decimals_for(kpi["unit"], kpi["decimals"])) for v in values],  # as written
                 "councils": (f"{int(own['reporting'].iloc[-1])} of {int(own['expected'].iloc[-1])}"
                              if partner is None and values else ""),
             }

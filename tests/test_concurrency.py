@@ -217,7 +217,7 @@ def test_charter_ingest_works_while_the_app_is_serving(demo_db: Path, tmp_path: 
     with serve(demo_db) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         row = melton_row(page, url)
-        assert "Overdue" in row and "no figure" in row
+        assert "Figure overdue" in row and "— figure overdue" in row  # the status, and the actual's dash and reason
 
         # The app has read the database and its session is still open: the command line can write.
         done = charter(demo_db, "ingest", str(late), timeout=30)
@@ -229,7 +229,7 @@ def test_charter_ingest_works_while_the_app_is_serving(demo_db: Path, tmp_path: 
         settle(page)
         assert page.locator("[data-testid='stException']").count() == 0
         assert page.locator("h1").first.inner_text() == "Overview"
-        assert "Overdue" in melton_row(page, url), "a figure was shown to members before it was approved"
+        assert "Figure overdue" in melton_row(page, url), "a figure was shown to members before it was approved"
 
         approved = charter(demo_db, "approve", str(sid), timeout=30)
         assert (approved.returncode, approved.stdout, approved.stderr) == (0, f"Submission {sid} approved.\n", "")

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from metrics import accounts, demo, store
 from metrics.access import Actor
 from metrics.periods import last_complete_quarter
+from metrics.status import Status
 from tests.browser import open_page, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
@@ -133,7 +134,8 @@ def test_an_officer_sends_the_template_back_and_members_see_the_approved_figure(
         # --- members see it: Overview and Objective ---------------------------------------------------
         where = urlencode({"quarter": quarter, "partner": PARTNER})
         goto(page, f"{url}/?{where}")
-        assert metric(page, "Overdue") + metric(page, "No data") == 0, f"{missing} without a figure before"
+        figure_missing = metric(page, Status.OVERDUE.said) + metric(page, Status.NO_DATA.said)  # the words members read
+        assert figure_missing == 0, f"{missing} without a figure before"
         goto(page, f"{url}/objective?{urlencode({'objective': OBJECTIVE, 'quarter': quarter, 'partner': PARTNER})}")
         table = page.locator("table.charter-table", has_text=f"{OBJECTIVE} by partner in {quarter}")
         row = table.locator("tr", has_text=COUNCIL).inner_text()

@@ -19,6 +19,7 @@ st.caption(
     f"{ui.plain(resources.partnership().name)} · five commitments and seven principles, what each means, and the "
     f"objectives that measure it · statuses for {sel.period}"
 )
+ui.last_updated()
 word = st.text_input("Search the charter", placeholder="a word, e.g. cloud, skills, security", key="charter_search")
 if word.strip():
     needle = word.strip().casefold()
@@ -38,7 +39,7 @@ if word.strip():
         st.stop()
 
 chips = {
-    code: " ".join(ui.chip(r.status, f"{r.partner_code!s}: {str(r.status).lower()}") for r in group.itertuples())
+    code: " ".join(ui.chip(r.status, f"{r.partner_name!s}: {ui.said(r.status).lower()}") for r in group.itertuples())
     for code, group in progress.groupby("objective_code")
 }
 

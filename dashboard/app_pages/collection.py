@@ -46,18 +46,22 @@ for partner_name, group in owed.groupby("partner_name", sort=False):
     )
 
 st.header("Every figure")
+every = grid.assign(  # written as members read them (metrics/formatting.py), for the eye and a screen reader
+    figure=[ui.fmt_value(v, u, d, STATE[s][1]) for v, u, d, s in grid[["value", "unit", "decimals", "state"]].values],
+    submission=[str(ui.whole(i)) if not ui.missing(i) else "" for i in grid["submission_id"]],
+)
 st.dataframe(
-    grid[["partner_code", "kpi_code", "kpi_name", "period", "state", "value", "note", "submission_id"]],
+    ui.text_table(every[["partner_name", "kpi_code", "kpi_name", "period", "state", "figure", "note", "submission"]]),
     hide_index=True,
     column_config={
-        "partner_code": "Partner",
+        "partner_name": "Council",
         "kpi_code": "KPI",
         "kpi_name": "Name",
         "period": "Period",
         "state": "State",
-        "value": "Figure",
+        "figure": "Figure",
         "note": st.column_config.TextColumn("Note", width="medium"),
-        "submission_id": st.column_config.NumberColumn("Submission", format="%d"),
+        "submission": "Submission",
     },
 )
 
@@ -86,7 +90,8 @@ kpi = right.selectbox(
     format_func=lambda c: f"{c} · {mine.set_index('kpi_code').loc[c, 'kpi_name']}",
 )
 row = mine.set_index("kpi_code").loc[kpi]
-st.markdown(f"Figure held now: **{ui.plain(row['value'], 'blank')}**; note: {ui.plain(row['note'], 'none')}")
+held_now = ui.fmt_value(row["value"], row["unit"], row["decimals"], "blank")
+st.markdown(f"Figure held now: **{ui.plain(held_now)}**; note: {ui.plain(row['note'], 'none')}")
 text = st.text_area(
     "Note", value=row["note"] if isinstance(row["note"], str) else "", key=f"note_text-{partner}-{kpi}", max_chars=2000
 )

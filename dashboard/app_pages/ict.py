@@ -29,9 +29,11 @@ else:
     now = measures[measures["period_index"] == last]
     latest = now[(now["priority"] == 0) & now["value"].notna()]
 
-    def said(measure: str, fmt: str, unit: str = "") -> str:
-        """Each partner's figure for the chosen quarter, in words."""
-        found = [f"{r.partner_name!s} {r.value:{fmt}}{unit}" for r in latest.itertuples() if r.measure == measure]
+    def said(measure: str) -> str:
+        """Each partner's figure for the chosen quarter, in words (in the measure's unit: metrics/formatting.py)."""
+        found = [
+            f"{r.partner_name!s} {ui.fmt_value(r.value, r.unit)}" for r in latest.itertuples() if r.measure == measure
+        ]
         return "; ".join(found) if found else "no figures"
 
     st.header("Incidents resolved within SLA, by priority")
@@ -40,8 +42,8 @@ else:
     ui.chart(
         ticket_charts.sla_by_priority(sla, quarters),
         f"Share of incidents resolved within their priority's target time, all priorities and each priority, per "
-        f"partner, {quarters[0]} to {quarters[-1]}. In {sel.period}, all priorities: {said('sla_pct', ',.1f', '%')}.",
-        sla[["partner_name", "period", "priority_name", "value"]].rename(columns={"value": "within SLA (%)"}),
+        f"partner, {quarters[0]} to {quarters[-1]}. In {sel.period}, all priorities: {said('sla_pct')}.",
+        sla[["partner_name", "period", "priority_name"]].assign(**{"within SLA": ui.figures(sla, "value", "%")}),
         f"service-desk-sla-{slug}.csv",
         key="ict-sla",
     )
@@ -54,8 +56,8 @@ else:
         ui.chart(
             ticket_charts.resolution_bands(bands),
             f"Incidents resolved in {sel.period} by time from logging to resolution, stacked by priority, per "
-            f"partner. Median time to resolve: {said('resolve_hours_median', ',.1f', ' hours')}; 90th percentile: "
-            f"{said('resolve_hours_p90', ',.1f', ' hours')}.",
+            f"partner. Median time to resolve: {said('resolve_hours_median')}; 90th percentile: "
+            f"{said('resolve_hours_p90')}.",
             bands[["partner_name", "priority", "band", "incidents"]],
             f"service-desk-time-to-resolve-{slug}.csv",
             key="ict-bands",
@@ -69,8 +71,8 @@ else:
         ui.chart(
             ticket_charts.backlog_ageing(ageing, quarters),
             f"Tickets still open at the end of each quarter, by how long they had been open, per partner. At the end "
-            f"of {sel.period}: {said('backlog_open', ',.0f')} open, of which over 30 days: "
-            f"{said('backlog_over_30_days', ',.0f')}.",
+            f"of {sel.period}: {said('backlog_open')} open, of which over 30 days: "
+            f"{said('backlog_over_30_days')}.",
             ageing[["partner_name", "period", "band", "tickets"]],
             f"service-desk-backlog-{slug}.csv",
             key="ict-backlog",
@@ -87,6 +89,8 @@ else:
     keys = ["sort_order", "priority"]
     info = shown.drop_duplicates(keys).set_index(keys)[["label", "unit", "kpi_code"]].fillna("–")
     table = info.join(wide[order]).sort_index().rename(columns={"kpi_code": "KPI"})
+    for name in order:  # each figure in its measure's unit, as members read figures (metrics/formatting.py)
+        table[name] = [ui.fmt_value(v, u) for v, u in zip(table[name], table["unit"], strict=True)]
     st.dataframe(
         table.rename(columns={"label": "Measure", "unit": "Unit"}), hide_index=True, height=36 * (len(table) + 1)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, resources
@@ -21,6 +22,7 @@ st.caption(
     f"{ui.plain(resources.partnership().name)} · the eight quarters to {sel.period} · approved figures only · "
     "each small chart has its own scale"
 )
+ui.last_updated()
 
 st.header("Digital strategy beside ICT service performance")
 left, right = st.columns(2)
@@ -35,16 +37,40 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
             resources.chart_spec(charts.kpi_small_multiples, part, quarters, charts.partner_names(series), 1),
             f"{label}: {part['kpi_code'].nunique()} KPIs for {part['partner_code'].nunique()} partners from "
             f"{quarters[0]} to {quarters[-1]}. The table lists every figure.",
-            part[["kpi_code", "kpi_name", "unit", "polarity", "partner_code", "period", "value"]],
+            ui.text_table(
+                pd.DataFrame(
+                    {
+                        "KPI": part["kpi_code"] + " " + part["kpi_name"],
+                        "Council": part["partner_name"],
+                        "Quarter": part["period"],
+                        "Figure": ui.figures(part, "value"),
+                        "Better": part["polarity"] + " is better",
+                    }
+                )
+            ),
             f"{category}-kpis-{sel.period.slug}.csv",
             key=f"multiples-{category}",
         )
 
+
+def kpi_targets(code: str, shown: pd.DataFrame) -> pd.DataFrame | None:
+    """Each council's target path of the first running objective measured by KPI `code`, over the quarters shown."""
+    objectives = resources.cached(queries.objectives)
+    measured = objectives[(objectives["kpi_code"] == code) & (objectives["status"] == "active")]
+    if measured.empty:
+        return None
+    path = resources.cached(queries.objective_progress, str(measured["code"].iloc[0]))
+    path = path[path["partner_code"].isin(shown["partner_code"]) & path["period"].isin(shown["period"])]
+    path = path.dropna(subset=["target"])
+    return path[["partner_name", "period", "target"]] if not path.empty else None
+
+
 st.header("One KPI, every partner")
 codes = kpis["code"].tolist()
-names = dict(zip(kpis["code"], kpis["name"], strict=True))
-code = ui.url_select("KPI", codes, "kpi", lambda c: f"{c} · {names[c]}")
+kpi_names = dict(zip(kpis["code"], kpis["name"], strict=True))
+code = ui.url_select("KPI", codes, "kpi", lambda c: f"{c} · {kpi_names[c]}")
 kpi = kpis.set_index("code").loc[code]
+unit, places = str(kpi["unit"]), int(kpi["decimals"])
 arrow = "↑" if kpi["polarity"] == "higher" else "↓"
 st.markdown(
     f"**{ui.plain(kpi['name'])}** — {ui.plain(kpi['definition'])}  \n"
@@ -61,23 +87,30 @@ if one.empty:
 else:
     last = rollup.tail(1)
     sentence = (
-        f"{kpi['name']}: the partnership figure was {ui.fmt_value(last['value'].iloc[0], str(kpi['unit']))} in "
+        f"{kpi['name']}: the partnership figure was {ui.fmt_value(last['value'].iloc[0], unit, places)} in "
         f"{last['period'].iloc[0]} ({int(last['reporting'].iloc[0])} of {int(last['expected'].iloc[0])} partners "
         f"reporting); {kpi['polarity']} is better."
         if not last.empty
         else f"{kpi['name']} by partner."
     )
-    table = one.pivot_table(index="period", columns="partner_code", values="value", sort=False).reset_index()
+    table = one.pivot_table(index="period", columns="partner_name", values="value", sort=False)
+    table = table.reindex(columns=charts.partner_names(one)).reset_index()
     table = table.merge(rollup[["period", "value"]].rename(columns={"value": "Partnership"}), on="period", how="left")
+    for column in table.columns[1:]:
+        table[column] = ui.figures(table, column, unit, places)
+    table = ui.text_table(table.rename(columns={"period": "Quarter"}))
+    targets = kpi_targets(code, one)
     ui.chart(
         resources.chart_spec(
             charts.kpi_by_partner,
             one,
             rollup if not sel.partner else rollup.iloc[0:0],
-            str(kpi["unit"]),
+            unit,
             str(kpi["polarity"]),
+            places,
+            targets,
         ),
-        sentence,
+        sentence + (" Dotted lines are each council's target." if targets is not None else ""),
         table,
         f"{code}-by-partner.csv",
         key=f"kpi-{code}",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, resources
 from dashboard import components as ui
-from metrics import board, exports, queries
+from metrics import board, exports, formatting, queries
 from metrics.status import Status
 
 sel = ui.selection()
@@ -16,10 +16,18 @@ codes = objectives["code"].tolist()
 titles = dict(zip(objectives["code"], objectives["title"], strict=True))
 code = ui.url_select("Objective", codes, "objective", lambda c: f"{c} · {titles[c]}")
 obj = objectives.set_index("code").loc[code]
-unit = str(obj["unit"])
+unit, places = str(obj["unit"]), int(obj["decimals"])
+names = resources.cached(queries.partners).set_index("code")["name"].to_dict()
+
+
+def fig(value: object, reason: str = formatting.NO_FIGURE) -> str:
+    """A figure of this objective's KPI as members read it (metrics/formatting.py)."""
+    return ui.fmt_value(value, unit, places, reason)
+
 
 st.title(ui.plain(f"{code} {obj['title']}"))
 st.caption(ui.plain(f"{obj['commitment_title']} · owner: {obj['owner']} · objective status: {obj['status']}"))
+ui.last_updated()
 
 progress = resources.cached(queries.objective_progress, code)
 targets = resources.cached(queries.objective_targets, code)
@@ -45,16 +53,18 @@ def _targets(kind: str) -> str:
         return "none"
     if len(rows) == 1:
         r = rows.iloc[0]
-        return f"{r['partner_code']} {ui.fmt_value(r['value'], unit)} ({r['period']})"
+        return f"{names.get(r['partner_code'], r['partner_code'])} {fig(r['value'])} ({r['period']})"
     if rows["value"].nunique() == 1 and rows["period"].nunique() == 1:
-        return f"{ui.fmt_value(rows['value'].iloc[0], unit)} for every partner ({rows['period'].iloc[0]})"
-    return "; ".join(f"{r.partner_code} {ui.fmt_value(r.value, unit)} ({r.period})" for r in rows.itertuples())
+        return f"{fig(rows['value'].iloc[0])} for every partner ({rows['period'].iloc[0]})"
+    return "; ".join(
+        f"{names.get(r.partner_code, r.partner_code)} {fig(r.value)} ({r.period})" for r in rows.itertuples()
+    )
 
 
 tolerance = (
     f"{obj['tolerance_amount']:g}% of the target"
     if obj["tolerance_kind"] == "percent"
-    else f"{ui.fmt_value(obj['tolerance_amount'], unit)} either side of the target"
+    else f"{fig(obj['tolerance_amount'])} either side of the target"
 )
 set_on = obj["tolerance_set_on"]
 agreed = f"agreed by {obj['tolerance_set_by']}" + (f" on {set_on:%-d %B %Y}" if pd.notna(set_on) else "")
@@ -66,8 +76,9 @@ with st.container(border=True):
         f"**Baseline:** {_targets_text('baseline')}  \n"
         f"**Target and deadline:** {_targets_text('final')} by {obj['deadline_period']}  \n"
         + "".join(
-            f"**Revised by the board:** {ui.plain(r.partner_code)} {ui.plain(ui.fmt_value(r.value, unit))} by "
-            f"{r.deadline} from {r.applies_from} (was {ui.plain(ui.fmt_value(r.was, unit))}): {ui.plain(r.reason)}  \n"
+            f"**Revised by the board:** {ui.plain(names.get(r.partner_code, r.partner_code))} "
+            f"{ui.plain(fig(r.value))} by "
+            f"{r.deadline} from {r.applies_from} (was {ui.plain(fig(r.was))}): {ui.plain(r.reason)}  \n"
             for r in revisions[revisions["in_force"]].itertuples()
         )
         + f"**Interim targets:** {_targets_text('interim')}  \n"
@@ -89,11 +100,11 @@ else:
             [
                 ui.plain(r.partner_name),
                 ui.chip(r.status),
-                ui.plain(ui.fmt_value(r.actual, unit)),
-                ui.plain(ui.fmt_value(r.target, unit)),
+                ui.plain(fig(r.actual, formatting.reason(r.status))),
+                ui.plain(fig(r.target, "no target")),
                 ui.plain(r.direction),
                 ui.plain(r.direction_year),
-                ui.plain(f"{r.forecast} ({ui.fmt_value(r.forecast_value, unit)} by {r.deadline_period})")
+                ui.plain(f"{r.forecast} ({fig(r.forecast_value)} by {r.deadline_period})")
                 if isinstance(r.forecast, str)
                 else "–",
             ]
@@ -102,6 +113,24 @@ else:
     header = ["Partner", "Status", "Actual", "Target", "On last quarter", "On a year ago", "Forecast at deadline"]
     st.markdown(ui.scrolling(ui.html_table(caption, header, rows), caption), unsafe_allow_html=True)
     st.caption("The forecast is a straight line through the last four figures, extended to the deadline.")
+
+
+def figures_table(rows: pd.DataFrame, council: bool = False) -> pd.DataFrame:
+    """Progress rows as the text members read: figures in the KPI's unit and decimals, statuses in their words."""
+    table = pd.DataFrame(
+        {
+            "Council": rows["partner_name"],
+            "Quarter": rows["period"],
+            "Actual": ui.figures(rows, "actual", unit, places),
+            "Target": [fig(v, "no target") for v in rows["target"]],
+            "Status": rows["status"].map(ui.said),
+            "On last quarter": rows["direction"],
+            "On a year ago": rows["direction_year"],
+            "Note": rows["note"],
+        }
+    )
+    return ui.text_table(table if council else table.drop(columns="Council"))
+
 
 # --- charts ---------------------------------------------------------------------------------------------
 st.header("Figures against the target")
@@ -121,15 +150,15 @@ for partner_code, group in shown.groupby("partner_order", sort=True):
         name += f" (left the partnership on {left_on[group['partner_code'].iloc[0]]:%-d %B %Y})"
     latest = group.dropna(subset=["actual"]).tail(1)
     sentence = (
-        f"{name}: latest figure {ui.fmt_value(latest['actual'].iloc[0], unit)} in {latest['period'].iloc[0]} "
-        f"against a target of {ui.fmt_value(latest['target'].iloc[0], unit)} ({latest['status'].iloc[0].lower()})."
+        f"{name}: latest figure {fig(latest['actual'].iloc[0])} in {latest['period'].iloc[0]} "
+        f"against a target of {fig(latest['target'].iloc[0])} ({ui.said(latest['status'].iloc[0]).lower()})."
         if not latest.empty
         else f"{name}: no figures yet."
     )
     ui.chart(
-        resources.chart_spec(charts.objective_partner, group, unit, name),
+        resources.chart_spec(charts.objective_partner, group, unit, name, places),
         sentence,
-        group[["period", "actual", "target", "status", "direction", "note"]],
+        figures_table(group),
         f"{code}-{group['partner_code'].iloc[0]}.csv",
         key=f"objective-{code}-{partner_code}",
     )
@@ -142,15 +171,19 @@ if notes.empty:
     st.markdown("No commentary has been sent with these figures.")
 else:
     st.dataframe(
-        notes[["period", "partner_code", "value", "note", "submitted_at"]],
+        ui.text_table(
+            pd.DataFrame(
+                {
+                    "Quarter": notes["period"],
+                    "Council": notes["partner_code"].map(names),
+                    "Figure": ui.figures(notes, "value", unit, places),
+                    "Note": notes["note"],
+                    "Sent": notes["submitted_at"],
+                }
+            )
+        ),
         hide_index=True,
-        column_config={
-            "period": "Quarter",
-            "partner_code": "Partner",
-            "value": st.column_config.NumberColumn("Figure"),
-            "note": st.column_config.TextColumn("Note", width="large"),
-            "submitted_at": st.column_config.DatetimeColumn("Sent", format="D MMM YYYY"),
-        },
+        column_config={"Note": st.column_config.TextColumn("Note", width="large")},
     )
 
 st.header("Targets and their history")
@@ -161,33 +194,34 @@ if not replaced.empty:
     st.markdown(f"{len(replaced)} earlier targets were replaced; they are kept here with when they changed.")
 for r in revisions.itertuples():
     st.markdown(
-        f"The board revised {ui.plain(r.partner_code)}'s final target to "
-        f"**{ui.plain(ui.fmt_value(r.value, unit))}** by {r.deadline}, from {r.applies_from} on "
-        f"(was {ui.plain(ui.fmt_value(r.was, unit))}, which still applies to earlier quarters)"
+        f"The board revised {ui.plain(names.get(r.partner_code, r.partner_code))}'s final target to "
+        f"**{ui.plain(fig(r.value))}** by {r.deadline}, from {r.applies_from} on "
+        f"(was {ui.plain(fig(r.was))}, which still applies to earlier quarters)"
         f"{'' if r.in_force else ', since replaced'}. Reason: {ui.plain(r.reason)}. Recorded by "
         f"{ui.plain(r.recorded_by)} on {r.recorded_at:%-d %B %Y}."
     )
 st.dataframe(
-    targets[
-        ["partner_code", "kind", "period", "value", "applies_from", "in_force", "recorded_at", "recorded_by", "reason"]
-    ],
+    ui.text_table(
+        pd.DataFrame(
+            {
+                "Council": targets["partner_code"].map(names),
+                "Kind": targets["kind"],
+                "Period": targets["period"],
+                "Value": ui.figures(targets, "value", unit, places),
+                "Applies from": targets["applies_from"],
+                "In force": targets["in_force"].astype(bool),
+                "Recorded": targets["recorded_at"],
+                "By": targets["recorded_by"],
+                "Reason": targets["reason"],
+            }
+        )
+    ),
     hide_index=True,
-    column_config={
-        "partner_code": "Partner",
-        "kind": "Kind",
-        "period": "Period",
-        "value": "Value",
-        "applies_from": "Applies from",
-        "in_force": st.column_config.CheckboxColumn("In force"),
-        "recorded_at": st.column_config.DatetimeColumn("Recorded", format="D MMM YYYY"),
-        "recorded_by": "By",
-        "reason": "Reason",
-    },
 )
 changes = resources.cached(queries.objective_changes, code)
 if not changes.empty:
     st.markdown("**Changes to the objective**")
-    st.dataframe(changes, hide_index=True)
+    st.dataframe(ui.text_table(changes), hide_index=True)
 
 st.header("The board's reviews")
 reviews = resources.cached(board.reviews, code)
@@ -195,36 +229,25 @@ if reviews.empty:
     st.markdown("The strategy board has not reviewed this objective yet.")
 else:
     st.dataframe(
-        reviews[["held_on", "period", "assessment", "decision", "comment", "actions", "recorded_by", "recorded_at"]],
+        ui.text_table(
+            reviews[["held_on", "period", "assessment", "decision", "comment", "actions", "recorded_by", "recorded_at"]]
+        ),
         hide_index=True,
         column_config={
-            "held_on": st.column_config.DateColumn("Meeting", format="D MMM YYYY"),
+            "held_on": "Meeting",
             "period": "Quarter reviewed",
             "assessment": "Assessment",
             "decision": "Decision",
             "comment": st.column_config.TextColumn("Comment", width="large"),
             "actions": st.column_config.TextColumn("Actions agreed", width="medium"),
             "recorded_by": "Recorded by",
-            "recorded_at": st.column_config.DatetimeColumn("Recorded", format="D MMM YYYY HH:mm"),
+            "recorded_at": "Recorded",
         },
     )
 
 st.header("All figures")
-table = progress[["partner_code", "period", "actual", "target", "status", "direction", "direction_year", "note"]]
-st.dataframe(
-    table,
-    hide_index=True,
-    column_config={
-        "partner_code": "Partner",
-        "period": "Quarter",
-        "actual": "Actual",
-        "target": "Target",
-        "status": "Status",
-        "direction": "On last quarter",
-        "direction_year": "On a year ago",
-        "note": st.column_config.TextColumn("Note", width="large"),
-    },
-)
+table = figures_table(progress, council=True)
+st.dataframe(table, hide_index=True, column_config={"Note": st.column_config.TextColumn("Note", width="large")})
 st.download_button(
     "Download all figures for this objective (CSV)",
     data=exports.csv_bytes(table),

@@ -23,6 +23,7 @@ shown_partners = [c for c in partners.index if c in set(progress["partner_code"]
 st.title("Overview")
 who = str(partners.loc[sel.partner, "name"]) if sel.partner else "every partner council"
 st.caption(ui.plain(f"{info.name} · {sel.period} · {who} · approved figures only"))
+ui.last_updated()
 
 if progress.empty:
     st.info(f"No objective has a target in {sel.period}. Choose another quarter in the sidebar.")
@@ -34,7 +35,7 @@ everything, progress = progress, queries.running(progress)  # counts below: obje
 counts = progress["status"].value_counts()
 total = len(progress)
 st.header("At a glance")
-parts = [f"{counts.get(s, 0)} {s.lower()}" for s in queries.STATUSES if counts.get(s, 0)]
+parts = [f"{counts.get(s, 0)} {ui.said(s).lower()}" for s in queries.STATUSES if counts.get(s, 0)]
 st.markdown(
     f"Across {progress['objective_code'].nunique()} objectives and {len(shown_partners)} "
     f"{'council' if len(shown_partners) == 1 else 'councils'}, there are {total} targets this quarter: "
@@ -43,7 +44,7 @@ st.markdown(
 )
 cols = st.columns(len(queries.STATUSES))
 for col, status in zip(cols, queries.STATUSES, strict=True):
-    col.metric(f"{ui.symbol(status)} {status}", int(counts.get(status, 0)), border=True)
+    col.metric(f"{ui.symbol(status)} {ui.said(status)}", int(counts.get(status, 0)), border=True)
 ended.show(everything, f"Objectives past their deadline in {sel.period}, with their results")
 
 
@@ -58,8 +59,9 @@ headline = resources.cached(queries.headline_kpis, sel.period, sel.partner)
 left, right = st.columns(2)
 for column, category, label in ((left, "digital", "Digital strategy"), (right, "ict", "ICT service performance")):
     part = headline[headline["category"] == category].assign(
-        figure=lambda f: [ui.fmt_value(v, u) for v, u in zip(f["latest"], f["unit"], strict=True)],
+        figure=lambda f: ui.figures(f, "latest"),
         name=lambda f: f["kpi_name"] + f["polarity"].map({"higher": " ↑", "lower": " ↓"}),
+        direction=lambda f: f["direction"].fillna("–"),
     )
     column.markdown(f"**{label}** (↑ higher is better, ↓ lower is better)")
     column.dataframe(
@@ -86,7 +88,7 @@ def cell(group: pd.DataFrame) -> str:
     for status in queries.WORST_FIRST:
         n = int((group["status"] == status).sum())
         if n:
-            parts.append(ui.chip(status, f"{n} {status.lower()}"))
+            parts.append(ui.chip(status, f"{n} {ui.said(status).lower()}"))
     return " ".join(parts) or "—"
 
 
@@ -100,7 +102,7 @@ def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
         row += [cell(group[group["partner_code"] == c]) for c in shown_partners]
         if len(shown_partners) > 1:
             worst = queries.worst_status(group["status"])
-            row.append(f"{cell(group)}<br><small>Worst: {escape(worst.lower())}</small>")
+            row.append(f"{cell(group)}<br><small>Worst: {escape(ui.said(worst).lower())}</small>")
         rows.append(row)
     st.markdown(ui.scrolling(ui.html_table(caption, header, rows), caption), unsafe_allow_html=True)
 
@@ -133,13 +135,17 @@ else:
     other = len(changes) - worse - better - done
     st.markdown(
         f"{better} improved and {worse} got worse"
-        + (f"; {other} moved to or from *overdue* or *no data*" if other else "")
+        + (
+            f"; {other} moved to or from *{Status.OVERDUE.said.lower()}* or *{Status.NO_DATA.said.lower()}*"
+            if other
+            else ""
+        )
         + (f"; {done} reached their deadline and show their result." if done else ".")
     )
     rows = [
         [
             ui.plain(f"{r.objective_code} {r.objective_title}"),
-            ui.plain(r.partner_code),
+            ui.plain(r.partner_name),
             ui.chip(r.was),
             ui.chip(r.now),
             escape({"better": "↑ better", "worse": "↓ worse", "ended": "ended"}.get(str(r.movement), "changed")),
@@ -167,6 +173,6 @@ st.dataframe(
         "approved": "Approved",
         "awaiting_approval": st.column_config.NumberColumn("Awaiting approval"),
         "missing": "Not yet received",
-        "overdue": st.column_config.NumberColumn(Status.OVERDUE.word, help="Not received and past the due date"),
+        "overdue": st.column_config.NumberColumn(Status.OVERDUE.said, help="Not received and past the due date"),
     },
 )

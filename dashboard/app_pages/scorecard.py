@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import attention, ended, resources
 from dashboard import components as ui
-from metrics import queries
+from metrics import formatting, queries
 from metrics.status import Status
 
 SHOW = ("All objectives", "Needs attention")  # all by default, the worst first
@@ -23,15 +23,15 @@ def needs_attention(word: object) -> bool:
 def objectives_table(mine: pd.DataFrame, others: pd.DataFrame, caption: str) -> None:
     """The council's objectives, one row each, with the other partners' status on each beside it."""
     beside = {
-        obj: " ".join(ui.chip(r.status, f"{r.partner_code!s}: {str(r.status).lower()}") for r in group.itertuples())
+        obj: " ".join(ui.chip(r.status, f"{r.partner_name!s}: {ui.said(r.status).lower()}") for r in group.itertuples())
         for obj, group in others.groupby("objective_code")
     }
     rows = [
         [
             ui.plain(f"{r.objective_code} {r.objective_title}"),
             ui.chip(r.status),
-            ui.plain(ui.fmt_value(r.actual, r.unit)),
-            ui.plain(ui.fmt_value(r.target, r.unit)),
+            ui.plain(ui.fmt_value(r.actual, r.unit, r.decimals, formatting.reason(r.status))),
+            ui.plain(ui.fmt_value(r.target, r.unit, r.decimals, "no target")),
             ui.plain(r.direction),
             ui.plain(r.forecast),
             beside.get(str(r.objective_code), "–"),
@@ -51,6 +51,7 @@ name = str(partners.loc[code, "name"])
 
 st.title(f"{ui.plain(name)}: scorecard")
 st.caption(ui.plain(f"{info.name} · {sel.period} · approved figures only"))
+ui.last_updated()
 if not sel.partner:
     st.info(f"Showing {ui.plain(name)}, the lead authority. Choose another council with **Partner** in the sidebar.")
 
@@ -67,7 +68,7 @@ else:
     counts = mine["status"].value_counts()
     st.markdown(
         f"{len(mine)} objectives this quarter: "
-        + ", ".join(f"{counts[s]} {s.lower()}" for s in queries.STATUSES if s in counts)
+        + ", ".join(f"{counts[s]} {ui.said(s).lower()}" for s in queries.STATUSES if s in counts)
         + "."
     )
     show = st.radio("Show", SHOW, horizontal=True, key="scorecard_show", help=SHOW_HELP)
@@ -86,7 +87,8 @@ ended.show(mine_all, f"{name}'s objectives past their deadline in {sel.period}, 
 st.header("KPIs")
 kpis = resources.cached(queries.partner_kpis, code, sel.period)
 table = kpis.assign(
-    figure=[ui.fmt_value(v, u) for v, u in zip(kpis["value"], kpis["unit"], strict=True)],
+    figure=ui.figures(kpis, "value"),
+    average=ui.figures(kpis, "partners_average"),
     better=kpis["polarity"] + " is better",
     position=[
         f"{int(r)} of {int(n)}" if pd.notna(r) and pd.notna(n) else "–"
@@ -99,7 +101,9 @@ for category, label in (("digital", "Digital strategy"), ("ict", "ICT service pe
         continue
     st.markdown(f"**{label}**")
     st.dataframe(
-        part[["kpi_name", "figure", "better", "direction", "direction_year", "position", "partners_average", "note"]],
+        ui.text_table(
+            part[["kpi_name", "figure", "better", "direction", "direction_year", "position", "average", "note"]]
+        ),
         hide_index=True,
         column_config={
             "kpi_name": st.column_config.TextColumn("KPI", width="medium"),
@@ -108,7 +112,7 @@ for category, label in (("digital", "Digital strategy"), ("ict", "ICT service pe
             "direction": "On last quarter",
             "direction_year": "On a year ago",
             "position": st.column_config.TextColumn("Among partners", help="1 = best of the partners that reported"),
-            "partners_average": st.column_config.NumberColumn("Partners' average", format="%.1f"),
+            "average": st.column_config.TextColumn("Partners' average"),
             "note": st.column_config.TextColumn("Note", width="large"),
         },
     )

@@ -2,7 +2,7 @@
 -- Annual KPIs are due with Q4. Only partners who were members during the quarter are listed.
 WITH expected AS (
     SELECT p.code AS partner_code, p.name AS partner_name, p.sort_order AS partner_order,
-           k.code AS kpi_code, k.name AS kpi_name, k.sort_order AS kpi_order,
+           k.code AS kpi_code, k.name AS kpi_name, k.sort_order AS kpi_order, k.unit, k.decimals,
            CASE WHEN k.frequency = 'annual' THEN $year ELSE $period END AS period
     FROM core.partner p
     CROSS JOIN core.kpi k

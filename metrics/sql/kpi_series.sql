@@ -1,6 +1,6 @@
 -- Every KPI's figures by partner and period, with the KPI's unit, polarity and category.
 -- `$published`: approved figures only. Blank figures (a note saying why) are left out.
-SELECT k.code AS kpi_code, k.name AS kpi_name, k.unit, k.polarity, k.category, k.frequency,
+SELECT k.code AS kpi_code, k.name AS kpi_name, k.unit, k.decimals, k.polarity, k.category, k.frequency,
        k.sort_order AS kpi_order, f.partner_code, pa.name AS partner_name, pa.sort_order AS partner_order,
        f.period, f.period_index, f.is_annual, f.value, f.note, f.submission_id,
        f.submission_status = 'approved' AS approved

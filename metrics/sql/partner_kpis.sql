@@ -14,7 +14,7 @@ ranked AS (
            avg(f.value) OVER (PARTITION BY f.kpi_code) AS partners_average
     FROM f JOIN wanted w ON w.code = f.kpi_code AND f.is_annual = w.annual AND f.period_index = $idx
 )
-SELECT w.code AS kpi_code, w.name AS kpi_name, w.unit, w.polarity, w.category, w.sort_order,
+SELECT w.code AS kpi_code, w.name AS kpi_name, w.unit, w.decimals, w.polarity, w.category, w.sort_order,
        t.value, t.note, t.rank, t.reporting, t.partners_average, t.submission_id,
        prev.value AS previous, ly.value AS year_ago,
        core.direction(w.polarity, t.value, prev.value) AS direction,

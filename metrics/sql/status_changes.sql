@@ -3,7 +3,8 @@
 -- from a running status to the objective's result (its deadline has passed) is "ended".
 WITH prog AS (SELECT * FROM charter_progress(core.as_of(), $published)),
 rank AS (SELECT status, grade AS r FROM core.status_style)
-SELECT now.objective_code, o.title AS objective_title, now.partner_code, before.status AS was, now.status AS now,
+SELECT now.objective_code, o.title AS objective_title, now.partner_code, pa.name AS partner_name,
+       before.status AS was, now.status AS now,
        CASE WHEN now.ended AND NOT before.ended THEN 'ended'
             WHEN rn.r < rb.r THEN 'better' WHEN rn.r > rb.r THEN 'worse' ELSE 'changed' END AS movement
 FROM prog now

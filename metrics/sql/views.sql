@@ -215,7 +215,7 @@ CREATE OR REPLACE VIEW outcome AS
     SELECT code, parent_code, text FROM core.outcome ORDER BY sort_order;
 
 CREATE OR REPLACE VIEW kpi AS
-    SELECT code, name, unit, polarity, category FROM core.kpi ORDER BY sort_order;
+    SELECT code, name, unit, polarity, category, decimals FROM core.kpi ORDER BY sort_order;
 
 CREATE OR REPLACE VIEW objective AS
     SELECT code, title, commitment_code, kpi_code, deadline_period, status FROM core.objective ORDER BY sort_order;
