@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from metrics import board, queries, store
+from metrics import board, board_record, queries, store
 from metrics.access import Actor
 from metrics.board import ActionInput, BoardError, RevisionInput
 from metrics.framework import read_framework
@@ -301,7 +301,7 @@ def test_a_failure_part_way_through_a_review_leaves_nothing_behind(
     def broken(*args: object) -> list[int]:
         raise RuntimeError("the disk filled up")
 
-    monkeypatch.setattr(board, "_insert_revision", broken)
+    monkeypatch.setattr(board_record, "insert_revision", broken)
     with opened(demo_db) as con, pytest.raises(RuntimeError):
         board.record_review(
             con, meeting_id=meeting, objective="OBJ05", assessment="At risk", decision="target revised",
