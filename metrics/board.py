@@ -27,7 +27,7 @@ from metrics.board_record import record_review as record_review
 from metrics.board_targets import RevisionInput as RevisionInput
 from metrics.board_targets import revise_target as revise_target
 from metrics.periods import Period
-from metrics.status import Status
+from metrics.status import WORST_FIRST, Status
 from metrics.store import read_sql, reads_progress
 
 ACTION_STATES = ("open", "overdue", "done")
@@ -41,34 +41,57 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) ->
 
 
 @reads_progress
-def exceptions(con: duckdb.DuckDBPyConnection, period: Period, *, published: bool = True) -> pd.DataFrame:
-    """The exception list for a quarter: one row per objective and partner, with the objective's reasons."""
+def exceptions(
+    con: duckdb.DuckDBPyConnection, period: Period, *, published: bool = True, everything: bool = False
+) -> pd.DataFrame:
+    """The exception list for a quarter: one row per objective and partner, with the objective's reasons and
+    whether it needs the board's decision; `everything`: every objective, listed or not."""
     params = {
         "period": str(period),
         "year": period.fy_label,
         "quarter": period.quarter or 4,
         "idx": period.index,
         "published": published,
+        "everything": everything,
     }
     return _frame(con, "board_exceptions", params)
 
 
+def _worst(statuses: pd.Series) -> tuple[str, int, int]:
+    """The worst status among an objective's partners, its place in WORST_FIRST, and how many partners have it."""
+    found = [s for s in (Status.find(w) for w in statuses) if s is not None]
+    if not found:
+        return "", len(WORST_FIRST), 0
+    worst = min(found, key=lambda s: s.rank)
+    return worst.word, worst.rank, sum(s is worst for s in found)
+
+
 def exception_objectives(frame: pd.DataFrame) -> pd.DataFrame:
-    """The exception list with one row per objective: its commitment, reasons and each status's count."""
+    """One row per objective, worst first: those needing a decision, then by their worst partner's status (more
+    partners in it first), then in the framework's order; with reasons and each status's count."""
+    columns = ["objective_code", "objective_title", "commitment_title", "owner", "reasons", "needs_decision", "worst",
+               "worst_rank", "worst_count", "partners", "off_track", "at_risk", "overdue", "ended"]  # fmt: skip
     if frame.empty:
-        return pd.DataFrame(columns=["commitment_code", "commitment_title", "objective_code", "objective_title"])
-    keys = ["commitment_code", "commitment_title", "commitment_order", "objective_code", "objective_title", "owner"]
-    out = frame.groupby(keys, sort=False).agg(
-        reasons=("reasons", "first"),
-        partners=("partner_code", "count"),
-        off_track=("status", lambda s: int((s == Status.OFF_TRACK.word).sum())),
-        at_risk=("status", lambda s: int((s == Status.AT_RISK.word).sum())),
-        overdue=("status", lambda s: int((s == Status.OVERDUE.word).sum())),
-        ended=("ended", "sum"),
-    )
-    out = out.reset_index()
-    out["reasons"] = out["reasons"].map(lambda r: "; ".join(r))
-    return out
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for code, group in frame.groupby("objective_code", sort=False):
+        first = group.iloc[0]
+        worst, rank, count = _worst(group["status"])
+        rows.append(
+            {"objective_code": code, "objective_title": first["objective_title"],
+             "commitment_title": first["commitment_title"], "owner": first["owner"],
+             "reasons": "; ".join(first["reasons"]), "needs_decision": bool(first["needs_decision"]),
+             "worst": worst, "worst_rank": rank, "worst_count": count, "partners": len(group),
+             "off_track": int((group["status"] == Status.OFF_TRACK.word).sum()),
+             "at_risk": int((group["status"] == Status.AT_RISK.word).sum()),
+             "overdue": int((group["status"] == Status.OVERDUE.word).sum()), "ended": int(group["ended"].sum()),
+             "order": (first["commitment_order"], first["objective_order"])}
+        )  # fmt: skip
+    out = pd.DataFrame(rows)
+    out["_first"] = ~out["needs_decision"]
+    out["_more"] = -out["worst_count"]
+    out = out.sort_values(["_first", "worst_rank", "_more", "order"], kind="stable")
+    return out[columns].reset_index(drop=True)
 
 
 def meetings(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> pd.DataFrame:
