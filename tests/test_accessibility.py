@@ -172,6 +172,9 @@ def test_a_board_member_reaches_the_review_form_by_keyboard(browser: Browser, ap
     _sign_in(page, app_url, "board")
     _open(page, "Board review")
     path: list[str] = []
+    _tab_until(page, lambda: path[-1].startswith("Review OBJ"), path, "the first objective's Review button")
+    page.keyboard.press("Enter")  # the objective's review form opens in its card, in the button's place
+    settle(page)
     _tab_until(page, lambda: path[-1] == "Record the review", path, "the review's Record button", limit=120)
     fields = ["The board's assessment", "Decision", "Comment", "What is to be done", "Action owner", "Due date",
               "New final target", "Applies from", "Reason for the revision"]  # fmt: skip

@@ -11,12 +11,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from metrics import board, queries, store
+from metrics import board, board_record, queries, store
 from metrics.access import Actor
 from metrics.board import ActionInput, BoardError, RevisionInput
 from metrics.framework import read_framework
 from metrics.loader import load_framework
 from metrics.periods import parse_period
+from metrics.status import Status
 from tests.conftest import AS_OF, FRAMEWORK, table_contents
 
 Q2 = parse_period("2025/26 Q2")
@@ -74,6 +75,46 @@ def test_the_exception_list_is_grouped_by_commitment_with_reasons_and_trend(con:
     summary = board.exception_objectives(listed)
     assert summary.loc[summary["objective_code"] == "OBJ07", "off_track"].item() == 1
     assert summary["objective_code"].is_unique
+
+
+def _needing(progress: pd.DataFrame, before: pd.DataFrame) -> set[str]:
+    """Worked out apart from the SQL: off track for a council, at risk this quarter and the one before, or ended
+    missed or not assessed with no decision of the board."""
+    was = before.set_index(["objective_code", "partner_code"])["status"]
+    twice = [
+        r.status == "At risk" and was.get((r.objective_code, r.partner_code)) == "At risk"
+        for r in progress.itertuples()
+    ]
+    needs = (
+        progress["status"].eq("Off track")
+        | pd.Series(twice, index=progress.index)
+        | (progress["status"].isin(["Missed", "Not assessed"]) & progress["result_source"].eq("computed"))
+    )
+    return set(progress.loc[needs, "objective_code"])
+
+
+def test_what_needs_a_decision_comes_first_worst_first(con: duckdb.DuckDBPyConnection) -> None:
+    progress = queries.progress_for_period(con, Q2)
+    expected = _needing(progress, queries.progress_for_period(con, Q2.shift(-1)))
+    listed = board.exception_objectives(board.exceptions(con, Q2, everything=True))
+    assert listed["objective_code"].tolist()[: len(expected)] == [c for c in listed["objective_code"] if c in expected]
+    assert set(listed.loc[listed["needs_decision"], "objective_code"]) == expected
+    assert 0 < len(expected) < len(listed) == progress["objective_code"].nunique()  # everything: every objective
+    # Worst first among those needing a decision: the worst status's place, then more councils in it first.
+    needing = listed[listed["needs_decision"]]
+    keys = list(zip(needing["worst_rank"], -needing["worst_count"], strict=True))
+    assert keys == sorted(keys)
+    worst = progress.groupby("objective_code")["status"].agg(lambda s: min(s, key=lambda w: Status.find(w).rank))
+    assert needing.set_index("objective_code")["worst"].to_dict() == worst[list(needing["objective_code"])].to_dict()
+    before = queries.progress_for_period(con, Q2.shift(-1))
+    both = progress.merge(before, on=["objective_code", "partner_code"], suffixes=("", "_before"))
+    twice = both[both["status"].eq("At risk") & both["status_before"].eq("At risk")]
+    assert not twice.empty
+    listed = board.exceptions(con, Q2)
+    for code, group in twice.groupby("objective_code"):
+        reasons = list(listed.loc[listed["objective_code"] == code, "reasons"].iloc[0])
+        partners = group.sort_values("partner_order")["partner_code"]
+        assert f"At risk two quarters running: {', '.join(partners)}" in reasons
 
 
 def test_an_objective_on_track_everywhere_and_not_near_its_deadline_is_not_listed(
@@ -301,7 +342,7 @@ def test_a_failure_part_way_through_a_review_leaves_nothing_behind(
     def broken(*args: object) -> list[int]:
         raise RuntimeError("the disk filled up")
 
-    monkeypatch.setattr(board, "_insert_revision", broken)
+    monkeypatch.setattr(board_record, "insert_revision", broken)
     with opened(demo_db) as con, pytest.raises(RuntimeError):
         board.record_review(
             con, meeting_id=meeting, objective="OBJ05", assessment="At risk", decision="target revised",

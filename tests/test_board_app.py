@@ -50,44 +50,54 @@ def _record_meeting(app: AppTest) -> None:
     assert app.success[0].value == "Meeting recorded for the 2025/26 Q2 review."
 
 
-def _review(app: AppTest, objective: str, assessment: str, decision: str, **fields: str) -> None:
-    app.selectbox(key="review_objective").select(objective).run()
-    app.selectbox(key="review_assessment").select(assessment)
-    app.selectbox(key="review_decision").select(decision)
+def _review(
+    app: AppTest, objective: str, assessment: str, decision: str, result: str | None = None, **fields: str
+) -> None:
+    """Open the review form beside `objective`, fill it in (`fields` by the key after the objective's prefix) and
+    record it."""
+    app.button(key=f"choose-{objective}").click().run()
+    prefix = f"review-{objective}_"
+    app.selectbox(key=f"{prefix}assessment").select(assessment)
+    app.selectbox(key=f"{prefix}decision").select(decision)
+    if result:
+        app.selectbox(key=f"{prefix}result").select(result)
     for key, value in fields.items():
-        widget = app.text_area(key=key) if key in ("review_comment", "review_reason") else app.text_input(key=key)
-        widget.input(value)
+        widget = app.text_area if key in ("comment", "reason") else app.text_input
+        widget(key=prefix + key).input(value)
     app.button(key=f"FormSubmitter:review_form-{objective}-Record the review").click().run()
     assert not app.exception, [e.value for e in app.exception]
 
 
-def test_the_board_page_lists_the_exceptions_by_commitment(app: AppTest) -> None:
+def test_the_board_page_opens_with_what_needs_a_decision_worst_first(app: AppTest) -> None:
     _open(app, "board")
     assert app.title[0].value == "Board review"
     text = _text(app)
-    assert "**19 objectives** need the board's attention in 2025/26 Q2" in text
-    headings = [m.value for m in app.markdown if m.value.startswith("### ")]
-    assert headings == [
-        "### Digital Councils", "### Digital Services", "### Digital Localities", "### Collaboration",
-        "### Data and Governance",
-    ]  # fmt: skip
-    assert "OBJ07 by partner in 2025/26 Q2" in text and "Off track: BDC" in text
+    assert "**13 of 21 objectives** need the board's decision in 2025/26 Q2" in text
+    cards = [h.value.split(" ")[0] for h in app.subheader]
+    # Missed (past the deadline, no decision) first, then off track with two councils, then one, then at risk.
+    assert cards[:2] == ["OBJ09", "OBJ06"] and len(cards) == 13
+    assert "OBJ07 by partner in 2025/26 Q2" in text and "Why it is listed: Off track: BDC" in text
+    assert "6 more objectives are on the exception list" in text
     assert "No meeting has been recorded for the 2025/26 Q2 review yet" in text
     assert [b.label for b in app.get("download_button")] == [
         "Board pack (PDF)", "Its tables (XLSX)", "Its tables (CSV, zipped)",
     ]  # fmt: skip
+    app.radio(key="board_show").set_value("All objectives").run()
+    assert len(app.subheader) == 21
 
 
-def test_a_review_with_an_action_is_recorded_on_the_board_page(app: AppTest, demo_db: Path) -> None:
+def test_a_review_with_an_action_is_recorded_beside_its_objective(app: AppTest, demo_db: Path) -> None:
     _open(app, "board")
     _record_meeting(app)
-    app.button(key="choose-OBJ07").click().run()
-    assert app.selectbox(key="review_objective").value == "OBJ07"
     _review(
-        app, "OBJ07", "Off track", "action agreed", review_comment="Blaby's payments moved to a new supplier.",
-        review_action="Report on the new payment portal", review_owner="Head of Digital (BDC)", review_due="27/02/2026",
+        app, "OBJ07", "Off track", "action agreed", comment="Blaby's payments moved to a new supplier.",
+        action="Report on the new payment portal", owner="Head of Digital (BDC)", due="27/02/2026",
     )  # fmt: skip
-    assert app.success[0].value == "The board's review of OBJ07 is recorded."
+    assert app.success[0].value == (
+        "The board's review of OBJ07 is recorded: action agreed, assessed Off track. It is now first in the board's "
+        "record."
+    )
+    assert [f.key for f in app.get("form")] == ["meeting_form"]  # the review form gave way to the confirmation
     assert _rows(
         demo_db, "SELECT objective_code, assessment, decision, comment, recorded_by FROM core.board_review"
     ) == [("OBJ07", "Off track", "action agreed", "Blaby's payments moved to a new supplier.", LEAD.email)]
@@ -99,16 +109,29 @@ def test_a_review_with_an_action_is_recorded_on_the_board_page(app: AppTest, dem
     assert "Action (open): Report on the new payment portal – Head of Digital (BDC), due 27 Feb 2026" in _text(app)
 
 
+def test_closing_an_ended_objective_confirms_it_above_the_list_it_has_left(app: AppTest, demo_db: Path) -> None:
+    _open(app, "board")
+    _record_meeting(app)
+    _review(app, "OBJ09", "Off track", "closed", "missed", comment="Accepted as missed.")
+    assert app.success[0].value == (
+        "The board's review of OBJ09 is recorded: closed, assessed Off track. OBJ09 is closed as missed: where it "
+        "shows a result, the board's decision stands. It is now first in the board's record. It is no longer in "
+        "this list."
+    )
+    assert "OBJ09" not in [h.value.split(" ")[0] for h in app.subheader]
+    assert _rows(demo_db, "SELECT status FROM core.objective WHERE code = 'OBJ09'") == [("missed",)]
+
+
 def test_a_target_revision_is_recorded_on_the_board_page_and_shown_on_the_objective_page(
     app: AppTest, demo_db: Path
 ) -> None:
     _open(app, "board")
     _record_meeting(app)
     _review(
-        app, "OBJ05", "At risk", "target revised", review_comment="Demand rose with new estates.",
-        review_target="1,700", review_reason="Two new housing estates added 4,000 users",
+        app, "OBJ05", "At risk", "target revised", comment="Demand rose with new estates.",
+        target="1,700", reason="Two new housing estates added 4,000 users",
     )  # fmt: skip
-    assert app.success[0].value == "The board's review of OBJ05 is recorded."
+    assert app.success[0].value.startswith("The board's review of OBJ05 is recorded: target revised")
     rows = _rows(
         demo_db,
         "SELECT partner_code, value, effective_from_index, reason, recorded_by FROM core.target "
@@ -135,7 +158,7 @@ def test_a_revision_without_a_reason_is_refused_on_the_page_and_changes_nothing(
     _open(app, "board")
     _record_meeting(app)
     before = table_contents(demo_db)
-    _review(app, "OBJ05", "At risk", "target revised", review_target="1700")
+    _review(app, "OBJ05", "At risk", "target revised", target="1700")
     assert app.error[0].value == (
         "A target revision needs a reason: say why the board is changing the target. Nothing was recorded."
     )

@@ -1,5 +1,6 @@
-"""The Board review page in real headless Chromium: record the meeting and a review, then download the pack; revise
-a target and see the Objective page show the new target beside the original."""
+"""The Board review page in real headless Chromium: a board member records the meeting and a review beside its
+objective, sees the confirmation in place of the form and the decision in the board's record, then downloads the
+pack; revise a target and see the Objective page show the new target beside the original."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from metrics.access import Actor
 from tests.browser import open_page, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
-LEAD, PASSWORD = "lead@example.org", "a long test password"  # a local account, created in the test database
+PASSWORD = "a long test password"  # noqa: S105 - the local accounts' password, in the test database only
 MEMBER = "member@example.org"  # a board member's local account
 
 
@@ -50,7 +51,22 @@ def _database(template: Path, folder: Path, email: str, role: str) -> Path:
     return db
 
 
+def _card(page: Page, code: str) -> Locator:
+    """An objective's card on Board review (dashboard/board_cards.py)."""
+    return page.locator(f".st-key-objective-{code}")
+
+
+def _open_review(page: Page, code: str) -> Locator:
+    """Open the review form beside `code`; its card."""
+    card = _card(page, code)
+    card.get_by_role("button", name=f"Review {code}").click()
+    settle(page)
+    expect(card.get_by_test_id("stForm")).to_have_count(1)
+    return card
+
+
 def _record_meeting(page: Page) -> None:
+    page.get_by_test_id("stExpander").locator("summary").filter(has_text="Record the meeting").click()
     meeting = _form(page, "Record the meeting")
     meeting.get_by_role("textbox", name="Date of the meeting").fill("18/11/2025")
     meeting.get_by_role("textbox", name="Who attended").fill("Chief Executive (HBBC)\nDirector (MBC)")
@@ -59,21 +75,21 @@ def _record_meeting(page: Page) -> None:
     _said(page, "Meeting recorded for the 2025/26 Q2 review.")
 
 
-def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
+def test_a_board_member_sees_the_review_confirmed_in_place_of_the_form_and_in_the_record_and_the_pack(
     browser: Browser, _demo_template: Path, tmp_path: Path
 ) -> None:
-    db = _database(_demo_template, tmp_path, LEAD, "admin")
+    db = _database(_demo_template, tmp_path, MEMBER, "board")
     with serve(db) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        sign_in(page, url, LEAD, PASSWORD, "?quarter=2025/26+Q2")
+        sign_in(page, url, MEMBER, PASSWORD, "?quarter=2025/26+Q2")
         open_page(page, "Board review")
         assert page.locator("h1").first.inner_text() == "Board review"
         assert "quarter=2025%2F26+Q2" in page.url  # the quarter reviewed, chosen when the session began
         assert page.locator("[data-testid='stException']").count() == 0
         _record_meeting(page)
 
-        _choose(page, "Objective", "OBJ07")
-        settle(page)
+        card = _open_review(page, "OBJ07")
+        expect(card.get_by_text("No earlier decisions.")).to_be_visible()
         _choose(page, "The board's assessment", "Off track")
         _choose(page, "Decision", "action agreed")
         review = _form(page, "Record the review")
@@ -83,9 +99,22 @@ def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
         review.get_by_role("textbox", name="Due date").fill("27/02/2036")
         review.get_by_role("button", name="Record the review").click()
         settle(page)
-        _said(page, "The board's review of OBJ07 is recorded.")
-        record = page.get_by_text(re.compile(r"Action \(open\): Report on the payment portal")).first
-        expect(record).to_be_visible()
+        _said(page, "The board's review of OBJ07 is recorded: action agreed, assessed Off track.")
+        # The confirmation stands where the form was: the form and its old entries are gone from the card.
+        expect(card.get_by_test_id("stAlertContentSuccess").locator("p")).to_have_text(
+            "The board's review of OBJ07 is recorded: action agreed, assessed Off track. "
+            "It is now first in the board's record."
+        )
+        expect(card.get_by_test_id("stForm")).to_have_count(0)
+        expect(
+            page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Record the review"))
+        ).to_have_count(0)
+        expect(card.get_by_text("No earlier decisions.")).to_have_count(0)
+        decision = card.locator("li").filter(has_text="Blaby to explain the fall in online payments.")
+        expect(decision).to_have_text(
+            re.compile(r"^\d{1,2} \w{3} \d{4}: action agreed \(Off track\)\. Blaby to explain")
+        )
+        expect(card.get_by_text(re.compile(r"Action \(open\): Report on the payment portal"))).to_be_visible()
 
         with page.expect_download(timeout=120_000) as download:
             page.get_by_role("button", name="Board pack (PDF)").click()
@@ -94,7 +123,7 @@ def test_a_review_recorded_in_the_browser_reaches_the_board_pack(
         page.close()
     with store.connect(db, read_only=True) as con:
         assert con.execute("SELECT objective_code, decision, recorded_by FROM core.board_review").fetchall() == [
-            ("OBJ07", "action agreed", LEAD)
+            ("OBJ07", "action agreed", MEMBER)
         ]
     text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
     assert "decision: action agreed. Blaby to explain the fall in online payments." in text
@@ -122,8 +151,7 @@ def test_a_target_revised_by_a_board_member_shows_on_the_objective_page_beside_t
         sign_in(page, url, MEMBER, PASSWORD, "?quarter=2025/26+Q2")
         open_page(page, "Board review")
         _record_meeting(page)
-        _choose(page, "Objective", "OBJ05")
-        settle(page)
+        _open_review(page, "OBJ05")
         _choose(page, "The board's assessment", "At risk")
         _choose(page, "Decision", "target revised")
         review = _form(page, "Record the review")
@@ -136,7 +164,7 @@ def test_a_target_revised_by_a_board_member_shows_on_the_objective_page_beside_t
         review.get_by_role("textbox", name="Reason for the revision").fill(reason)
         review.get_by_role("button", name="Record the review").click()
         settle(page)
-        _said(page, "The board's review of OBJ05 is recorded.")
+        _said(page, "The board's review of OBJ05 is recorded: target revised, assessed At risk.")
 
         open_page(page, "Objective")
         _choose(page, "Objective", "OBJ05")

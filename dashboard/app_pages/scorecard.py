@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import attention, ended, resources
+from dashboard import attention, ended, resources, scorecard_download
 from dashboard import components as ui
 from metrics import formatting, queries
 from metrics.status import Status
@@ -54,6 +54,7 @@ st.caption(ui.plain(f"{info.name} · {sel.period} · approved figures only"))
 ui.last_updated()
 if not sel.partner:
     st.info(f"Showing {ui.plain(name)}, the lead authority. Choose another council with **Partner** in the sidebar.")
+scorecard_download.button(code, name, sel.period)
 
 everyone = resources.progress_for_period(sel.period)
 mine_all = everyone[everyone["partner_code"] == code]

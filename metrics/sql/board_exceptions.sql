@@ -4,6 +4,8 @@
 -- objective, so the board sees the whole picture), with the objective's reasons and the partner's last
 -- four statuses. Annual objectives appear with the quarter that ends their financial year, as on every page.
 -- An ended objective whose result is Missed or Not assessed is listed until the board records its decision.
+-- `needs_decision`: off track, at risk two quarters running, or ended Missed or Not assessed without the board's
+-- decision (what Board review opens with). `$everything` lists every objective, with or without a reason.
 WITH prog AS (SELECT * FROM charter_progress(core.as_of(), $published)),
 now AS (SELECT * FROM prog WHERE period = $period OR (period = $year AND $quarter = 4)),
 ranked AS (
@@ -21,7 +23,9 @@ recent AS (
     GROUP BY objective_code, partner_code
 ),
 flagged AS (
-    SELECT n.*, pa.name AS partner_name, pa.sort_order AS partner_order,
+    SELECT n.*, pa.name AS partner_name, pa.sort_order AS partner_order, rc.recent_periods, rc.recent_statuses,
+           len(rc.recent_statuses) >= 2 AND rc.recent_statuses[-1] = core.status_word('at_risk')
+               AND rc.recent_statuses[-2] = core.status_word('at_risk') AS at_risk_twice,
            n.status IN (core.status_word('off_track'), core.status_word('at_risk'))
                AND coalesce(trim(n.note), '') = '' AS missing_commentary,
            CAST(left(n.deadline_period, 4) AS INTEGER) * 4
@@ -29,11 +33,13 @@ flagged AS (
                       ELSE 3 END
                - $idx AS quarters_to_deadline
     FROM now n JOIN core.partner pa ON pa.code = n.partner_code
+    LEFT JOIN recent rc ON rc.objective_code = n.objective_code AND rc.partner_code = n.partner_code
 ),
 by_objective AS (
     SELECT objective_code,
            list(partner_code ORDER BY partner_order) FILTER (WHERE status = core.status_word('off_track')) AS off_track,
            list(partner_code ORDER BY partner_order) FILTER (WHERE status = core.status_word('at_risk')) AS at_risk,
+           list(partner_code ORDER BY partner_order) FILTER (WHERE at_risk_twice) AS at_risk_twice,
            list(partner_code ORDER BY partner_order) FILTER (WHERE status = core.status_word('overdue')) AS overdue,
            list(partner_code ORDER BY partner_order)
                FILTER (WHERE status = core.status_word('missed') AND result_source = 'computed') AS missed,
@@ -48,10 +54,15 @@ by_objective AS (
 reasons AS (
     SELECT objective_code, off_track, at_risk, overdue, forecast_unlikely, missing_commentary, missed, not_assessed,
            quarters_to_deadline BETWEEN 0 AND 2 AS deadline_near,
+           coalesce(off_track IS NOT NULL OR at_risk_twice IS NOT NULL OR missed IS NOT NULL
+                    OR not_assessed IS NOT NULL, false) AS needs_decision,
            list_filter([
                CASE WHEN off_track IS NOT NULL
                     THEN core.status_word('off_track') || ': ' || array_to_string(off_track, ', ') END,
                CASE WHEN at_risk IS NOT NULL THEN core.status_word('at_risk') || ': ' || array_to_string(at_risk, ', ') END,
+               CASE WHEN at_risk_twice IS NOT NULL
+                    THEN core.status_word('at_risk') || ' two quarters running: ' || array_to_string(at_risk_twice, ', ')
+                    END,
                CASE WHEN overdue IS NOT NULL THEN 'Figures overdue: ' || array_to_string(overdue, ', ') END,
                CASE WHEN missed IS NOT NULL THEN 'Ended, ' || lower(core.status_word('missed'))
                     || ' (no decision recorded): ' || array_to_string(missed, ', ') END,
@@ -74,16 +85,15 @@ SELECT c.code AS commitment_code, c.title AS commitment_title, c.sort_order AS c
        r.reasons, r.off_track IS NOT NULL AS any_off_track, r.at_risk IS NOT NULL AS any_at_risk,
        r.overdue IS NOT NULL AS any_overdue, r.forecast_unlikely IS NOT NULL AS any_forecast_unlikely,
        r.deadline_near, r.missing_commentary IS NOT NULL AS any_missing_commentary,
-       r.missed IS NOT NULL AS any_missed, r.not_assessed IS NOT NULL AS any_not_assessed,
+       r.missed IS NOT NULL AS any_missed, r.not_assessed IS NOT NULL AS any_not_assessed, r.needs_decision,
        f.partner_code, f.partner_name, f.partner_order, f.period, f.actual, f.target, f.status,
        f.direction, f.direction_year, f.forecast, f.forecast_value, f.final_target, f.deadline_period,
-       f.quarters_to_deadline, f.note, f.missing_commentary, f.ended, f.result_source,
-       rc.recent_periods, rc.recent_statuses
+       f.quarters_to_deadline, f.note, f.missing_commentary, f.ended, f.result_source, f.at_risk_twice,
+       f.recent_periods, f.recent_statuses
 FROM flagged f
 JOIN reasons r ON r.objective_code = f.objective_code
 JOIN core.objective o ON o.code = f.objective_code
 JOIN core.commitment c ON c.code = o.commitment_code
 JOIN core.kpi k ON k.code = o.kpi_code
-LEFT JOIN recent rc ON rc.objective_code = f.objective_code AND rc.partner_code = f.partner_code
-WHERE len(r.reasons) > 0
+WHERE $everything OR len(r.reasons) > 0
 ORDER BY c.sort_order, o.sort_order, f.partner_order
