@@ -40,18 +40,6 @@ con.close()
 """
 
 
-def environment() -> dict[str, str]:
-    """The children's settings: no CHARTER_* (as on a fresh install), and Python's bytecode cache allowed.
-
-    PYTHONDONTWRITEBYTECODE, set in some shells and sandboxes, makes every run compile every module it imports
-    again (a second of processor time for `charter ingest`); an installed command has its bytecode cached."""
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("CHARTER_") and name != "PYTHONDONTWRITEBYTECODE"
-    }
-
-
 def _time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """One whole process: its wall time and its processor time (user + system), in seconds."""
     start = time.perf_counter()
@@ -79,7 +67,7 @@ def build(folder: Path, today: date) -> tuple[Path, Path]:
 def run(runs: int = 5) -> dict[str, dict[str, float | int | str]]:
     """Both commands, median of `runs` each (after one warm-up round), against the target."""
     today = date.today()
-    env = environment()
+    env = startup.environment()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db, resubmission = build(folder, today)
