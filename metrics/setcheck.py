@@ -95,7 +95,7 @@ def stage(
     _judge_texts(con, name, cat)
     con.execute(read_sql("figures_stage_check"))
     rows, bad = con.execute("SELECT count(*), count(*) FILTER (NOT ok) FROM figure_stage").fetchall()[0]
-    if not rows or bad:
+    if not rows or bad or con.execute(_TWICE).fetchall():
         return None
     partners, periods = con.execute(
         "SELECT (SELECT list(DISTINCT partner_code ORDER BY partner_code) FROM figure_stage), "
@@ -110,6 +110,8 @@ def stage(
 
 _WORK = ("figure_rows", "figure_stage", "figure_partner_texts", "figure_period_texts", "figure_kpi_texts",
          "figure_value_texts")  # fmt: skip
+# A figure given twice: the same partner, period and KPI on two rows (checks._duplicate names them).
+_TWICE = "SELECT 1 FROM figure_stage GROUP BY partner_code, period, kpi_code HAVING count(*) > 1 LIMIT 1"
 _DISTINCT = {
     "partner": "SELECT DISTINCT partner FROM figure_rows",
     "period": "SELECT DISTINCT period FROM figure_rows",

@@ -2,8 +2,9 @@
 -- kept with its figure if it passes every one: its partner, period and KPI texts were judged one by one in
 -- Python (figure_partner_texts, figure_period_texts, figure_kpi_texts); its value read here in the usual forms
 -- (72.5, -3, .5, 72.5%), else judged in Python too (figure_value_texts); then, as checks._check_keys and
--- _check_value say: a partner at the time, the KPI's frequency, the sign's unit, the KPI's range, a blank value
--- only with a note, and one figure per partner, period and KPI. `ok` is false on a row with any problem.
+-- _check_value say: a partner at the time, the KPI's frequency, the sign's unit, the KPI's range, and a blank
+-- value only with a note. `ok` is false on a row with any problem; a figure given twice (one per partner, period
+-- and KPI) is found by metrics/setcheck.py once every row is ok.
 CREATE OR REPLACE TEMP TABLE figure_stage AS
 WITH valued AS (
     SELECT r.*,
@@ -32,5 +33,5 @@ SELECT row_no, partner_code, kpi_code, period, period_index, is_annual, number A
                  ELSE number IS NOT NULL
                       AND (sign = '' OR (sign = '%' AND unit = '%') OR (sign = '£' AND unit = 'GBP'))
                       AND NOT coalesce(number < min_value, false) AND NOT coalesce(number > max_value, false) END)
-       AND row_number() OVER (PARTITION BY partner_code, period, kpi_code ORDER BY row_no) = 1 AS ok
+       AS ok
 FROM joined
