@@ -48,6 +48,7 @@ def plain_text(data: bytes, name: str, limits: filelimits.Limits) -> tuple[str, 
         return None
     delimiter = sniff_delimiter(text)
     try:
+        filelimits.check_size(len(data), limits)
         filelimits.check_csv(filelimits.slices(text), limits, delimiter)
     except filelimits.FileRefused:
         return None  # the reader refuses it, with the message
