@@ -19,7 +19,7 @@ from metrics.periods import Period, PeriodError, parse_period
 from metrics.readers import OPTIONAL, REQUIRED, Sheet
 
 
-def _column_map(sheet: Sheet) -> tuple[dict[str, int], list[Problem]]:
+def column_map(sheet: Sheet) -> tuple[dict[str, int], list[Problem]]:
     found: dict[str, int] = {}
     problems = []
     for i, title in enumerate(sheet.header):
@@ -48,7 +48,7 @@ def _column_map(sheet: Sheet) -> tuple[dict[str, int], list[Problem]]:
 
 def check_sheet(sheet: Sheet, catalogue: Catalogue) -> CheckResult:
     """Check every row of `sheet`; figures are returned only if there is no problem at all."""
-    columns, problems = _column_map(sheet)
+    columns, problems = column_map(sheet)
     if problems:
         return CheckResult(sheet.name, [], problems)
     figures: list[Figure] = []
@@ -193,9 +193,9 @@ def _check_keys(
     file: str, row: int, texts: tuple[str, str | Period, str], cat: Catalogue, out: list[Problem]
 ) -> tuple[PartnerRule | None, Period | None, KpiRule | None]:
     """The partner, period and KPI of one figure, and whether they go together."""
-    partner = _check_partner(file, row, texts[0], cat, out)
-    period = _check_period(file, row, texts[1], cat, out)
-    kpi = _check_kpi(file, row, texts[2], cat, out)
+    partner = check_partner(file, row, texts[0], cat, out)
+    period = check_period(file, row, texts[1], cat, out)
+    kpi = check_kpi(file, row, texts[2], cat, out)
     if (
         partner is not None
         and period is not None
@@ -224,7 +224,7 @@ def _check_keys(
     return partner, period, kpi
 
 
-def _check_partner(file: str, row: int, text: str, cat: Catalogue, out: list[Problem]) -> PartnerRule | None:
+def check_partner(file: str, row: int, text: str, cat: Catalogue, out: list[Problem]) -> PartnerRule | None:
     if not text:
         out.append(
             Problem(
@@ -261,7 +261,7 @@ def _parse_period_text(text: str) -> Period:
     return parse_period(text)
 
 
-def _check_period(file: str, row: int, text: str | Period, cat: Catalogue, out: list[Problem]) -> Period | None:
+def check_period(file: str, row: int, text: str | Period, cat: Catalogue, out: list[Problem]) -> Period | None:
     try:
         period = _parse_period_text(text) if isinstance(text, str) else parse_period(text)
     except PeriodError as exc:
@@ -274,7 +274,7 @@ def _check_period(file: str, row: int, text: str | Period, cat: Catalogue, out: 
     return period
 
 
-def _check_kpi(file: str, row: int, text: str, cat: Catalogue, out: list[Problem]) -> KpiRule | None:
+def check_kpi(file: str, row: int, text: str, cat: Catalogue, out: list[Problem]) -> KpiRule | None:
     if not text:
         out.append(
             Problem(

@@ -19,7 +19,7 @@ from metrics.periods import parse_period
 if TYPE_CHECKING:
     import duckdb
 
-    from metrics.figures import CheckResult
+    from metrics.figures import CheckResult, StagedFigures
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -79,36 +79,77 @@ def cmd_load_framework(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from metrics import submissions
+    from metrics import ingest, submissions
 
-    files = []
-    for name in args.files:
-        path = Path(name)
+    paths = [Path(name) for name in args.files]
+    for path in paths:
         if not path.is_file():
-            raise UsageError(f"{name}: no such file")
-        files.append((path, path.read_bytes()))
+            raise UsageError(f"{path}: no such file")
+    limit = submissions.max_upload_bytes()
+    # Each file is measured before it is read: one past the largest taken is refused unread.
+    files = [(path, ingest.refuse_size(str(path), path.stat().st_size, limit)) for path in paths]
+    read = [(path, refused, b"" if refused else path.read_bytes()) for path, refused in files]
+    plain = None if any(refused for _, refused in files) else _ingest_plain(args, [(p, d) for p, _, d in read])
+    if plain is not None:
+        return plain
     # Brief connections either side of the check: a large file takes seconds to check, and another
     # program (the app, another `charter ingest`) may write meanwhile; the write checks again what matters.
     with store.connect(args.db, wait=args.wait, read_only=True, as_of=args.as_of) as con:
         store.require_current(con, args.db)
         acting(con, args)  # an unknown or disabled --as account is refused before any work
         cat = submissions.catalogue(con, _today(args), set(args.partner) if args.partner else None)
-    checked = [(submissions.check_file(data, str(path), cat), data) for path, data in files]
-    for result, _ in checked:
-        for note in result.notes:
-            print(note)
-    if any(result.problems for result, _ in checked):
-        for result, _ in checked:
-            for line in [*map(str, result.problems), *filter(None, [result.rest()])]:
-                print(line, file=sys.stderr)
-        n = sum(result.problem_count for result, _ in checked)
-        print(f"Rejected: {n} {'problem' if n == 1 else 'problems'} to fix; nothing was loaded.", file=sys.stderr)
+    checked = [(refused or submissions.check_file(data, str(path), cat), data) for path, refused, data in read]
+    if _rejected(checked):
         return EXIT_REJECTED
     if args.dry_run:
         return _dry_run(args, checked)
     with store.connect(args.db, wait=args.wait, as_of=args.as_of, create=False) as con:
         store.require_current(con, args.db)
         stored = submissions.store_files(con, checked, by=acting(con, args), source="command line", checked_against=cat)
+    for item in stored:
+        print(item.message())
+    return EXIT_OK
+
+
+def _rejected(checked: list[tuple[CheckResult, bytes]]) -> bool:
+    """Print the notes, and every problem to standard error; whether any file has a problem."""
+    for result, _ in checked:
+        for note in result.notes:
+            print(note)
+    if not any(result.problems for result, _ in checked):
+        return False
+    for result, _ in checked:
+        for line in [*map(str, result.problems), *filter(None, [result.rest()])]:
+            print(line, file=sys.stderr)
+    n = sum(result.problem_count for result, _ in checked)
+    print(f"Rejected: {n} {'problem' if n == 1 else 'problems'} to fix; nothing was loaded.", file=sys.stderr)
+    return True
+
+
+def _ingest_plain(args: argparse.Namespace, files: list[tuple[Path, bytes]]) -> int | None:
+    """Plain CSV files (metrics/setcheck.py) checked as sets and stored on ONE connection, if every one passes
+    every check: the exit code; else None, and nothing stored (the files are then checked row by row)."""
+    from metrics import setcheck, submissions
+
+    if not files or not all(setcheck.may_stage(data, str(path)) for path, data in files):
+        return None
+    with store.connect(args.db, wait=args.wait, read_only=args.dry_run, as_of=args.as_of, create=False) as con:
+        store.require_current(con, args.db)
+        actor = acting(con, args)  # an unknown or disabled --as account is refused before any work
+        cat = submissions.catalogue(con, _today(args), set(args.partner) if args.partner else None)
+        ready: list[tuple[StagedFigures, bytes]] = []
+        for i, (path, data) in enumerate(files):
+            staged = setcheck.stage(con, data, str(path), cat, f"figure_stage_{i}")
+            if staged is None:
+                setcheck.drop(con, *(s for s, _ in ready))
+                return None
+            ready.append((staged, data))
+        if args.dry_run:
+            require(actor, Action.SUBMIT, {code for s, _ in ready for code in s.partners})
+            for s, _ in ready:
+                print(f"{s.file}: {s.rows} figures would be accepted (dry run: nothing loaded)")
+            return EXIT_OK
+        stored = submissions.store_files(con, ready, by=actor, source="command line", checked_against=cat)
     for item in stored:
         print(item.message())
     return EXIT_OK

@@ -54,6 +54,17 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class StagedFigures:
+    """A file's figures checked in DuckDB (`metrics.setcheck`), held in a temporary table of the connection."""
+
+    file: str
+    table: str
+    rows: int
+    partners: list[str]
+    periods: list[str]
+
+
+@dataclass(frozen=True)
 class KpiRule:
     code: str
     name: str

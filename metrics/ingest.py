@@ -7,6 +7,7 @@ reports all problems at once. Writing is `metrics.submissions.submit`, only when
 
 from __future__ import annotations
 
+from metrics import filelimits
 from metrics.checks import check_sheet
 from metrics.figures import Catalogue as Catalogue
 from metrics.figures import CheckResult as CheckResult
@@ -26,3 +27,12 @@ def check_file(data: bytes, name: str, catalogue: Catalogue) -> CheckResult:
     result = check_sheet(sheet, catalogue)
     result.notes = sheet.notes + result.notes
     return result
+
+
+def refuse_size(name: str, size: int, max_bytes: int) -> CheckResult | None:
+    """A file past the largest taken, refused as `check_file` refuses it but before it is read; else None."""
+    try:
+        filelimits.check_size(size, filelimits.figures(max_bytes))
+    except filelimits.FileRefused as exc:
+        return CheckResult(name, [], [Problem(name, 1, "-", str(exc))])
+    return None

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from metrics import audit
 from metrics.access import Action, Actor, require
 from metrics.checks import check_records
-from metrics.config import Settings
-from metrics.figures import Catalogue, CheckResult, Figure, KpiRule, PartnerRule, Record
+from metrics.figures import MAX_BYTES, Catalogue, CheckResult, Figure, KpiRule, PartnerRule, Record, StagedFigures
 from metrics.ingest import check_file as check_file  # callers check and store through this module
 from metrics.store import in_transaction, transaction
 
@@ -99,8 +98,16 @@ def catalogue(
             "SELECT code, name, unit, frequency, min_value, max_value FROM core.kpi ORDER BY sort_order"
         ).fetchall()
     }
-    limit = Settings.from_env().max_upload_mb * 1_048_576
-    return Catalogue(partners, kpis, today or date.today(), allowed_partners, max_bytes=limit)
+    return Catalogue(partners, kpis, today or date.today(), allowed_partners, max_bytes=max_upload_bytes())
+
+
+def max_upload_bytes() -> int:
+    """CHARTER_MAX_UPLOAD_MB through the Settings model, which checks it; pydantic (slow to import) only if set."""
+    if not os.environ.get("CHARTER_MAX_UPLOAD_MB"):
+        return MAX_BYTES
+    from metrics.config import Settings
+
+    return Settings.from_env().max_upload_mb * 1_048_576
 
 
 def find_duplicate(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, datetime] | None:
@@ -115,7 +122,7 @@ def find_duplicate(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[int, da
 
 def store_files(
     con: duckdb.DuckDBPyConnection,
-    checked: Sequence[tuple[CheckResult, bytes]],
+    checked: Sequence[tuple[CheckResult | StagedFigures, bytes]],
     *,
     by: Actor,
     source: str,
@@ -131,9 +138,9 @@ def store_files(
     `checked_against` is the catalogue the files were checked with, outside any connection: the files are
     stored only if the partners and KPIs are still the same when the transaction starts.
     """
-    if any(not result.ok for result, _ in checked):
+    if any(isinstance(result, CheckResult) and not result.ok for result, _ in checked):
         raise SubmissionError("a file with problems cannot be stored")
-    require(by, Action.SUBMIT, {f.partner_code for result, _ in checked for f in result.figures}, con=con)
+    require(by, Action.SUBMIT, {code for result, _ in checked for code in partner_codes(result)}, con=con)
     now = datetime.now()
     out: list[Stored] = []
     with transaction(con):
@@ -146,12 +153,20 @@ def store_files(
                 out.append(Stored(result.file, dup[0], 0, duplicate_of=dup[0], duplicate_at=dup[1]))
                 continue
             origin = Origin(result.file, source, data, digest)
+            figures = result if isinstance(result, StagedFigures) else result.figures
             out.append(
-                submit_checked(con, result.figures, origin, by=by,
+                submit_checked(con, figures, origin, by=by,
                                approve=approved[i] if approved is not None else approve,
                                illustrative=illustrative, now=times[i] if times is not None else now)
             )  # fmt: skip
     return out
+
+
+def partner_codes(checked: CheckResult | StagedFigures) -> set[str]:
+    """The partners a checked file gives figures for."""
+    if isinstance(checked, StagedFigures):
+        return set(checked.partners)
+    return {f.partner_code for f in checked.figures}
 
 
 def submit(
@@ -180,7 +195,7 @@ def submit(
 
 def submit_checked(
     con: duckdb.DuckDBPyConnection,
-    figures: Sequence[Figure],
+    figures: Sequence[Figure] | StagedFigures,
     origin: Origin,
     *,
     by: Actor,
@@ -188,17 +203,19 @@ def submit_checked(
     illustrative: bool = False,
     now: datetime | None = None,
 ) -> Stored:
-    """Store figures already checked (a file checked outside any connection) as one submission.
+    """Store figures already checked (a file checked outside any connection, or staged by `metrics.setcheck` on
+    `con`) as one submission.
 
     The caller vouches that the figures were checked against the framework held now (`store_files` makes
     sure of it); runs inside the caller's transaction, like `submit`."""
     _require_transaction(con)
-    digest = origin.sha256 or _fingerprint(figures)
+    digest = origin.sha256 or _fingerprint(figures if isinstance(figures, Sequence) else [])
     sid = _insert(con, figures, origin, digest, by=by.email, approve=approve, illustrative=illustrative,
                   now=now or datetime.now())  # fmt: skip
+    count = figures.rows if isinstance(figures, StagedFigures) else len(figures)
     audit.record(con, by, f"submit ({origin.source})", "submission", sid, None,
-                 {"file": origin.name, "figures": len(figures), "sha256": digest})  # fmt: skip
-    return Stored(origin.name, sid, len(figures))
+                 {"file": origin.name, "figures": count, "sha256": digest})  # fmt: skip
+    return Stored(origin.name, sid, count)
 
 
 def _require_transaction(con: duckdb.DuckDBPyConnection) -> None:
@@ -225,7 +242,7 @@ def _require_same_framework(con: duckdb.DuckDBPyConnection, cat: Catalogue, file
 
 def _insert(
     con: duckdb.DuckDBPyConnection,
-    figures: Sequence[Figure],
+    figures: Sequence[Figure] | StagedFigures,
     origin: Origin,
     digest: str,
     *,
@@ -234,8 +251,17 @@ def _insert(
     illustrative: bool,
     now: datetime,
 ) -> int:
-    partners = sorted({f.partner_code for f in figures})
-    periods = [str(p) for p in sorted({f.period for f in figures})]
+    if isinstance(figures, StagedFigures):
+        partners, periods, count = figures.partners, figures.periods, figures.rows
+        if not figures.table.isidentifier():  # named by the program (metrics/setcheck.py), never by a user
+            raise RuntimeError(f"not a table name: {figures.table!r}")
+        con.execute("DROP TABLE IF EXISTS incoming_figures")
+        con.execute(f"ALTER TABLE {figures.table} RENAME TO incoming_figures")
+    else:
+        partners = sorted({f.partner_code for f in figures})
+        periods = [str(p) for p in sorted({f.period for f in figures})]
+        count = len(figures)
+        _figures_table(con, figures)
     sid = int(
         con.execute(
             "INSERT INTO core.submission (file_name, sha256, submitted_by, submitted_at, status, row_count, partners, "
@@ -247,7 +273,7 @@ def _insert(
                 "by": by,
                 "at": now,
                 "st": "approved" if approve else "submitted",
-                "n": len(figures),
+                "n": count,
                 "p": partners,
                 "per": periods,
                 "src": origin.source,
@@ -259,31 +285,39 @@ def _insert(
             },
         ).fetchall()[0][0]
     )
-    # One statement for the whole file, from a columnar (Arrow) table of its rows.
-    labels = {p: str(p) for p in {f.period for f in figures}}
-    rows = pa.table(
-        {
-            "row_number": pa.array([f.row for f in figures], pa.int32()),
-            "partner_code": pa.array([f.partner_code for f in figures], pa.string()),
-            "kpi_code": pa.array([f.kpi_code for f in figures], pa.string()),
-            "period": pa.array([labels[f.period] for f in figures], pa.string()),
-            "period_index": pa.array([f.period.index for f in figures], pa.int32()),
-            "is_annual": pa.array([f.period.is_annual for f in figures], pa.bool_()),
-            "value": pa.array([f.value for f in figures], pa.float64()),
-            "note": pa.array([f.note for f in figures], pa.string()),
-        }
-    )
-    con.register("incoming_figures", rows)
+    # One statement for the whole file, from a temporary table of its figures.
     try:
         con.execute(
             "INSERT INTO core.measurement (submission_id, row_number, partner_code, kpi_code, period, period_index, "
-            "is_annual, value, note) SELECT $sid, row_number, partner_code, kpi_code, period, period_index, "
-            "is_annual, value, note FROM incoming_figures",
+            "is_annual, value, note) SELECT $sid, row_no, partner_code, kpi_code, period, period_index, "
+            "is_annual, value, note FROM incoming_figures ORDER BY row_no",
             {"sid": sid},
         )
     finally:
-        con.unregister("incoming_figures")
+        con.execute("DROP TABLE IF EXISTS incoming_figures")
     return sid
+
+
+def _figures_table(con: duckdb.DuckDBPyConnection, figures: Sequence[Figure]) -> None:
+    """Figures as the temporary table `incoming_figures`, a column at a time (DuckDB takes Python lists whole)."""
+    labels = {p: str(p) for p in {f.period for f in figures}}
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE incoming_figures AS SELECT CAST(unnest($row) AS INTEGER) AS row_no, "
+        "CAST(unnest($partner) AS VARCHAR) AS partner_code, CAST(unnest($kpi) AS VARCHAR) AS kpi_code, "
+        "CAST(unnest($period) AS VARCHAR) AS period, CAST(unnest($idx) AS INTEGER) AS period_index, "
+        "CAST(unnest($annual) AS BOOLEAN) AS is_annual, CAST(unnest($value) AS DOUBLE) AS value, "
+        "CAST(unnest($note) AS VARCHAR) AS note",
+        {
+            "row": [f.row for f in figures],
+            "partner": [f.partner_code for f in figures],
+            "kpi": [f.kpi_code for f in figures],
+            "period": [labels[f.period] for f in figures],
+            "idx": [f.period.index for f in figures],
+            "annual": [f.period.is_annual for f in figures],
+            "value": [f.value for f in figures],
+            "note": [f.note for f in figures],
+        },
+    )
 
 
 def review(con: duckdb.DuckDBPyConnection, submission_id: int, *, approve: bool, by: Actor, comment: str = "") -> None:

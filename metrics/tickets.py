@@ -91,13 +91,16 @@ def literal(path: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def check(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Options | None = None) -> Check:
-    """Stage an export (temporary table `ticket_stage`) and say what it holds; nothing is stored."""
+def check(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, options: Options | None = None, digest: str | None = None
+) -> Check:
+    """Stage an export (temporary table `ticket_stage`) and say what it holds; nothing is stored. `digest` is the
+    file's SHA-256 if the caller has it already (reading a large export twice costs a fraction of a second)."""
     options = options or Options()
     if options.partner_map and options.partner:
         raise TicketUsageError("give either the partner of every row or mappings of the partner column, not both")
     _check_codes(con, options)
-    digest = file_sha256(path)
+    digest = digest or file_sha256(path)
     with as_csv(path) as converted, literal(converted) as readable:
         encoding = encoding_of(readable)
         found = layout(con, read_headers(con, readable, name, encoding), name, options)
@@ -198,10 +201,11 @@ def import_export(
     require(by, Action.SUBMIT, [options.partner] if options and options.partner else [], con=con)
     options = options or Options()
     _check_codes(con, options)
-    dup = find_import(con, file_sha256(path))
+    digest = file_sha256(path)
+    dup = find_import(con, digest)
     if dup is not None:
         return Imported(name, dup[0], duplicate_at=dup[1])
-    found = check(con, path, name, options)
+    found = check(con, path, name, options, digest)
     require(by, Action.SUBMIT, found.partners, con=con)
     who = by.email
     if found.blank_markers and options.missing is None:  # skipping would leave out every ticket with a blank

@@ -1,7 +1,8 @@
-"""The `charter` command starts without its heavy libraries (issue 14): `--help` and `charter submissions` import
-none of pandas, pyarrow, numpy, pydantic, xlsxwriter, reportlab, altair or streamlit, and print what they printed
-when they did. Honestly achievable, and so held here: both still import duckdb (the database) and argon2 (the
-accounts module, which looks up the acting person); every other command loads its own libraries when it runs."""
+"""The `charter` command starts without its heavy libraries (issue 14): `--help`, `charter submissions`, `ingest`
+(of a CSV) and `tickets` import none of pandas, pyarrow, numpy, pydantic, xlsxwriter, reportlab, altair or
+streamlit, and print what they printed when they did. Honestly achievable, and so held here: they still import
+duckdb (the database) and argon2 (the accounts module, which looks up the acting person); every other command
+loads its own libraries when it runs."""
 
 from __future__ import annotations
 
@@ -137,3 +138,39 @@ def test_every_error_said_plainly_is_found_where_it_is_defined() -> None:
     for module, name, _ in cli._KNOWN:
         kind = getattr(importlib.import_module(module), name)
         assert issubclass(kind, Exception) and kind.__module__ == module, (module, name)
+
+
+def _imported_in(folder: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """`imported`, run in `folder` (where the command's files are)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("CHARTER_")}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "metrics", "--as-of", AS_OF.isoformat(), *args],
+        capture_output=True, text=True, encoding="utf-8", cwd=folder, env={**env, "PYTHONPATH": str(ROOT)}, timeout=60,
+    )  # fmt: skip
+    log = [line for line in done.stderr.splitlines() if line.startswith("import time:") and "[us]" not in line]
+    return done, {line.split("|")[-1].strip().split(".")[0] for line in log}
+
+
+# Files as an officer sends them: plain (checked as sets in DuckDB) and with a quoted note (checked row by row).
+FIGURES = {
+    "plain.csv": "partner,period,kpi,value,note\nHBBC,2025/26 Q1,DS01,72.5%,\n",
+    "quoted.csv": 'partner,period,kpi,value,note\nHBBC,2025/26 Q1,DS02,61,"late, sorry"\n',
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_ingest_imports_none_of_the_heavy_libraries(demo_db: Path, tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_text(FIGURES[name], encoding="utf-8")
+    done, names = _imported_in(tmp_path, "--db", str(demo_db), "ingest", name)
+    assert (done.returncode, done.stdout.split(":")[0]) == (0, name), done.stderr[-500:]
+    assert "accepted 1 figure as submission" in done.stdout
+    assert names & HEAVY == set()
+
+
+def test_tickets_imports_none_of_the_heavy_libraries(demo_db: Path, tmp_path: Path) -> None:
+    from tests.test_tickets import SERVICENOW, write
+
+    write(tmp_path, "incident.csv", SERVICENOW)
+    done, names = _imported_in(tmp_path, "--db", str(demo_db), "tickets", "incident.csv")
+    assert (done.returncode, done.stdout.split(":")[0]) == (0, "incident.csv"), done.stderr[-500:]
+    assert names & HEAVY == set()

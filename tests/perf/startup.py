@@ -4,7 +4,8 @@ database, each against the target of at most 2x `python -c "import duckdb"`.
 Each is timed as a whole process (interpreter start included), median of `runs`; the three commands take turns, so
 that a busy moment on a shared machine falls on all of them alike. Beside the wall time, each child's processor
 time (user + system, from os.wait4), which other programs' load disturbs far less. No CHARTER_* setting is passed
-on, as on a fresh install (any but CHARTER_DB is checked by the Settings model, which loads pydantic).
+on, as on a fresh install (any but CHARTER_DB is checked by the Settings model, which loads pydantic), and Python
+may keep its bytecode cache (`environment`).
 
     python -m tests.perf.startup [RUNS]     # the benchmark on its own
 """
@@ -26,6 +27,19 @@ TARGET = 2.0  # at most this many times `import duckdb`
 BASELINE = "python -c 'import duckdb'"
 
 
+def environment() -> dict[str, str]:
+    """The children's settings: no CHARTER_* (as on a fresh install), and Python's bytecode cache allowed.
+
+    PYTHONDONTWRITEBYTECODE, set in some shells and sandboxes, makes every run compile every module it imports
+    again (a second of processor time for `charter ingest`); an installed command has its bytecode cached, and
+    the warm-up round writes it here."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("CHARTER_") and name != "PYTHONDONTWRITEBYTECODE"
+    }
+
+
 def _charter() -> list[str]:
     """The installed `charter` script beside this interpreter, as a user runs it (else `python -m metrics`)."""
     script = Path(sys.executable).parent / "charter"
@@ -45,7 +59,7 @@ def _time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def run(runs: int = 7) -> dict[str, dict[str, float | int | str]]:
     """The baseline and both commands, median of `runs` each (after one warm-up round), against the target."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("CHARTER_")}
+    env = environment()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "charter.duckdb"
         with store.connect(db) as con:
@@ -72,9 +86,15 @@ def run(runs: int = 7) -> dict[str, dict[str, float | int | str]]:
             "runs": runs,
             "ratio": wall / base_wall,
             "cpu_ratio": cpu / base_cpu,
-            "target": "" if label == BASELINE else ("PASS" if wall / base_wall <= TARGET else "MISS"),
-            "cpu_target": "" if label == BASELINE else ("PASS" if cpu / base_cpu <= TARGET else "MISS"),
+            "wall_verdict": "" if label == BASELINE else ("PASS" if wall / base_wall <= TARGET else "MISS"),
+            "cpu_verdict": "" if label == BASELINE else ("PASS" if cpu / base_cpu <= TARGET else "MISS"),
         }
+        if label != BASELINE:  # the figure `make bench` states against the target (tests/perf/run.py)
+            results[f"startup: {label}"] |= {
+                "target": f"at most {TARGET:g}x {BASELINE} (processor time)",
+                "figure": f"{cpu / base_cpu:.2f}x ({cpu:.2f} s vs {base_cpu:.2f} s CPU; wall {wall / base_wall:.2f}x)",
+                "verdict": str(results[f"startup: {label}"]["cpu_verdict"]),
+            }
     return results
 
 
@@ -88,8 +108,8 @@ def table(results: dict[str, dict[str, float | int | str]]) -> str:
     ]
     for key, r in results.items():
         lines.append(
-            f"{key:<{width}}  {r['seconds']:7.3f}  {r['ratio']:5.2f}x  {r['target']:>6}  {r['cpu_seconds']:5.3f}  "
-            f"{r['cpu_ratio']:8.2f}x  {r['cpu_target']:>10}"
+            f"{key:<{width}}  {r['seconds']:7.3f}  {r['ratio']:5.2f}x  {r['wall_verdict']:>6}  "
+            f"{r['cpu_seconds']:5.3f}  {r['cpu_ratio']:8.2f}x  {r['cpu_verdict']:>10}"
         )
     return "\n".join(lines)
 
