@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 import duckdb
 
+from metrics import demo_business
 from metrics.access import Actor
 from metrics.config import DEMO_DIR
 from metrics.framework import read_framework
@@ -88,7 +89,7 @@ def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str) -> list[str
         f"Demo figures: {len(new)} new submissions with {sum(s.rows for s in new)} figures "
         f"({len(stored) - len(new)} already present), up to {last_complete_quarter(today)}."
     )
-    return lines
+    return lines + demo_business.install(con)
 
 
 class DemoRefused(Exception):

@@ -216,6 +216,6 @@ AGREEMENT = Kind(
 )
 
 
-def row_values(kind: Kind, **values: Any) -> dict[str, Any]:
+def row_values(of: Kind, /, **values: Any) -> dict[str, Any]:
     """One row of `kind` from keyword values, checked as a file's row is (for forms and the demo)."""
-    return kind.row.model_validate(values).model_dump()
+    return of.row.model_validate(values).model_dump()
