@@ -182,12 +182,12 @@ def _header_problems(name: str, row: int, header: list[str], kind: Kind) -> list
     return problems
 
 
-def _message(error: Any, given: Any) -> str:
+def _message(error: Any, given: Any, column: str) -> str:
     """A Pydantic error as a plain sentence saying what to write instead."""
     kind, ctx = error["type"], error.get("ctx") or {}
     shown = f"'{given}'"
     if kind == "missing":
-        return "this is blank; fill it in"
+        return f"the {column.replace('_', ' ')} is blank; fill it in"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
@@ -223,7 +223,7 @@ def _check_row(
         problems = []
         for error in exc.errors():
             column = str(error["loc"][0]) if error["loc"] else "-"
-            problems.append(Problem(name, number, column, _message(error, given.get(column, ""))))
+            problems.append(Problem(name, number, column, _message(error, given.get(column, ""), column)))
         return None, problems
     return model.model_dump(), []
 
