@@ -174,7 +174,7 @@ def test_a_new_count_starts_a_new_apportionment_and_the_old_stays(demo: Path, tm
 
 # --- options sensitivity -------------------------------------------------------------------------------------
 
-SCORES = {"A": {"cost": 5, "control": 1}, "B": {"cost": 2, "control": 4}}
+SCORES: dict[str, dict[str, float]] = {"A": {"cost": 5, "control": 1}, "B": {"cost": 2, "control": 4}}
 
 
 def test_sensitivity_says_where_the_winner_changes() -> None:
