@@ -8,7 +8,7 @@ person's question (a what-if, how far a weight may move) is plain Python here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -155,6 +155,16 @@ def appraisal(con: duckdb.DuckDBPyConnection, name: str) -> tuple[dict[str, dict
 
 
 # --- the forms' writes ---------------------------------------------------------------------------------
+
+
+def parse_day(text: str) -> date:
+    """A day as a form gives it: 31/07/2020 or 2020-07-31."""
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    raise MoneyError(f"'{text}' is not a date; write it as day/month/year, e.g. 31/07/2020")
 
 
 def record_users(con: duckdb.DuckDBPyConnection, partner: str, as_of: date, users: int, *, by: Actor) -> int:
