@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table
 
-from metrics import board, boardcharts, exports, queries
+from metrics import board, boardcharts, boardpack_money, exports, queries
 from metrics import pdfparts as pdf
 from metrics.periods import Period
 from metrics.status import Status
@@ -48,6 +48,7 @@ class Pack:
     completeness: pd.DataFrame
     owed: pd.DataFrame
     objectives: pd.DataFrame
+    money: boardpack_money.Money | None = None  # charges and one-off costs (metrics/boardpack_money.py)
 
 
 def gather(con: duckdb.DuckDBPyConnection, period: Period, today: date) -> Pack:
@@ -79,6 +80,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, today: date) -> Pack:
         completeness=queries.completeness(con, period, today, info.data_due_days),
         owed=collection[collection["state"].isin(["missing", "overdue"])],
         objectives=objectives,
+        money=boardpack_money.gather(con),
     )
 
 
@@ -113,6 +115,7 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
         "figures still owed": pack.owed,
         "meetings": pack.meetings,
     }
+    found |= boardpack_money.tables(pack.money) if pack.money is not None else {}
     return {name: frame.drop(columns=internal, errors="ignore") for name, frame in found.items()}
 
 
@@ -433,5 +436,6 @@ def pdf_bytes(pack: Pack) -> bytes:
     for code in pack.under_review:
         story += _objective_page(pack, code, st, width)
     story += _actions(pack, st) + _completeness(pack, st)
+    story += boardpack_money.section(pack.money, 6, st) if pack.money is not None else []
     doc.build(story, canvasmaker=pdf.numbered(_footer(pack), fonts))
     return bytes(out.getvalue())

@@ -348,3 +348,20 @@ def _kind(name: str) -> business_files.Kind:
     from metrics import cli_business
 
     return cli_business.kind(name)
+
+
+def test_the_board_pack_gains_charges_against_budgets_and_one_off_costs(demo: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    from metrics import boardpack
+    from metrics.periods import parse_period
+
+    with store.connect(demo, read_only=True, as_of=AS_OF) as con:
+        pack = boardpack.gather(con, parse_period("2025/26 Q2"), AS_OF)
+    (tmp_path / "pack.pdf").write_bytes(boardpack.pdf_bytes(pack))
+    text = subprocess.run(["pdftotext", str(tmp_path / "pack.pdf"), "-"], capture_output=True, text=True, check=True)
+    money_part = " ".join(text.stdout.split("6. Money", 1)[1].split())
+    assert "2021/22 MBC 21.4% £314,902 £311,000 £3,902 source" in money_part
+    assert "MBC, 2021/22: budget £277k service + £34k web budget; estimated charge £315,000." in money_part
+    assert "MBC: £52,000 in all (£17,000 capital, £35,000 revenue)." in money_part
+    assert set(boardpack.tables(pack)) >= {"charges against budgets", "one-off costs"}
