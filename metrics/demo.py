@@ -199,6 +199,8 @@ def _row(kpi: Kpi, plan: Plan, partner: str, period: Period, last: Period) -> li
     if roll < 0.03:
         return [partner, str(period), kpi.code, "", NOT_AVAILABLE]
     value = _value(kpi, plan, period, rng)
+    if kpi.code == "FIN01":  # the cost per user follows the apportionment: the same for every council
+        value = demo_business.cost_per_user(period)
     note = ""
     if rng.random() < 0.12:
         kind = "behind" if plan.profile == "behind" else "slipping" if plan.profile == "slipping" else "good"

@@ -365,3 +365,17 @@ def test_the_board_pack_gains_charges_against_budgets_and_one_off_costs(demo: Pa
     assert "MBC, 2021/22: budget £277k service + £34k web budget; estimated charge £315,000." in money_part
     assert "MBC: £52,000 in all (£17,000 capital, £35,000 revenue)." in money_part
     assert set(boardpack.tables(pack)) >= {"charges against budgets", "one-off costs"}
+
+
+def test_fin01_cost_per_user_follows_the_apportionment(demo: Path) -> None:
+    """Each council's charge is its users' share of the pool, so its cost per user is a quarter of the pool over all
+    the users counted: the same for every council."""
+    per_quarter = one(
+        demo, "SELECT list(DISTINCT value) FROM measurement WHERE kpi_code = 'FIN01' AND period = '2022/23 Q2'"
+    )
+    expected = one(
+        demo,
+        "SELECT round(max(c.pool) / 4 / max(s.total_users), 2) FROM charge c JOIN cost_share s "
+        "ON s.as_of = c.share_as_of AND s.partner_code = c.partner_code WHERE c.financial_year = '2022/23'",
+    )
+    assert per_quarter == [expected] == [336.18]
