@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics import board, exports, queries
+from metrics import board, boardpack_money, exports, queries
 from metrics.periods import Period
 
 
@@ -40,6 +40,8 @@ class Pack:
     completeness: pd.DataFrame
     owed: pd.DataFrame
     objectives: pd.DataFrame
+    money: boardpack_money.Money | None = None  # charges and one-off costs (metrics/boardpack_money.py)
+    money: boardpack_money.Money | None = None  # charges and one-off costs (metrics/boardpack_money.py)
 
 
 def gather(con: duckdb.DuckDBPyConnection, period: Period, today: date) -> Pack:
@@ -71,6 +73,8 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, today: date) -> Pack:
         completeness=queries.completeness(con, period, today, info.data_due_days),
         owed=collection[collection["state"].isin(["missing", "overdue"])],
         objectives=objectives,
+        money=boardpack_money.gather(con),
+        money=boardpack_money.gather(con),
     )
 
 
@@ -105,6 +109,8 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
         "figures still owed": pack.owed,
         "meetings": pack.meetings,
     }
+    found |= boardpack_money.tables(pack.money) if pack.money is not None else {}
+    found |= boardpack_money.tables(pack.money) if pack.money is not None else {}
     return {name: frame.drop(columns=internal, errors="ignore") for name, frame in found.items()}
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from metrics import demo_business
 from metrics.access import Actor
 from metrics.config import DEMO_DIR
 from metrics.framework import read_framework
@@ -96,6 +97,7 @@ def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str, history: bo
         f"Demo figures: {len(new)} new submissions with {sum(s.rows for s in new)} figures "
         f"({len(stored) - len(new)} already present), up to {last_complete_quarter(today)}."
     )
+    lines += demo_business.install(con)
     if history:
         from metrics import demo_board, demo_tickets
 
@@ -250,6 +252,8 @@ def _row(kpi: Kpi, plan: Plan, partner: str, period: Period, last: Period) -> li
     if roll < 0.03:
         return [partner, str(period), kpi.code, "", NOT_AVAILABLE]
     value = _value(kpi, plan, period, rng)
+    if kpi.code == "FIN01":  # the cost per user follows the apportionment: the same for every council
+        value = demo_business.cost_per_user(period)
     note = ""
     if rng.random() < 0.12:
         kind = "behind" if plan.profile == "behind" else "slipping" if plan.profile == "slipping" else "good"

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from metrics import accounts, admin, board, store, submissions, tickets
+from metrics import accounts, admin, board, business_files, money, money_files, store, submissions, tickets
 from metrics.access import ALLOWED, AccessDenied, Action, Actor, Role, require
 from metrics.board import ActionInput, RevisionInput
 from metrics.framework import read_framework
@@ -228,6 +228,16 @@ CASES = [
          "disable user", "account",
          {"email": "leaver@blaby.example", "role": "officer", "partners": ["BDC"], "disabled": False},
          an_account, needs(Action.USERS)),
+    Case("record an active-user count", BOARD,
+         lambda con, by, ctx: money.record_users(con, "MBC", date(2025, 4, 1), 240, by=by),
+         "record active users", "cost_share", refusal=needs(Action.EDIT_BUSINESS)),
+    Case("record a realised saving", BOARD,
+         lambda con, by, ctx: money.record_realised(con, "SV1", "2023/24", 45000, by=by),
+         "record realised saving", "saving", {"realised": None}, refusal=needs(Action.EDIT_BUSINESS)),
+    Case("load a business file", BOARD,
+         lambda con, by, ctx: business_files.load(con, b"partner_code,as_of,active_users\nMBC,2025-04-01,240\n",
+                                                  "users.csv", money_files.COST_SHARES, by),
+         "load cost-shares", "cost_share", refusal=needs(Action.EDIT_BUSINESS)),
 ]  # fmt: skip
 # An officer of HBBC refused for another council is told which councils they may act for.
 OTHER_COUNCIL = {
@@ -282,7 +292,7 @@ def test_every_role_against_every_write(demo_db: Path, tmp_path: Path, role: str
 
 def test_the_matrix_covers_every_write_action_and_role() -> None:
     covered = {c.refusal for c in CASES}
-    writes = [a for a in Action if a not in (Action.SEE_SUBMITTED, Action.AUDIT)]
+    writes = [a for a in Action if a not in (Action.SEE_SUBMITTED, Action.AUDIT, Action.SEE_BUSINESS)]
     assert {needs(a) for a in writes} <= covered
     assert set(ACTORS) == {r.value for r in Role}
 

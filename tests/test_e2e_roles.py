@@ -36,13 +36,15 @@ CORRECTION = "demo-BDC-2025-26-Q2-correction.csv"  # the demo's file awaiting th
 
 # What each role is offered, written out from docs/architecture.md and metrics/access.py rather than read from the app.
 MEMBERS = ["Overview", "Charter", "Objective", "Partner scorecard", "KPIs", "About"]
+BUSINESS = ["Money", "Options appraisal"]  # the Partnership section: signed-in members only, whatever CHARTER_PUBLIC
 PAGES = {
     "public": [*MEMBERS, "Sign in"],
-    "viewer": [*MEMBERS, "Sign out"],
-    "officer": [*MEMBERS, "Upload figures", "Data collection", "Submission history", "ICT service desk", "Sign out"],
-    "board": [*MEMBERS, "Data collection", "Submission history", "Board review", "Actions", "Sign out"],
+    "viewer": [*MEMBERS, *BUSINESS, "Sign out"],
+    "officer": [*MEMBERS, "Upload figures", "Data collection", "Submission history", "ICT service desk", *BUSINESS,
+                "Sign out"],
+    "board": [*MEMBERS, "Data collection", "Submission history", "Board review", "Actions", *BUSINESS, "Sign out"],
     "admin": [*MEMBERS, "Upload figures", "Data collection", "Approve figures", "Submission history",
-              "ICT service desk", "Board review", "Actions", "Admin", "Sign out"],
+              "ICT service desk", "Board review", "Actions", "Admin", *BUSINESS, "Sign out"],
 }  # fmt: skip
 
 

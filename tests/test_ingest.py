@@ -62,8 +62,8 @@ REFUSED = [
         "2:period: Oadby & Wigston Borough Council was not a partner in 2021/22 Q4 (it left on 31 December 2021)",
     ),
     (
-        "MBC,2012/13 Q4,DS01,72.5,",
-        "2:period: Melton Borough Council was not a partner in 2012/13 Q4 (it joined on 1 April 2013)",
+        "MBC,2012/13 Q3,DS01,72.5,",
+        "2:period: Melton Borough Council was not a partner in 2012/13 Q3 (it joined on 31 January 2013)",
     ),
     # KPI
     ("HBBC,2025/26 Q1,XX99,72.5,", f"2:kpi: 'XX99' is not a KPI code; use one of {ALL_KPIS}"),
