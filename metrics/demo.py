@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 import duckdb
 
+from metrics import demo_risks
 from metrics.access import Actor
 from metrics.config import DEMO_DIR
 from metrics.framework import read_framework
@@ -84,6 +85,7 @@ def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str) -> list[str
     )
     new = [s for s in stored if s.duplicate_of is None]
     lines = [f"Demo framework: {line}" for line in report.lines()]
+    lines += demo_risks.install(con, today=today)
     lines.append(
         f"Demo figures: {len(new)} new submissions with {sum(s.rows for s in new)} figures "
         f"({len(stored) - len(new)} already present), up to {last_complete_quarter(today)}."
