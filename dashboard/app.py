@@ -37,6 +37,8 @@ PAGES: list[tuple[str, str, str, str, Action]] = [
     ("Board", "app_pages/board.py", "Board review", ":material/gavel:", Action.REVIEW),
     ("Board", "app_pages/actions.py", "Actions", ":material/task_alt:", Action.REVIEW),
     ("Administration", "app_pages/admin.py", "Admin", ":material/admin_panel_settings:", Action.USERS),
+    ("Partnership", "app_pages/risks.py", "Risks", ":material/warning:", Action.SEE_BUSINESS),
+    ("Partnership", "app_pages/contracts.py", "Contracts", ":material/contract:", Action.SEE_BUSINESS),
 ]
 sections: dict[str, list[st.Page]] = {}
 if actor is not None or resources.settings().public:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from metrics import audit
 from metrics.access import Action, Actor, require
+from metrics.status import NO_CHANGE
 from metrics.store import read_sql, transaction
 
 # The words of the LICTP risk matrix (report section 15); core.risk_scale in metrics/sql/views.sql holds the same.
@@ -125,7 +126,7 @@ def trend_word(score: object, previous: object) -> str:
         return "first scoring"
     now, before = int(score), int(previous)  # type: ignore[call-overload]
     if now == before:
-        return "no change"
+        return NO_CHANGE
     return f"{'up' if now > before else 'down'} from {before}"
 
 

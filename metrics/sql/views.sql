@@ -285,8 +285,8 @@ CREATE OR REPLACE VIEW risk AS
            l.reviewed_on, l.likelihood_word, l.impact_word, l.target_likelihood, l.target_impact, l.target_score,
            l.target_rating, l.review_due_on, l.review_due_on < core.as_of() AS review_past_due,
            l.previous_score, l.scorings, r.review_months, r.illustrative, r.sort_order,
-           (SELECT list(objective_code ORDER BY objective_code) FROM core.risk_objective o
-            WHERE o.partnership_code = r.partnership_code AND o.risk_code = r.code) AS objective_codes
+           coalesce((SELECT list(objective_code ORDER BY objective_code) FROM core.risk_objective o
+                     WHERE o.partnership_code = r.partnership_code AND o.risk_code = r.code), []) AS objective_codes
     FROM core.risk r
     JOIN latest l ON l.partnership_code = r.partnership_code AND l.code = r.code
     ORDER BY r.partnership_code, r.sort_order, r.code;
