@@ -59,7 +59,7 @@ def heat_map(grid: pd.DataFrame, column: str, caption: str) -> str:
             look = found.get(str(c.rating))
             style = f"background:{look.fill};color:{look.ink}" if look else ""
             named = (
-                f'<strong>Risk{"s" * (len(codes) > 1)} {ui.plain(", ".join(map(str, codes)))}</strong>'
+                f"<strong>Risk{'s' * (len(codes) > 1)} {ui.plain(', '.join(map(str, codes)))}</strong>"
                 if codes
                 else '<span class="charter-none">none</span>'
             )
@@ -133,15 +133,12 @@ def rescore_form(register: pd.DataFrame, today: date) -> None:
     now = register.set_index("code").loc[code]
     with st.form(f"rescore_form-{code}"):
         a, b = st.columns(2)
-        likelihood = a.selectbox("Likelihood now", _levels("likelihood"), index=int(now["likelihood"]) - 1,
-                                 format_func=lambda n: risks.label(n, "likelihood"), key="rescore_likelihood")  # fmt: skip
-        impact = b.selectbox("Impact now", _levels("impact"), index=int(now["impact"]) - 1,
-                             format_func=lambda n: risks.label(n, "impact"), key="rescore_impact")  # fmt: skip
-        target_l = a.selectbox("Target likelihood (after mitigation)", _levels("likelihood"),
-                               index=_index(now["target_likelihood"]), format_func=lambda n: risks.label(n, "likelihood"),
-                               key="rescore_target_likelihood")  # fmt: skip
-        target_i = b.selectbox("Target impact (after mitigation)", _levels("impact"), index=_index(now["target_impact"]),
-                               format_func=lambda n: risks.label(n, "impact"), key="rescore_target_impact")  # fmt: skip
+        likelihood = _level_box(a, "Likelihood now", "likelihood", now["likelihood"], "rescore_likelihood")
+        impact = _level_box(b, "Impact now", "impact", now["impact"], "rescore_impact")
+        target_l = _level_box(a, "Target likelihood (after mitigation)", "likelihood", now["target_likelihood"],
+                              "rescore_target_likelihood")  # fmt: skip
+        target_i = _level_box(b, "Target impact (after mitigation)", "impact", now["target_impact"],
+                              "rescore_target_impact")  # fmt: skip
         reviewed = a.text_input("Reviewed on", value=f"{today:%d/%m/%Y}", help=DATE_HELP, key="rescore_on")
         due = b.text_input("Next review due (blank: the risk's usual interval)", help=DATE_HELP, key="rescore_due")
         note = st.text_area("Note (optional)", key="rescore_note")
@@ -159,8 +156,10 @@ def rescore_form(register: pd.DataFrame, today: date) -> None:
                 f"{risks.label(impact, 'impact')}).", "rescore")  # fmt: skip
 
 
-def _index(value: object) -> int | None:
-    return None if ui.missing(value) else int(value) - 1  # type: ignore[call-overload]
+def _level_box(place: Any, label: str, axis: str, now: object, key: str) -> Any:
+    """A select box of the matrix's levels ('6 Very High'), set to the risk's level now (or none)."""
+    index = None if ui.missing(now) else int(now) - 1  # type: ignore[call-overload]
+    return place.selectbox(label, _levels(axis), index=index, format_func=lambda n: risks.label(n, axis), key=key)
 
 
 def objective_risks(code: str) -> None:

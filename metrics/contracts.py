@@ -90,6 +90,24 @@ def partner_codes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {str(r[0]) for r in con.execute("SELECT code FROM core.partner").fetchall()}
 
 
+def write(con: duckdb.DuckDBPyConnection, pcode: str, c: ContractInput, who: str, now: datetime) -> list[object] | None:
+    """Add or replace one contract, inside the caller's transaction; the details it replaced, if any."""
+    check(c, partner_codes(con))
+    old = con.execute(
+        "SELECT system, supplier, partner_code, category, starts_on, ends_on, notice_months, annual_cost "
+        "FROM core.contract WHERE code = $c",
+        {"c": c.code},
+    ).fetchall()
+    con.execute(
+        "INSERT OR REPLACE INTO core.contract (partnership_code, code, system, supplier, partner_code, category, "
+        "starts_on, ends_on, notice_months, annual_cost, note, illustrative, recorded_by, recorded_at) VALUES "
+        "($p, $code, $system, $supplier, $partner_code, $category, $starts_on, $ends_on, $notice_months, "
+        "$annual_cost, $note, $illustrative, $by, $at)",
+        {"p": pcode, **asdict(c), "by": who, "at": now},
+    )
+    return list(old[0]) if old else None
+
+
 def store(con: duckdb.DuckDBPyConnection, contracts: list[ContractInput], *, by: Actor) -> list[str]:
     """Add or replace every contract, in one transaction: all of them or none."""
     require(by, Action.EDIT_BUSINESS, con=con)
@@ -97,22 +115,8 @@ def store(con: duckdb.DuckDBPyConnection, contracts: list[ContractInput], *, by:
     lines = []
     with transaction(con):
         pcode = partnership_code(con)
-        known = partner_codes(con)
         for c in contracts:
-            check(c, known)
-            old = con.execute(
-                "SELECT system, supplier, partner_code, category, starts_on, ends_on, notice_months, annual_cost "
-                "FROM core.contract WHERE code = $c",
-                {"c": c.code},
-            ).fetchall()
-            con.execute(
-                "INSERT OR REPLACE INTO core.contract (partnership_code, code, system, supplier, partner_code, category, "
-                "starts_on, ends_on, notice_months, annual_cost, note, illustrative, recorded_by, recorded_at) VALUES "
-                "($p, $code, $system, $supplier, $partner_code, $category, $starts_on, $ends_on, $notice_months, "
-                "$annual_cost, $note, $illustrative, $by, $at)",
-                {"p": pcode, **asdict(c), "by": by.email, "at": now},
-            )
-            audit.record(con, by, "update contract" if old else "add contract", "contract", c.code,
-                         list(old[0]) if old else None, asdict(c))  # fmt: skip
+            old = write(con, pcode, c, by.email, now)
+            audit.record(con, by, "update contract" if old else "add contract", "contract", c.code, old, asdict(c))
             lines.append(f"Contract {c.code} {'updated' if old else 'added'}: {c.system}, ends {c.ends_on:%-d %B %Y}.")
     return lines

@@ -54,7 +54,7 @@ class RiskInput:
     owner: str
     mitigation: str
     scoring: Scoring
-    objectives: tuple[str, ...] = ()
+    objectives: tuple[str, ...] | None = None  # None: leave its links to objectives as they are
     review_months: int = 3
     illustrative: str = ""
 
@@ -213,6 +213,30 @@ def rescore(con: duckdb.DuckDBPyConnection, code: str, scoring: Scoring, *, by: 
         audit.record(con, by, "re-score risk", "risk", code, before, asdict(scoring))
 
 
+def write_risk(con: duckdb.DuckDBPyConnection, pcode: str, r: RiskInput, who: str, source: str, now: datetime) -> bool:
+    """Add or replace one risk and record its scoring, inside the caller's transaction; True when it is new.
+    `objectives` None leaves the risk's links to objectives as they are."""
+    if r.objectives is not None:
+        _known_objectives(con, r.objectives)
+    check_scoring(r.scoring)
+    old = con.execute("SELECT sort_order FROM core.risk WHERE code = $c", {"c": r.code}).fetchall()
+    order = old[0][0] if old else con.execute("SELECT coalesce(max(sort_order) + 1, 0) FROM core.risk").fetchall()[0][0]
+    con.execute(
+        "INSERT OR REPLACE INTO core.risk (partnership_code, code, title, owner, mitigation, review_months, "
+        "illustrative, sort_order, recorded_by, recorded_at) VALUES ($p, $c, $t, $o, $m, $rm, $ill, $s, $by, $at)",
+        {"p": pcode, "c": r.code, "t": r.title, "o": r.owner, "m": r.mitigation, "rm": r.review_months,
+         "ill": r.illustrative, "s": order, "by": who, "at": now},
+    )  # fmt: skip
+    if r.objectives is not None:
+        con.execute("DELETE FROM core.risk_objective WHERE risk_code = $c", {"c": r.code})
+        for objective in dict.fromkeys(r.objectives):
+            con.execute(
+                "INSERT INTO core.risk_objective VALUES ($p, $c, $o)", {"p": pcode, "c": r.code, "o": objective}
+            )
+    _insert_scoring(con, pcode, r.code, r.scoring, source, who, now)
+    return not old
+
+
 def store_risks(con: duckdb.DuckDBPyConnection, risks: list[RiskInput], *, by: Actor, source: str) -> list[str]:
     """Add or update every risk and record its scoring, in one transaction: all of them or none."""
     require(by, Action.EDIT_BUSINESS, con=con)
@@ -220,30 +244,23 @@ def store_risks(con: duckdb.DuckDBPyConnection, risks: list[RiskInput], *, by: A
     lines = []
     with transaction(con):
         pcode = partnership_code(con)
-        order = con.execute("SELECT coalesce(max(sort_order) + 1, 0) FROM core.risk").fetchall()[0][0]
         for r in risks:
-            _known_objectives(con, r.objectives)
-            check_scoring(r.scoring)
-            old = con.execute("SELECT sort_order FROM core.risk WHERE code = $c", {"c": r.code}).fetchall()
-            row = {"p": pcode, "c": r.code, "t": r.title, "o": r.owner, "m": r.mitigation, "rm": r.review_months,
-                   "ill": r.illustrative, "s": old[0][0] if old else order, "by": by.email, "at": now}  # fmt: skip
-            order += 0 if old else 1
-            con.execute(
-                "INSERT OR REPLACE INTO core.risk (partnership_code, code, title, owner, mitigation, review_months, "
-                "illustrative, sort_order, recorded_by, recorded_at) VALUES ($p, $c, $t, $o, $m, $rm, $ill, $s, $by, $at)",
-                row,
-            )
-            con.execute("DELETE FROM core.risk_objective WHERE risk_code = $c", {"c": r.code})
-            for objective in dict.fromkeys(r.objectives):
-                con.execute(
-                    "INSERT INTO core.risk_objective VALUES ($p, $c, $o)", {"p": pcode, "c": r.code, "o": objective}
-                )
-            _insert_scoring(con, pcode, r.code, r.scoring, source, by.email, now)
-            audit.record(con, by, "update risk" if old else "add risk", "risk", r.code, None, asdict(r))
+            new = write_risk(con, pcode, r, by.email, source, now)
+            audit.record(con, by, "add risk" if new else "update risk", "risk", r.code, None, asdict(r))
             lines.append(
-                f"Risk {r.code} {'updated' if old else 'added'}: score {r.scoring.likelihood * r.scoring.impact}."
+                f"Risk {r.code} {'added' if new else 'updated'}: score {r.scoring.likelihood * r.scoring.impact}."
             )
     return lines
+
+
+def write_scoring(
+    con: duckdb.DuckDBPyConnection, pcode: str, code: str, s: Scoring, who: str, source: str, now: datetime
+) -> dict[str, Any]:
+    """Record one re-scoring of an existing risk, inside the caller's transaction; the scoring before it."""
+    before = _latest(con, code)
+    check_scoring(s)
+    _insert_scoring(con, pcode, code, s, source, who, now)
+    return before
 
 
 def store_scorings(
@@ -255,9 +272,7 @@ def store_scorings(
     with transaction(con):
         pcode = partnership_code(con)
         for code, s in scorings:
-            before = _latest(con, code)
-            check_scoring(s)
-            _insert_scoring(con, pcode, code, s, source, by.email, now)
+            before = write_scoring(con, pcode, code, s, by.email, source, now)
             audit.record(con, by, "re-score risk", "risk", code, before, asdict(s))
     return [f"Risk {code} re-scored: score {s.likelihood * s.impact}." for code, s in scorings]
 

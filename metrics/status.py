@@ -104,7 +104,12 @@ FIGURE_LOOKS: dict[str, Look] = {
 
 # A risk's rating band (metrics/risks.py), lowest first: not a performance status, so a look of its own. GOV.UK's
 # tag tints, pale enough for black text; the band's word always goes with them. The highest band takes the last.
-RATING_LOOKS = (Look("○", "#cce2d8", INK), Look("◔", "#fff7bf", INK), Look("◑", "#fcd6c3", INK), Look("●", "#f4cdc6", INK))
+RATING_LOOKS = (
+    Look("○", "#cce2d8", INK),
+    Look("◔", "#fff7bf", INK),
+    Look("◑", "#fcd6c3", INK),
+    Look("●", "#f4cdc6", INK),
+)
 
 
 def rating_look(band: int, bands: int) -> Look:

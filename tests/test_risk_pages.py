@@ -100,9 +100,9 @@ def test_a_board_member_rescores_a_risk_and_the_old_scoring_is_kept(
         (5, 4, 20, "High Risk", __import__("datetime").date(2026, 2, 18))
     ]
     assert _rows(demo_db, "SELECT score FROM risk_history WHERE code = '4' ORDER BY scoring") == [(9,), (20,)]
-    assert _rows(demo_db, "SELECT actor, action, entity_key FROM audit WHERE entity = 'risk' ORDER BY id DESC LIMIT 1") == [
-        ("board@example.org", "re-score risk", "4")
-    ]
+    assert _rows(
+        demo_db, "SELECT actor, action, entity_key FROM audit WHERE entity = 'risk' ORDER BY id DESC LIMIT 1"
+    ) == [("board@example.org", "re-score risk", "4")]
     assert "<strong>Risk 4</strong>" in _text(at)  # now alone in its cell, High x Catastrophic
 
 

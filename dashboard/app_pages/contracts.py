@@ -3,6 +3,8 @@ form to record a contract (board and admins)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard import auth, resources, risk_charts, risk_ui
@@ -30,9 +32,9 @@ def _day(value: object) -> str:
     return "–" if ui.missing(value) else f"{value:%-d %B %Y}"
 
 
-def _what(r: object) -> str:
-    mark = " (illustrative)" if getattr(r, "illustrative", "") else ""
-    return ui.plain(f"{getattr(r, 'system')}{mark}")
+def _what(r: Any) -> str:
+    mark = " (illustrative)" if r.illustrative else ""
+    return ui.plain(f"{r.system}{mark}")
 
 
 st.header("Notices due in the next 12 months")
