@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table
 
-from metrics import board, boardcharts, exports, queries
+from metrics import board, boardcharts, exports, queries, riskpack
 from metrics import pdfparts as pdf
 from metrics.periods import Period
 from metrics.status import Status
@@ -48,6 +48,7 @@ class Pack:
     completeness: pd.DataFrame
     owed: pd.DataFrame
     objectives: pd.DataFrame
+    risks: riskpack.RiskSection | None = None  # the risks and contracts section (metrics/riskpack.py)
 
 
 def gather(con: duckdb.DuckDBPyConnection, period: Period, today: date) -> Pack:
@@ -79,6 +80,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, today: date) -> Pack:
         completeness=queries.completeness(con, period, today, info.data_due_days),
         owed=collection[collection["state"].isin(["missing", "overdue"])],
         objectives=objectives,
+        risks=riskpack.gather(con, today),
     )
 
 
@@ -113,6 +115,7 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
         "figures still owed": pack.owed,
         "meetings": pack.meetings,
     }
+    found |= riskpack.tables(pack.risks)
     return {name: frame.drop(columns=internal, errors="ignore") for name, frame in found.items()}
 
 
@@ -176,6 +179,7 @@ def _cover(pack: Pack, st: pdf.Styles) -> list[Flowable]:
         "3. Objectives under review (one page each)",
         "4. Open actions",
         "5. Data completeness",
+        riskpack.HEADING,
     ):
         out.append(pdf.para(line, st.body))
     return [*out, PageBreak()]
@@ -432,6 +436,6 @@ def pdf_bytes(pack: Pack) -> bytes:
     )
     for code in pack.under_review:
         story += _objective_page(pack, code, st, width)
-    story += _actions(pack, st) + _completeness(pack, st)
+    story += _actions(pack, st) + _completeness(pack, st) + riskpack.story(pack.risks, st)
     doc.build(story, canvasmaker=pdf.numbered(_footer(pack), fonts))
     return bytes(out.getvalue())
