@@ -71,7 +71,7 @@ class ContractRow(Row):
     ends_on: Day
     starts_on: Day | None = None
     notice_months: int = Field(0, ge=0, le=60)
-    annual_cost: Money | None = Field(None, ge=0)
+    annual_cost: Money | None = Field(None, ge=0, lt=10**11)
     note: str = Field("", max_length=4000)
     illustrative: str = Field("", max_length=400)
 
