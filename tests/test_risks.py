@@ -41,7 +41,9 @@ def test_each_seed_risk_reads_back_from_the_risk_view(
         {"c": code},
     ).fetchall()
     # The report rates every one of its eight risks "Medium Risk"; the default bands agree.
-    assert row == [("LICTP", likelihood, l_word, impact, i_word, likelihood * impact, "Medium Risk", date(2020, 12, 16))]
+    assert row == [
+        ("LICTP", likelihood, l_word, impact, i_word, likelihood * impact, "Medium Risk", date(2020, 12, 16))
+    ]
 
 
 def test_the_seed_risks_titles_and_mitigations_are_the_reports_words(con: duckdb.DuckDBPyConnection) -> None:
@@ -61,7 +63,9 @@ def test_the_seed_risks_titles_and_mitigations_are_the_reports_words(con: duckdb
 def test_the_heat_map_places_the_eight_risks_in_the_reports_cells(con: duckdb.DuckDBPyConnection) -> None:
     grid = risks.heat_map(con)
     assert len(grid) == 24
-    placed = {(int(r.likelihood), int(r.impact)): list(r.current_codes) for r in grid.itertuples() if len(r.current_codes)}
+    placed = {
+        (int(r.likelihood), int(r.impact)): list(r.current_codes) for r in grid.itertuples() if len(r.current_codes)
+    }
     assert placed == MATRIX
     assert grid.iloc[0][["likelihood", "likelihood_word", "impact", "impact_word"]].tolist() == [
         6, "Very High", 1, "Negligible"
