@@ -40,17 +40,18 @@ def roadmap(frame: pd.DataFrame, today: date) -> alt.LayerChart:
     """Each council's systems and contracts as bars from start to end (a diamond at the end), the notice day a tick,
     today a dashed rule."""
     data = frame.assign(
-        label=frame["partner_code"].astype(str) + " · " + frame["system"].astype(str),
+        label=frame["code"].astype(str),  # short, so the bars keep their room on a phone; the table names the system
         shown_start=frame["starts_on"].fillna(frame["ends_on"]),  # no start recorded: only its end is drawn
-    )[["label", "partner_name", "shown_start", "ends_on", "notice_on", "supplier", "category"]]
+    )[["label", "system", "partner_name", "shown_start", "ends_on", "notice_on", "supplier", "category"]]
     names = list(dict.fromkeys(data["partner_name"].astype(str)))
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=110))
     colour = alt.Color(
-        "partner_name:N", title="Council", scale=alt.Scale(domain=names, range=PARTNER_COLOURS[: len(names)])
-    )
+        "partner_name:N", title="Council", scale=alt.Scale(domain=names, range=PARTNER_COLOURS[: len(names)]),
+        legend=alt.Legend(columns=1),  # councils' full names, one a line: two columns are wider than a phone
+    )  # fmt: skip
     bars = alt.Chart(data).mark_bar(height=12).encode(
         x=alt.X("shown_start:T", title="Contract term", axis=alt.Axis(format="%Y")), x2="ends_on:T", y=y, color=colour,
-        tooltip=[alt.Tooltip("label:N", title="System"), alt.Tooltip("supplier:N", title="Supplier"),
+        tooltip=[alt.Tooltip("label:N", title="Contract"), alt.Tooltip("system:N", title="System"), alt.Tooltip("supplier:N", title="Supplier"),
                  alt.Tooltip("ends_on:T", title="Ends", format="%-d %b %Y"),
                  alt.Tooltip("notice_on:T", title="Notice by", format="%-d %b %Y")],
     )  # fmt: skip
