@@ -51,7 +51,8 @@ def roadmap(frame: pd.DataFrame, today: date) -> alt.LayerChart:
     )  # fmt: skip
     bars = alt.Chart(data).mark_bar(height=12).encode(
         x=alt.X("shown_start:T", title="Contract term", axis=alt.Axis(format="%Y")), x2="ends_on:T", y=y, color=colour,
-        tooltip=[alt.Tooltip("label:N", title="Contract"), alt.Tooltip("system:N", title="System"), alt.Tooltip("supplier:N", title="Supplier"),
+        tooltip=[alt.Tooltip("label:N", title="Contract"), alt.Tooltip("system:N", title="System"),
+                 alt.Tooltip("supplier:N", title="Supplier"),
                  alt.Tooltip("ends_on:T", title="Ends", format="%-d %b %Y"),
                  alt.Tooltip("notice_on:T", title="Notice by", format="%-d %b %Y")],
     )  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import duckdb
@@ -38,7 +39,8 @@ def gather(con: duckdb.DuckDBPyConnection, today: date) -> RiskSection:
     horizon = pd.Timestamp(risks.add_months(today, contracts.NOTICE_WINDOW_MONTHS))
     ends = pd.to_datetime(roadmap["ends_on"])
     ending = roadmap[(ends >= pd.Timestamp(today)) & (ends <= horizon)]
-    return RiskSection(risks.register(con), risks.heat_map(con), risks.bands(con), contracts.notices(con, today), ending)
+    notices = contracts.notices(con, today)
+    return RiskSection(risks.register(con), risks.heat_map(con), risks.bands(con), notices, ending)
 
 
 def tables(section: RiskSection | None) -> dict[str, pd.DataFrame]:
@@ -72,7 +74,8 @@ def _heat_map(section: RiskSection, column: str, st: pdf.Styles) -> Table:
 
 def _register(section: RiskSection, st: pdf.Styles) -> Table:
     rows: list[list[Any]] = [["Risk", "Description", "Owner", "Now", "Target", "Next review"]]
-    for r in section.register.itertuples():
+    for record in section.register.to_dict("records"):
+        r = SimpleNamespace(**{str(k): v for k, v in record.items()})  # attributes typed Any: the values are mixed
         target = "–" if pd.isna(r.target_score) else f"{int(r.target_score)} {r.target_rating}"
         due = pdf.day(r.review_due_on, "%-d %b %Y") + (" (past due)" if r.review_past_due else "")
         now = f"{risks.label(r.likelihood, 'likelihood')} × {risks.label(r.impact, 'impact')} = {r.score} {r.rating}"
@@ -87,7 +90,8 @@ def _contracts(section: RiskSection, st: pdf.Styles) -> list[Flowable]:
     rows: list[list[Any]] = [["Contract", "System", "Council", "Give notice by", "Ends"]]
     for c in due.itertuples():
         system = f"{c.system} (illustrative)" if c.illustrative else c.system
-        rows.append([c.code, system, c.partner_code, pdf.day(c.notice_on, "%-d %b %Y"), pdf.day(c.ends_on, "%-d %b %Y")])
+        notice, ends = pdf.day(c.notice_on, "%-d %b %Y"), pdf.day(c.ends_on, "%-d %b %Y")
+        rows.append([c.code, system, c.partner_code, notice, ends])
     return [pdf.table(rows, [28 * mm, 70 * mm, 22 * mm, 30 * mm, 30 * mm], st, {})]
 
 
