@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from metrics import accounts, admin, board, store, submissions, tickets
+from metrics import accounts, admin, board, contracts, risks, store, submissions, tickets
 from metrics.access import ALLOWED, AccessDenied, Action, Actor, Role, require
 from metrics.board import ActionInput, RevisionInput
 from metrics.framework import read_framework
@@ -228,6 +228,13 @@ CASES = [
          "disable user", "account",
          {"email": "leaver@blaby.example", "role": "officer", "partners": ["BDC"], "disabled": False},
          an_account, needs(Action.USERS)),
+    Case("re-score a risk", BOARD,
+         lambda con, by, ctx: risks.rescore(con, "1", risks.Scoring(4, 2, AS_OF, date(2026, 2, 20)), by=by),
+         "re-score risk", "risk", {"likelihood": 6, "impact": 2}, refusal=needs(Action.EDIT_BUSINESS)),
+    Case("record a contract", BOARD,
+         lambda con, by, ctx: contracts.store(
+             con, [contracts.ContractInput("MBC-CRM", "CRM", "Acme", "MBC", "CRM", date(2027, 3, 31))], by=by),
+         "add contract", "contract", refusal=needs(Action.EDIT_BUSINESS)),
 ]  # fmt: skip
 # An officer of HBBC refused for another council is told which councils they may act for.
 OTHER_COUNCIL = {
@@ -282,7 +289,7 @@ def test_every_role_against_every_write(demo_db: Path, tmp_path: Path, role: str
 
 def test_the_matrix_covers_every_write_action_and_role() -> None:
     covered = {c.refusal for c in CASES}
-    writes = [a for a in Action if a not in (Action.SEE_SUBMITTED, Action.AUDIT)]
+    writes = [a for a in Action if a not in (Action.SEE_SUBMITTED, Action.AUDIT, Action.SEE_BUSINESS)]
     assert {needs(a) for a in writes} <= covered
     assert set(ACTORS) == {r.value for r in Role}
 
