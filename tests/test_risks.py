@@ -222,3 +222,47 @@ def test_the_rating_bands_decide_a_risks_rating(con: duckdb.DuckDBPyConnection) 
     with pytest.raises(risks.RiskError) as caught:
         risks.set_bands(con, [("Amber", 8)])
     assert str(caught.value) == "The risk bands need distinct lowest scores from 1 to 24, the first band starting at 1."
+
+
+def test_a_framework_file_sets_the_rating_bands_and_one_without_them_keeps_them(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from metrics.framework import FrameworkError, read_framework
+    from metrics.loader import load_framework
+    from tests.conftest import FRAMEWORK
+
+    path = tmp_path / "framework.yaml"
+    path.write_text(
+        FRAMEWORK.read_text() + "risk_bands:\n  - {rating: Low, min_score: 1}\n  - {rating: High, min_score: 10}\n"
+    )
+    load_framework(con, read_framework(path), by=ADMIN, sha256="with bands")
+    assert dict(con.execute("SELECT code, rating FROM risk WHERE code IN ('3', '5')").fetchall()) == {
+        "3": "Low",
+        "5": "High",
+    }
+    load_framework(con, read_framework(FRAMEWORK), by=ADMIN, sha256="without bands")
+    assert risks.bands(con)["rating"].tolist() == ["Low", "High"]
+    path.write_text(FRAMEWORK.read_text() + "risk_bands:\n  - {rating: Low, min_score: 2}\n")
+    with pytest.raises(FrameworkError) as caught:
+        read_framework(path)
+    line = len(FRAMEWORK.read_text().splitlines()) + 1
+    assert str(caught.value) == (
+        f"{path}:{line}: risk_bands: the risk bands need distinct min_score values, the lowest band starting at 1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("view", "columns"),
+    [
+        ("risk", ["partnership_code", "code", "title", "owner", "likelihood", "impact", "score", "rating", "mitigation",
+                  "reviewed_on"]),
+        ("contract", ["partnership_code", "code", "system", "supplier", "partner_code", "category", "starts_on",
+                      "ends_on", "notice_months", "annual_cost"]),
+        ("risk_history", ["partnership_code", "code", "scoring_id", "reviewed_on", "likelihood"]),
+    ],
+)  # fmt: skip
+def test_the_views_start_with_the_columns_their_users_rely_on(
+    con: duckdb.DuckDBPyConnection, view: str, columns: list[str]
+) -> None:
+    found = [str(r[0]) for r in con.execute(f"DESCRIBE {view}").fetchall()]  # the view's name is this test's own
+    assert found[: len(columns)] == columns
