@@ -39,6 +39,8 @@ PAGES: list[tuple[str, str, str, str, Action]] = [
     ("Administration", "app_pages/admin.py", "Admin", ":material/admin_panel_settings:", Action.USERS),
     ("Partnership", "app_pages/money.py", "Money", ":material/payments:", Action.SEE_BUSINESS),
     ("Partnership", "app_pages/options.py", "Options appraisal", ":material/balance:", Action.SEE_BUSINESS),
+    ("Partnership", "app_pages/risks.py", "Risks", ":material/warning:", Action.SEE_BUSINESS),
+    ("Partnership", "app_pages/contracts.py", "Contracts", ":material/contract:", Action.SEE_BUSINESS),
 ]
 sections: dict[str, list[st.Page]] = {}
 if actor is not None or resources.settings().public:

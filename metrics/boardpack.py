@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics import board, boardpack_money, exports, queries
+from metrics import board, boardpack_money, exports, queries, riskpack
 from metrics.periods import Period
 
 
@@ -41,7 +41,7 @@ class Pack:
     owed: pd.DataFrame
     objectives: pd.DataFrame
     money: boardpack_money.Money | None = None  # charges and one-off costs (metrics/boardpack_money.py)
-    money: boardpack_money.Money | None = None  # charges and one-off costs (metrics/boardpack_money.py)
+    risks: riskpack.RiskSection | None = None  # the risks and contracts section (metrics/riskpack.py)
 
 
 def gather(con: duckdb.DuckDBPyConnection, period: Period, today: date) -> Pack:
@@ -74,7 +74,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, today: date) -> Pack:
         owed=collection[collection["state"].isin(["missing", "overdue"])],
         objectives=objectives,
         money=boardpack_money.gather(con),
-        money=boardpack_money.gather(con),
+        risks=riskpack.gather(con, today),
     )
 
 
@@ -110,7 +110,7 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
         "meetings": pack.meetings,
     }
     found |= boardpack_money.tables(pack.money) if pack.money is not None else {}
-    found |= boardpack_money.tables(pack.money) if pack.money is not None else {}
+    found |= riskpack.tables(pack.risks)
     return {name: frame.drop(columns=internal, errors="ignore") for name, frame in found.items()}
 
 

@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table
 
-from metrics import boardcharts, boardpack_money, queries
+from metrics import boardcharts, boardpack_money, queries, riskpack
 from metrics import pdfparts as pdf
 from metrics.boardpack import Pack, summary
 from metrics.status import Status
@@ -63,6 +63,7 @@ def _cover(pack: Pack, st: pdf.Styles) -> list[Flowable]:
         "4. Open actions",
         "5. Data completeness",
         *(["6. Money"] if pack.money is not None else []),
+        riskpack.HEADING,
     ):
         out.append(pdf.para(line, st.body))
     return [*out, PageBreak()]
@@ -321,5 +322,6 @@ def pdf_bytes(pack: Pack) -> bytes:
         story += _objective_page(pack, code, st, width)
     story += _actions(pack, st) + _completeness(pack, st)
     story += boardpack_money.section(pack.money, 6, st) if pack.money is not None else []
+    story += riskpack.story(pack.risks, st)
     doc.build(story, canvasmaker=pdf.numbered(_footer(pack), fonts))
     return bytes(out.getvalue())

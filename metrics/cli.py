@@ -10,7 +10,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from metrics import accounts, cli_board, cli_business, cli_data, cli_demo, cli_table, cli_tickets, cli_users, defaults, store
+from metrics import (
+    accounts,
+    cli_board,
+    cli_business,
+    cli_data,
+    cli_demo,
+    cli_table,
+    cli_tickets,
+    cli_users,
+    defaults,
+    store,
+)
 from metrics.access import Action, Actor, require
 from metrics.periods import parse_period
 

@@ -24,6 +24,10 @@ KINDS: dict[str, str] = {
     "savings": "metrics.money_files:SAVINGS",
     "options": "metrics.money_files:OPTIONS",
     "agreement": "metrics.money_files:AGREEMENT",
+    "risks": "metrics.risk_files:RISKS",
+    "risk-scores": "metrics.risk_files:RISK_SCORES",
+    "risk-objectives": "metrics.risk_files:RISK_OBJECTIVES",
+    "contracts": "metrics.risk_files:CONTRACTS",
 }
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from metrics import demo_business
+from metrics import demo_business, demo_risks
 from metrics.access import Actor
 from metrics.config import DEMO_DIR
 from metrics.framework import read_framework
@@ -93,6 +93,7 @@ def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str, history: bo
     )
     new = [s for s in stored if s.duplicate_of is None]
     lines = [f"Demo framework: {line}" for line in report.lines()]
+    lines += demo_risks.install(con, today=today)
     lines.append(
         f"Demo figures: {len(new)} new submissions with {sum(s.rows for s in new)} figures "
         f"({len(stored) - len(new)} already present), up to {last_complete_quarter(today)}."

@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from metrics import audit
+from metrics import audit, risks
 from metrics.access import Action, Actor, require
 from metrics.models import Framework, Objective
 from metrics.periods import parse_period
@@ -200,6 +200,8 @@ def load_framework(con: duckdb.DuckDBPyConnection, fw: Framework, *, by: Actor, 
         for table, columns in _SIMPLE_TABLES.items():
             _upsert(con, table, columns, rows[table], report, who, now)
         _replace_users(con, fw)
+        if fw.risk_bands:  # a framework without them leaves the bands in force (docs/file-contract.md, section 5)
+            risks.set_bands(con, [(b.rating, b.min_score) for b in fw.risk_bands])
         for obj in fw.objectives:
             con.execute("DELETE FROM core.objective_outcome WHERE objective_code = $o", {"o": obj.code})
             con.executemany(

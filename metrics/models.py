@@ -245,6 +245,13 @@ class Objective(Strict):
         return parse_period(self.target.period)
 
 
+class RiskBand(Strict):
+    """A risk rating band: the scores from `min_score` up to the next band's (docs/file-contract.md, section 5)."""
+
+    rating: Text
+    min_score: int = Field(ge=1, le=24)
+
+
 class Framework(Strict):
     """Everything in one framework file."""
 
@@ -256,3 +263,12 @@ class Framework(Strict):
     outcomes: list[Outcome] = []
     kpis: list[Kpi] = []
     objectives: list[Objective] = []
+    risk_bands: list[RiskBand] = []  # none: the bands in force stay (by default Low, Medium and High Risk)
+
+    @field_validator("risk_bands")
+    @classmethod
+    def _bands_from_one(cls, bands: list[RiskBand]) -> list[RiskBand]:
+        scores = [b.min_score for b in bands]
+        if bands and (min(scores) != 1 or len(set(scores)) != len(scores)):
+            raise ValueError("the risk bands need distinct min_score values, the lowest band starting at 1")
+        return bands

@@ -102,6 +102,23 @@ FIGURE_LOOKS: dict[str, Look] = {
     Status.OVERDUE.said: Status.OVERDUE.look,
 }
 
+# A risk's rating band (metrics/risks.py), lowest first: not a performance status, so a look of its own. GOV.UK's
+# tag tints, pale enough for black text; the band's word always goes with them. The highest band takes the last.
+RATING_LOOKS = (
+    Look("○", "#cce2d8", INK),
+    Look("◔", "#fff7bf", INK),
+    Look("◑", "#fcd6c3", INK),
+    Look("●", "#f4cdc6", INK),
+)
+
+
+def rating_look(band: int, bands: int) -> Look:
+    """The look of band `band` (0 = lowest) of `bands`: the lowest ones in order, the highest always the last."""
+    if band >= bands - 1:
+        return RATING_LOOKS[-1]
+    return RATING_LOOKS[min(band, len(RATING_LOOKS) - 2)]
+
+
 # Direction of travel (docs/progress-rules.md), against the previous quarter or the same quarter a year before.
 IMPROVING, WORSENING, NO_CHANGE = "improving", "worsening", "no change"
 

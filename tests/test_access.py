@@ -17,7 +17,19 @@ from typing import Any
 import duckdb
 import pytest
 
-from metrics import accounts, admin, board, business_files, money, money_files, store, submissions, tickets
+from metrics import (
+    accounts,
+    admin,
+    board,
+    business_files,
+    contracts,
+    money,
+    money_files,
+    risks,
+    store,
+    submissions,
+    tickets,
+)
 from metrics.access import ALLOWED, AccessDenied, Action, Actor, Role, require
 from metrics.board import ActionInput, RevisionInput
 from metrics.framework import read_framework
@@ -238,6 +250,13 @@ CASES = [
          lambda con, by, ctx: business_files.load(con, b"partner_code,as_of,active_users\nMBC,2025-04-01,240\n",
                                                   "users.csv", money_files.COST_SHARES, by),
          "load cost-shares", "cost_share", refusal=needs(Action.EDIT_BUSINESS)),
+    Case("re-score a risk", BOARD,
+         lambda con, by, ctx: risks.rescore(con, "1", risks.Scoring(4, 2, AS_OF, date(2026, 2, 20)), by=by),
+         "re-score risk", "risk", {"likelihood": 6, "impact": 2}, refusal=needs(Action.EDIT_BUSINESS)),
+    Case("record a contract", BOARD,
+         lambda con, by, ctx: contracts.store(
+             con, [contracts.ContractInput("MBC-CRM", "CRM", "Acme", "MBC", "CRM", date(2027, 3, 31))], by=by),
+         "add contract", "contract", refusal=needs(Action.EDIT_BUSINESS)),
 ]  # fmt: skip
 # An officer of HBBC refused for another council is told which councils they may act for.
 OTHER_COUNCIL = {

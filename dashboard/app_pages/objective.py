@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, resources
+from dashboard import charts, resources, risk_ui
 from dashboard import components as ui
 from metrics import board, exports, formatting, queries
 from metrics.status import Status
@@ -223,6 +223,7 @@ if not changes.empty:
     st.markdown("**Changes to the objective**")
     st.dataframe(ui.text_table(changes), hide_index=True)
 
+risk_ui.objective_risks(code)
 st.header("The board's reviews")
 reviews = resources.cached(board.reviews, code)
 if reviews.empty:
