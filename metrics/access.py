@@ -36,6 +36,7 @@ class Action(StrEnum):
     FRAMEWORK = "change the framework"
     USERS = "manage users"
     AUDIT = "read the audit trail"
+    NOTICES = "choose which notices to get by e-mail"
 
 
 ALLOWED: dict[Action, frozenset[Role]] = {
@@ -48,6 +49,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.FRAMEWORK: frozenset({Role.ADMIN}),
     Action.USERS: frozenset({Role.ADMIN}),
     Action.AUDIT: frozenset({Role.ADMIN}),
+    Action.NOTICES: frozenset(Role),  # each person for their own account (metrics/notices.py)
 }
 # Actions done for a council: an officer may do them only for their own council(s).
 FOR_A_COUNCIL = frozenset({Action.SUBMIT, Action.COMMENT})

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from metrics import accounts, cli_board, cli_demo, cli_table, cli_tickets, cli_users, defaults, store
+from metrics import accounts, cli_board, cli_demo, cli_remind, cli_table, cli_tickets, cli_users, defaults, store
 from metrics.access import Action, Actor, require
 from metrics.periods import parse_period
 
@@ -237,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_board.register(sub)
     cli_users.register(sub)
     cli_demo.register(sub)
+    cli_remind.register(sub)
     return parser
 
 
@@ -251,6 +252,10 @@ _KNOWN: tuple[tuple[str, str, int], ...] = (
     ("metrics.demo", "DemoRefused", EXIT_REJECTED),
     ("metrics.access", "AccessDenied", EXIT_REJECTED),
     ("metrics.accounts", "AccountError", EXIT_REJECTED),
+    ("metrics.notices", "SettingsError", EXIT_REJECTED),
+    ("metrics.mail", "MailError", EXIT_REJECTED),
+    ("metrics.remind", "RemindError", EXIT_REJECTED),
+    ("metrics.cli_remind", "MeetingError", EXIT_REJECTED),
     ("builtins", "OSError", EXIT_REJECTED),  # a file that cannot be read or written, said rather than a traceback
 )
 
