@@ -75,7 +75,8 @@ def describe(plan: Plan) -> list[str]:
         "would be sent (nothing is sent or recorded)."
     ]
     for letter in plan.letters:
-        lines += ["", f"To {letter.email} ({letter.name}), {_count(len(letter.notices), 'notice')}:"]
+        who = letter.email if letter.name == letter.email else f"{letter.email} ({letter.name})"
+        lines += ["", f"To {who}, {_count(len(letter.notices), 'notice')}:"]
         for notice in letter.notices:
             lines.append(f"  - {notice.title}")
             lines += [f"      {label}: {url}" for label, url in notice.links]

@@ -4,7 +4,6 @@ once, nothing to a disabled account, no password anywhere, a broken server said 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -58,7 +57,7 @@ class _Handler:
     def __init__(self, received: list[tuple[list[str], EmailMessage]]) -> None:
         self.received = received
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd's name
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
@@ -163,16 +162,20 @@ def _expected(ids: dict[str, int]) -> dict[str, list[str]]:
             "Melton Borough Council: 4 figures for 2025/26 Q2 still missing, 21 days after the due date",
             DIGEST,
         ],
-        MO: [MBC_OVERDUE, f"Submission {ids['submission']} returned: {RETURNED}",
-             f"Action {ids['soon']} due by 25 November 2025: Check the forms"],  # fmt: skip
+        MO: [
+            MBC_OVERDUE,
+            f"Submission {ids['submission']} returned: {RETURNED}",
+            f"Action {ids['soon']} due by 25 November 2025: Check the forms",
+        ],
     }
 
 
 def _titles(message: EmailMessage, expected: list[str]) -> list[str]:
     """The expected titles in the order the plain text gives them (each also in the HTML)."""
     text, page = _text(message), _html(message)
-    assert all(title.replace("&", "&amp;") in page for title in expected)
-    return sorted((t for t in expected if t in text), key=text.index)
+    found = sorted((t for t in expected if t in text), key=text.index)
+    assert all(title.replace("&", "&amp;") in page for title in found)
+    return found
 
 
 def test_each_person_gets_one_email_with_their_notices_and_a_second_run_sends_nothing(
@@ -214,3 +217,267 @@ def test_each_person_gets_one_email_with_their_notices_and_a_second_run_sends_no
     every = [run.stdout, run.stderr, again.stdout, again.stderr, *(m.as_string() for _, m in server.received)]
     every += [repr(table_contents(demo_db))]
     assert not [text for text in every if PASSWORD in text]
+
+
+def _stopped_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: connecting is refused."""
+    return free_port()
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        ("refused", "the mail server at 127.0.0.1:{port} refused the connection: check [smtp] host and port, and that "
+                    "the server is running"),
+        ("password", "the mail server at 127.0.0.1:{port} refused the user name and password of [smtp] "
+                     "(535 5.7.8 Authentication credentials invalid): check them"),
+        ("starttls", "the mail server at 127.0.0.1:{port} does not offer STARTTLS: set [smtp] security to tls or none "
+                     "as the server expects"),
+    ],
+)  # fmt: skip
+def test_a_broken_mail_server_is_said_plainly_and_the_next_good_run_sends_everything(
+    server: Server, demo_db: Path, people: dict[str, int], tmp_path: Path, broken: str, message: str
+) -> None:
+    port = _stopped_port() if broken == "refused" else server.port
+    bad = secrets(
+        tmp_path, port, password="not-the-password-at-all" if broken == "password" else PASSWORD,
+        **({"security": "starttls"} if broken == "starttls" else {}),
+    )  # fmt: skip
+    before = table_contents(demo_db)
+    run = charter(demo_db, "remind", "--secrets", str(bad))
+    waiting = sum(map(len, _expected(people).values()))
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == (
+        f"charter remind: {message.format(port=port)}; nothing was sent, and 4 e-mails ({waiting} notices) "
+        "will be sent on the next run\n"
+    )
+    assert "Traceback" not in run.stderr and PASSWORD not in run.stderr + run.stdout
+    assert "not-the-password-at-all" not in run.stderr
+    assert server.received == [] and table_contents(demo_db) == before  # nothing recorded as sent
+
+    good = charter(demo_db, "remind", "--secrets", str(secrets(tmp_path, server.port)))
+    assert (good.returncode, good.stderr) == (0, "")
+    assert sorted(server.by_recipient()) == sorted(_expected(people))
+
+
+def test_people_get_only_the_notices_they_chose(server: Server, demo_db: Path, people: dict[str, int], tmp_path: Path):
+    with store.connect(demo_db, as_of=AS_OF) as con:
+        mo, chair = (accounts.get_account(con, e) for e in (MO, CHAIR))
+        assert mo is not None and chair is not None
+        notices.set_preferences(con, mo.actor(), {"figures_overdue": False, "board_actions": True}, KINDS)
+        notices.set_preferences(con, chair.actor(), {"board_digest": False}, KINDS)
+        trail = con.execute(
+            "SELECT actor, action, entity, entity_key, before, after FROM core.audit WHERE action = 'choose notices' "
+            "ORDER BY id"
+        ).fetchall()
+    assert trail == [
+        (MO, "choose notices", "notice preference", MO, None, '{"board_actions": true, "figures_overdue": false}'),
+        (CHAIR, "choose notices", "notice preference", CHAIR, None, '{"board_digest": false}'),
+    ]
+    run = charter(demo_db, "remind", "--secrets", str(secrets(tmp_path, server.port)))
+    assert (run.returncode, run.stderr) == (0, "")
+    got = server.by_recipient()
+    expected = _expected(people)
+    assert _titles(got[MO], expected[MO]) == expected[MO][1:]  # no figures overdue
+    assert _titles(got[CHAIR], expected[CHAIR]) == expected[CHAIR][:1]  # no digest
+    assert _titles(got[LEAD], expected[LEAD]) == expected[LEAD]
+    assert (MO, "figures-overdue:MBC:2025/26 Q2") not in _sent(demo_db)
+
+    with store.connect(demo_db, as_of=AS_OF) as con:  # turned on again: the next run sends it, and only it
+        notices.set_preferences(con, mo.actor(), {"figures_overdue": True}, KINDS)
+    server.received.clear()
+    again = charter(demo_db, "remind", "--secrets", str(secrets(tmp_path, server.port)))
+    assert (again.returncode, again.stderr) == (0, "")
+    assert list(server.by_recipient()) == [MO]
+    assert _titles(server.by_recipient()[MO], expected[MO]) == [MBC_OVERDUE]
+
+
+def _exactly(message: str) -> str:
+    return f"^{re.escape(message)}$"
+
+
+def test_choosing_notices_is_for_oneself_and_only_the_kinds_offered(demo_db: Path) -> None:
+    with store.connect(demo_db, as_of=AS_OF) as con:
+        accounts.add_user(con, ADMIN, email=MO, role="officer", partners=["MBC"])
+        mo = accounts.get_account(con, MO)
+        assert mo is not None
+        with pytest.raises(AccessDenied, match=_exactly(f"{MO} (officer) is not offered the notices board_digest")):
+            notices.set_preferences(con, mo.actor(), {"board_digest": False}, KINDS)
+        with pytest.raises(
+            AccessDenied, match=_exactly("notices are chosen by each person with a Charter account, for themselves")
+        ):
+            notices.set_preferences(con, ADMIN, {"figures_escalated": False}, KINDS)
+        accounts.set_disabled(con, ADMIN, MO)
+        with pytest.raises(
+            AccessDenied,
+            match=_exactly(
+                f"{MO} may no longer use Charter: the account has been disabled; ask the partnership's performance "
+                "lead if this is a mistake"
+            ),
+        ):
+            notices.set_preferences(con, mo.actor(), {"figures_due": False}, KINDS)
+        assert con.execute("SELECT count(*) FROM core.notice_preference").fetchall() == [(0,)]
+
+
+def _owed(partner: str, code: str, n: int, when: str) -> list[str]:
+    query = f"{Q2}&partner={code}"
+    return [
+        f"  - {partner}: {n} figures for 2025/26 Q2 {when}",
+        f"      Upload figures: http://localhost:8501/upload?{query}",
+        f"      Data collection: http://localhost:8501/collection?{query}",
+    ]
+
+
+HB, MELTON = "Hinckley & Bosworth Borough Council", "Melton Borough Council"
+DUE_SOON = [
+    "Dry run for 25 October 2025: 2 e-mails with 2 notices would be sent (nothing is sent or recorded).", "",
+    f"To {HINA}, 1 notice:", *_owed(HB, "HBBC", 2, "due in 5 days (30 October 2025)"), "",
+    f"To {MO}, 1 notice:", *_owed(MELTON, "MBC", 4, "due in 5 days (30 October 2025)"),
+]  # fmt: skip
+ESCALATED = [
+    "Dry run for 20 November 2025: 4 e-mails with 6 notices would be sent (nothing is sent or recorded).", "",
+    f"To {CHAIR}, 1 notice:", f"  - {DIGEST}", f"      Board review: http://localhost:8501/board?{Q2}", "",
+    f"To {HINA}, 1 notice:", *_owed(HB, "HBBC", 2, "past the due date (30 October 2025)"), "",
+    f"To {LEAD}, 3 notices:",
+    f"  - {HB}: 2 figures for 2025/26 Q2 still missing, 21 days after the due date",
+    f"      Data collection: http://localhost:8501/collection?{Q2}&partner=HBBC",
+    f"  - {MELTON}: 4 figures for 2025/26 Q2 still missing, 21 days after the due date",
+    f"      Data collection: http://localhost:8501/collection?{Q2}&partner=MBC",
+    f"  - {DIGEST}", f"      Board review: http://localhost:8501/board?{Q2}", "",
+    f"To {MO}, 1 notice:", *_owed(MELTON, "MBC", 4, "past the due date (30 October 2025)"),
+]  # fmt: skip
+
+
+def test_a_dry_run_on_the_demo_lists_each_reminder_for_the_demos_dates(tmp_path: Path) -> None:
+    db = tmp_path / "charter.duckdb"
+    assert charter(db, "init", "--demo", cwd=tmp_path).returncode == 0
+    with store.connect(db, as_of=AS_OF) as con:
+        for email, role, partners in ((MO, "officer", ["MBC"]), (HINA, "officer", ["HBBC"]), (LEAD, "admin", []),
+                                      (CHAIR, "board", [])):  # fmt: skip
+            accounts.add_user(con, ADMIN, email=email, role=role, partners=partners)
+    planned = charter(db, "meeting", "plan", "25/11/2025")
+    assert (planned.returncode, planned.stdout) == (0, "Board meeting planned for 25 November 2025.\n")
+    before = table_contents(db)
+    env = {"CHARTER_SECRETS": str(tmp_path / "none.toml")}  # no [smtp]: a dry run needs none
+    runs = {day: charter(db, "--as-of", day, "remind", "--dry-run", cwd=tmp_path, env=env)
+            for day in ("2025-10-25", "2025-11-05", "2025-11-20")}  # fmt: skip
+    assert [(r.returncode, r.stderr) for r in runs.values()] == [(0, "")] * 3
+    assert runs["2025-10-25"].stdout.splitlines() == DUE_SOON
+    assert runs["2025-11-20"].stdout.splitlines() == ESCALATED
+    assert runs["2025-11-05"].stdout.splitlines() == [
+        "Dry run for 5 November 2025: 2 e-mails with 2 notices would be sent (nothing is sent or recorded).",
+        "", f"To {HINA}, 1 notice:", *_owed(HB, "HBBC", 2, "past the due date (30 October 2025)"),
+        "", f"To {MO}, 1 notice:", *_owed(MELTON, "MBC", 4, "past the due date (30 October 2025)"),
+    ]  # fmt: skip
+    assert table_contents(db) == before  # a dry run records nothing
+
+
+SETTINGS = "/srv/charter/secrets.toml"
+SMTP_OK = {"host": "smtp.example", "from_address": "charter@lictp.example"}
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        (None, f"{SETTINGS}: no [smtp] section: add host, port, security, username, password and from_address "
+               "(docs/reminders.md), or use --dry-run to see what would be sent"),
+        ({"from_address": "charter@lictp.example"},
+         f"{SETTINGS}: [smtp] host is missing: the mail server's name, e.g. smtp.office365.com"),
+        (SMTP_OK | {"security": "ssl"}, f"{SETTINGS}: [smtp] security must be starttls, tls or none, not 'ssl'"),
+        (SMTP_OK | {"port": "587"}, f"{SETTINGS}: [smtp] port must be a whole number from 1 to 65535"),
+        (SMTP_OK | {"port": 70000}, f"{SETTINGS}: [smtp] port must be a whole number from 1 to 65535"),
+        ({"host": "smtp.example", "from_address": "charter"},
+         f"{SETTINGS}: [smtp] from_address must be an e-mail address, e.g. charter@council.gov.uk"),
+        (SMTP_OK | {"password": PASSWORD},
+         f"{SETTINGS}: [smtp] username and password go together: give both, or neither"),
+        (SMTP_OK | {"pasword": PASSWORD}, f"{SETTINGS}: [smtp] has no setting pasword"),
+    ],
+)  # fmt: skip
+def test_a_bad_smtp_section_is_named_without_its_secret(section: dict[str, object] | None, message: str) -> None:
+    from metrics import mail
+
+    with pytest.raises(notices.SettingsError) as caught:
+        mail.smtp_settings({} if section is None else {"smtp": section}, Path(SETTINGS))
+    assert str(caught.value) == message and PASSWORD not in str(caught.value)
+
+
+def test_smtp_settings_take_defaults_and_keep_the_password_out_of_sight() -> None:
+    from metrics import mail
+
+    given = SMTP_OK | {"username": "charter", "password": PASSWORD}
+    settings = mail.smtp_settings({"smtp": given}, Path(SETTINGS))
+    assert (settings.port, settings.security, settings.where) == (587, "starttls", "smtp.example:587")
+    assert PASSWORD not in repr(settings) and PASSWORD not in str(settings)
+    assert mail.smtp_settings({"smtp": SMTP_OK | {"security": "tls"}}, Path(SETTINGS)).port == 465
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"due_in_days": -1}, "[reminders] due_in_days must be a whole number of days from 0 to 366"),
+        ({"escalate_after_days": "14"}, "[reminders] escalate_after_days must be a whole number of days from 0 to 366"),
+        ({"base_url": "charter.example.gov.uk"},
+         "[reminders] base_url (or CHARTER_BASE_URL) must be the app's address, e.g. https://charter.example.gov.uk"),
+        ({"remind_days": 3}, "[reminders] has no setting remind_days; use base_url, due_in_days, escalate_after_days, "
+                             "digest_days_before, review_days"),
+    ],
+)  # fmt: skip
+def test_bad_reminder_settings_are_named(section: dict[str, object], message: str) -> None:
+    with pytest.raises(notices.SettingsError) as caught:
+        notices.remind_settings({"reminders": section}, Path(SETTINGS))
+    assert str(caught.value) == f"{SETTINGS}: {message}"
+
+
+def test_the_base_url_comes_from_the_environment_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARTER_BASE_URL", "https://perf.council.gov.uk/charter/")
+    settings = notices.remind_settings({"reminders": {"base_url": BASE, "due_in_days": 3}}, Path(SETTINGS))
+    assert (settings.base_url, settings.due_in_days, settings.escalate_after_days) == (
+        "https://perf.council.gov.uk/charter", 3, 14,
+    )  # fmt: skip
+    assert (
+        settings.url("board", quarter="2025/26 Q2")
+        == "https://perf.council.gov.uk/charter/board?quarter=2025%2F26%20Q2"
+    )
+
+
+def test_the_command_says_a_missing_smtp_section_and_a_meeting_in_the_past_plainly(demo_db: Path, tmp_path: Path):
+    path = tmp_path / "secrets.toml"
+    path.write_text('[reminders]\nbase_url = "https://charter.example.gov.uk"\n', encoding="utf-8")
+    before = table_contents(demo_db)
+    run = charter(demo_db, "remind", "--secrets", str(path))
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == (
+        f"charter remind: {path}: no [smtp] section: add host, port, security, username, password and from_address "
+        "(docs/reminders.md), or use --dry-run to see what would be sent\n"
+    )
+    past = charter(demo_db, "meeting", "plan", "2025-11-19")
+    assert (past.returncode, past.stderr) == (
+        1, "charter meeting: 19 November 2025 has passed: plan a meeting to come (record one held on Board review)\n",
+    )  # fmt: skip
+    odd = charter(demo_db, "meeting", "plan", "next Tuesday")
+    assert (odd.returncode, odd.stderr) == (
+        1, "charter meeting: 'next Tuesday' is not a date we can read: write it as day/month/year, e.g. 18/11/2025\n",
+    )  # fmt: skip
+    assert table_contents(demo_db) == before
+
+
+def test_user_text_in_an_email_is_text_not_markup() -> None:
+    from metrics import mail
+
+    reason = 'See <a href="https://evil.example">this</a> &\nfix <b>row 2</b>'
+    notice = notices.Notice(
+        "submission_reviewed", "submission-returned:9", f"Submission 9 returned: {reason}", (reason,),
+        (("Upload figures", f"{BASE}/upload?quarter=2025%2F26%20Q2&partner=MBC"),), (MO,),
+    )  # fmt: skip
+    settings = mail.SmtpSettings("smtp.example", 587, "starttls", "charter@lictp.example")
+    message = mail.compose(settings, MO, "Mo <Officer>", PARTNERSHIP, [notice], f"{BASE}/notices")
+    page = _html(message)
+    assert "evil.example" not in re.sub(r"&lt;a href=&quot;https://evil\.example&quot;&gt;", "", page)
+    assert "&lt;b&gt;row 2&lt;/b&gt;" in page and "Hello Mo &lt;Officer&gt;," in page
+    assert (
+        message["Subject"] == f'{PARTNERSHIP}: Submission 9 returned: See <a href="https://evil.example">this</a> & '
+        "fix <b>row 2</b>"
+    )
+    assert re.findall(r'<a href="([^"]+)"', page) == [
+        f"{BASE}/upload?quarter=2025%2F26%20Q2&amp;partner=MBC", f"{BASE}/notices",
+    ]  # fmt: skip
