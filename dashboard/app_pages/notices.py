@@ -13,8 +13,8 @@ from metrics.notice_sources import KINDS
 actor = auth.signed_in()
 st.title("My notices")
 st.caption(
-    ui.plain(f"Charter e-mails {actor.email} when reminders run (usually daily): one e-mail with every notice due")
-    + " for you; each notice is sent once."
+    "Charter e-mails you when reminders run (usually daily): one e-mail with every notice due for you, "
+    "each notice sent once, to the address you sign in with."
 )
 offered = [kind for kind in KINDS if actor.role in kind.roles]
 chosen = resources.cached(notices.preferences, actor.email)
