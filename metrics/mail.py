@@ -17,7 +17,7 @@ from email.utils import formataddr, make_msgid
 from pathlib import Path
 from typing import Any, Literal
 
-from metrics.notices import Notice, SettingsError
+from metrics.notices import Notice, Part, SettingsError
 
 Security = Literal["starttls", "tls", "none"]
 PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
@@ -102,7 +102,9 @@ def subject(partnership: str, notices: list[Notice]) -> str:
 def plain_body(partnership: str, name: str, notices: list[Notice], preferences_url: str) -> str:
     parts = [f"Hello {name},", "", f"Charter has {len(notices)} notice{'s' * (len(notices) != 1)} for you."]
     for n in notices:
-        parts += ["", n.title, "-" * min(len(n.title), 72), *n.lines]
+        parts += ["", n.title, "-" * min(len(n.title), 72)]
+        for part in n.parts:
+            parts += [part.text, *(f"  - {item}" for item in part.items)]
         parts += [f"{label}: {url}" for label, url in n.links]
     parts += ["", "--", f"{partnership} · Charter", f"Choose which notices you get: {preferences_url}"]
     return "\n".join(parts) + "\n"
@@ -112,8 +114,15 @@ def _p(text: str, style: str = "") -> str:
     return f'<p style="margin:0 0 8px 0;{style}">{text}</p>'
 
 
+def _part_html(part: Part) -> str:
+    items = "".join(f'<li style="margin:0 0 4px 0;">{html.escape(item)}</li>' for item in part.items)
+    return _p(html.escape(part.text)) + (
+        f'<ul style="margin:0 0 8px 0;padding-left:24px;">{items}</ul>' if items else ""
+    )
+
+
 def _notice_html(n: Notice) -> str:
-    lines = "".join(_p(html.escape(line)) for line in n.lines)
+    lines = "".join(_part_html(part) for part in n.parts)
     links = "".join(
         _p(f'<a href="{html.escape(url, quote=True)}" style="color:{BLUE};text-decoration:underline;">'
            f"{html.escape(label)}</a>")

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
 
 from metrics import board, queries
 from metrics.access import Role
 from metrics.accounts import Account
-from metrics.notices import Kind, Notice, RemindSettings
+from metrics.notices import Kind, Notice, Part, RemindSettings
 from metrics.periods import Period, last_complete_quarter, parse_period
 from metrics.status import Status
 from metrics.store import read_sql
@@ -100,7 +101,7 @@ def figures_due(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Notice]:
             "figures_due",
             f"figures-due:{code}:{owed.quarter}",
             f"{name}: {_plural(len(items), 'figure')} for {owed.quarter} due {when} ({_day(owed.due)})",
-            (f"These figures for {owed.quarter} have not been received yet:", *items),
+            (Part(f"These figures for {owed.quarter} have not been received yet:", items),),
             _figure_links(ctx, owed.quarter, code),
             ctx.officers(code),
             _no_officer(code),
@@ -119,7 +120,7 @@ def figures_overdue(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Notice
             "figures_overdue",
             f"figures-overdue:{code}:{owed.quarter}",
             f"{name}: {_plural(len(items), 'figure')} for {owed.quarter} past the due date ({_day(owed.due)})",
-            (f"{Status.OVERDUE.said}: these figures for {owed.quarter} were due by {_day(owed.due)}:", *items),
+            (Part(f"{Status.OVERDUE.said}: these figures for {owed.quarter} were due by {_day(owed.due)}:", items),),
             _figure_links(ctx, owed.quarter, code),
             ctx.officers(code),
             _no_officer(code),
@@ -136,14 +137,15 @@ def figures_escalated(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Noti
         return []
     notices = []
     for code, (name, items) in owed.partners.items():
-        told = ", ".join(ctx.officers(code)) or "no one: the council has no active officer account"
+        officers = ctx.officers(code)
+        told = f"its officers were told ({', '.join(officers)})" if officers else "it has no active officer account"
         notices.append(
             Notice(
                 "figures_escalated",
                 f"figures-escalated:{code}:{owed.quarter}",
                 f"{name}: {_plural(len(items), 'figure')} for {owed.quarter} still missing, "
                 f"{_plural(late, 'day')} after the due date",
-                (f"Due by {_day(owed.due)}; the council's officers were told: {told}.", *items),
+                (Part(f"Due by {_day(owed.due)}; {told}. Still missing:", items),),
                 (("Data collection", ctx.settings.url("collection", quarter=owed.quarter, partner=code)),),
                 ctx.with_role(Role.ADMIN),
                 "no active admin account (the partnership's performance lead)",
@@ -171,15 +173,15 @@ def submissions_reviewed(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[N
             continue
         what = f"{', '.join(partners)} · {', '.join(periods)} · {file_name}"
         if status == "returned":
-            lines: tuple[str, ...] = (f"Returned by {by} on {_day(at)} with this reason:", reason, what)
+            parts = (Part(f"Returned by {by} on {_day(at)} with this reason:", (reason,)), Part(what))
             link = ("Upload figures", ctx.settings.url("upload", quarter=_first_quarter(list(periods)),
                                                        partner=partners[0] if partners else None))  # fmt: skip
             title = f"Submission {sid} returned: {reason}"
         else:
-            lines = (f"Approved by {by} on {_day(at)}: its figures are now published.", what)
+            parts = (Part(f"Approved by {by} on {_day(at)}: its figures are now published."), Part(what))
             link = ("Submission history", ctx.settings.url("history", submission=sid))
             title = f"Submission {sid} approved ({file_name})"
-        notices.append(Notice("submission_reviewed", f"submission-{status}:{sid}", title, lines, (link,), (sender,)))
+        notices.append(Notice("submission_reviewed", f"submission-{status}:{sid}", title, parts, (link,), (sender,)))
     return notices
 
 
@@ -203,7 +205,7 @@ def board_actions(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Notice]:
                 "board_actions",
                 f"action-{'overdue' if overdue else 'due'}:{aid}",
                 f"Action {aid} {when}: {description}",
-                (f"On {code} {title}.", f"Owner: {owner}."),
+                (Part(f"On {code} {title}."), Part(f"Owner: {owner}.")),
                 (link,),
                 tuple(a.email for a in owners),
                 f"no active account has the e-mail or name of its owner, '{owner}'",
@@ -220,7 +222,7 @@ def _reviewed(period: str | None, held_on: date, due_days: int) -> Period:
     return quarter if quarter.due(due_days) < held_on else quarter.previous()
 
 
-def _digest_lines(con: duckdb.DuckDBPyConnection, quarter: Period) -> tuple[str, ...]:
+def _digest(con: duckdb.DuckDBPyConnection, quarter: Period) -> tuple[Part, ...]:
     changes = queries.status_changes(con, quarter)
     worded = {s.word: s.said for s in Status}
 
@@ -231,15 +233,23 @@ def _digest_lines(con: duckdb.DuckDBPyConnection, quarter: Period) -> tuple[str,
         f"{r.objective_code} {r.objective_title}, {r.partner_code}: {said(r.was)} to {said(r.now)} ({r.movement})"
         for r in changes.itertuples()
     ]
-    flagged = board.exception_objectives(board.exceptions(con, quarter))
+    frame = board.exceptions(con, quarter)
+    wanted = {str(r.objective_code) for r in frame.itertuples() if _needs_decision(r)}
+    flagged = board.exception_objectives(frame[frame["objective_code"].isin(wanted)])
     decide = [f"{r.objective_code} {r.objective_title}: {r.reasons}" for r in flagged.itertuples()]
     return (
-        f"What changed status in {quarter} (approved figures, against {quarter.previous()}): "
-        + (f"{len(moved)}." if moved else "nothing."),
-        *moved,
-        f"What needs the board's attention or a decision: {len(decide) or 'nothing'}.",
-        *decide,
-    )
+        Part(f"What changed status in {quarter} (approved figures, against {quarter.previous()}): {len(moved)}.",
+             tuple(moved)),
+        Part(f"What needs a decision (off track, at risk two quarters running, or ended without one): {len(decide)}.",
+             tuple(decide)),
+    )  # fmt: skip
+
+
+def _needs_decision(row: Any) -> bool:
+    """Off track, at risk in this quarter and the one before, or ended Missed or Not assessed with no decision."""
+    recent = list(row.recent_statuses) if row.recent_statuses is not None else []
+    twice = recent[-2:] == [Status.AT_RISK.word] * 2
+    return bool(row.any_off_track or row.any_missed or row.any_not_assessed or twice)
 
 
 def board_digest(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Notice]:
@@ -253,7 +263,7 @@ def board_digest(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Notice]:
                 "board_digest",
                 f"digest:{held_on}",
                 f"Board meeting on {_day(held_on)}: the {quarter} digest",
-                _digest_lines(con, quarter),
+                _digest(con, quarter),
                 (("Board review", ctx.settings.url("board", quarter=quarter)),),
                 ctx.with_role(Role.BOARD, Role.ADMIN),
                 "no active board or admin account",

@@ -38,13 +38,21 @@ class Kind:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A sentence of a notice, with the items it lists (figures owed, objectives) as bullets."""
+
+    text: str
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Notice:
     """One thing to tell: its kind, a key that is sent once per person, what it says, where to deal with it."""
 
     kind: str
     key: str
     title: str
-    lines: tuple[str, ...]
+    parts: tuple[Part, ...]
     links: tuple[tuple[str, str], ...]  # (what the link opens, its address)
     to: tuple[str, ...]  # e-mail addresses of active accounts
     unreached: str = ""  # why no one gets it, when `to` is empty

@@ -83,7 +83,14 @@ def test_every_link_in_the_notes_leads_to_a_file_in_the_repository(note: str) ->
 def test_the_index_lists_every_note() -> None:
     index = _text(DOCS / "README.md")
     notes = sorted(p.name for p in DOCS.glob("*.md") if p.name != "README.md")
-    assert notes == ["architecture.md", "file-contract.md", "progress-rules.md", "security.md", "views.md"]
+    assert notes == [
+        "architecture.md",
+        "file-contract.md",
+        "progress-rules.md",
+        "reminders.md",
+        "security.md",
+        "views.md",
+    ]
     assert [n for n in notes if f"]({n})" not in index] == []
 
 

@@ -466,7 +466,7 @@ def test_user_text_in_an_email_is_text_not_markup() -> None:
 
     reason = 'See <a href="https://evil.example">this</a> &\nfix <b>row 2</b>'
     notice = notices.Notice(
-        "submission_reviewed", "submission-returned:9", f"Submission 9 returned: {reason}", (reason,),
+        "submission_reviewed", "submission-returned:9", f"Submission 9 returned: {reason}", (notices.Part(reason),),
         (("Upload figures", f"{BASE}/upload?quarter=2025%2F26%20Q2&partner=MBC"),), (MO,),
     )  # fmt: skip
     settings = mail.SmtpSettings("smtp.example", 587, "starttls", "charter@lictp.example")
