@@ -481,3 +481,43 @@ def test_user_text_in_an_email_is_text_not_markup() -> None:
     assert re.findall(r'<a href="([^"]+)"', page) == [
         f"{BASE}/upload?quarter=2025%2F26%20Q2&amp;partner=MBC", f"{BASE}/notices",
     ]  # fmt: skip
+
+
+class _RefusingHandler(_Handler):
+    """Refuses one address at RCPT, as a server does for a mailbox it does not know."""
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address == HINA:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_address_skips_that_person_only_and_tls_against_a_plain_server_is_said(demo_db: Path) -> None:
+    from metrics import mail, remind
+
+    received: list[tuple[list[str], EmailMessage]] = []
+    port = free_port()
+    controller = Controller(_RefusingHandler(received), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with store.connect(demo_db, as_of=AS_OF) as con:
+            for email, partners in ((MO, ["MBC"]), (HINA, ["HBBC"])):
+                accounts.add_user(con, ADMIN, email=email, role="officer", partners=partners)
+            plan = remind.gather(con, AS_OF, notices.RemindSettings(base_url=BASE))
+        settings = mail.SmtpSettings("127.0.0.1", port, "none", "charter@lictp.example")
+        recorded: list[str] = []
+        said: list[str] = []
+        refused = remind.deliver(plan, settings, lambda letter: recorded.append(letter.email), said.append)
+        assert refused == [f"the mail server at 127.0.0.1:{port} refused the address {HINA}"]
+        assert recorded == [MO] and [r for r, _ in received] == [[MO]]
+        assert said == [f"Sent to {MO}: 1 notice.", "Sent 1 e-mail with 1 notice."]
+        tls = mail.SmtpSettings("127.0.0.1", port, "tls", "charter@lictp.example")
+        with pytest.raises(remind.RemindError) as caught:
+            remind.deliver(plan, tls, recorded.append, said.append)
+        assert str(caught.value) == (
+            f"the mail server at 127.0.0.1:{port} did not complete a secure (TLS) connection (SSLError): check "
+            "[smtp] security and port; nothing was sent, and 2 e-mails (2 notices) will be sent on the next run"
+        )
+    finally:
+        controller.stop()
