@@ -521,3 +521,13 @@ def test_a_refused_address_skips_that_person_only_and_tls_against_a_plain_server
         )
     finally:
         controller.stop()
+
+
+def test_the_example_secrets_file_holds_valid_reminder_and_smtp_sections() -> None:
+    from metrics import mail
+    from metrics.config import ROOT
+
+    example = ROOT / ".streamlit" / "secrets.toml.example"
+    values = notices.read_secrets(example)
+    assert notices.remind_settings(values, example) == notices.RemindSettings(base_url="https://charter.example.gov.uk")
+    assert mail.smtp_settings(values, example).where == "smtp.office365.com:587"
