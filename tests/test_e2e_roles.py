@@ -38,11 +38,12 @@ CORRECTION = "demo-BDC-2025-26-Q2-correction.csv"  # the demo's file awaiting th
 MEMBERS = ["Overview", "Charter", "Objective", "Partner scorecard", "KPIs", "About"]
 PAGES = {
     "public": [*MEMBERS, "Sign in"],
-    "viewer": [*MEMBERS, "Sign out"],
-    "officer": [*MEMBERS, "Upload figures", "Data collection", "Submission history", "ICT service desk", "Sign out"],
-    "board": [*MEMBERS, "Data collection", "Submission history", "Board review", "Actions", "Sign out"],
+    "viewer": [*MEMBERS, "My notices", "Sign out"],
+    "officer": [*MEMBERS, "Upload figures", "Data collection", "Submission history", "ICT service desk", "My notices",
+                "Sign out"],
+    "board": [*MEMBERS, "Data collection", "Submission history", "Board review", "Actions", "My notices", "Sign out"],
     "admin": [*MEMBERS, "Upload figures", "Data collection", "Approve figures", "Submission history",
-              "ICT service desk", "Board review", "Actions", "Admin", "Sign out"],
+              "ICT service desk", "Board review", "Actions", "Admin", "My notices", "Sign out"],
 }  # fmt: skip
 
 
@@ -139,6 +140,7 @@ HEADINGS: dict[str, str | re.Pattern[str]] = {
     "Data collection": "Data collection", "Approve figures": "Approve figures",
     "Submission history": "Submission history", "ICT service desk": "ICT service desk",
     "Board review": "Board review", "Actions": "Actions", "Admin": "Administration", "Sign in": "Sign in",
+    "My notices": "My notices",
 }  # fmt: skip
 
 
@@ -275,6 +277,13 @@ def about(page: Page, role: str, app: App, deep: bool) -> None:
         _choose(page, "Quarter", QUARTER, "stSidebar")
 
 
+def my_notices(page: Page, role: str, app: App, deep: bool) -> None:
+    """The kinds of notice by e-mail offered to the role (metrics/notice_sources.py), every one ticked at first."""
+    kinds = {"officer": 4, "board": 2, "admin": 4}.get(role, 1)  # a viewer is offered their board actions only
+    expect(_main(page).get_by_role("checkbox")).to_have_count(kinds)
+    expect(_main(page).get_by_role("button", name="Save my choices")).to_be_visible()
+
+
 def upload(page: Page, role: str, app: App, deep: bool) -> None:
     expect(_main(page).get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached()
     assert _options(page, "Council") == (COUNCILS[:1] if role == "officer" else COUNCILS)  # an officer: own only
@@ -376,6 +385,7 @@ CHECKS: dict[str, Callable[[Page, str, App, bool], None]] = {
     "Overview": overview, "Charter": charter, "Objective": objective, "Partner scorecard": scorecard, "KPIs": kpis,
     "About": about, "Upload figures": upload, "Data collection": collection, "Approve figures": approvals,
     "Submission history": history, "ICT service desk": ict, "Board review": board, "Actions": actions, "Admin": admin,
+    "My notices": my_notices,
 }  # fmt: skip
 DEEP = {"public": set(MEMBERS), "board": {"Board review"}, "admin": {"Upload figures", "Submission history"}}
 
