@@ -55,6 +55,8 @@ account = (
         st.Page("app_pages/signin.py", title="Sign in", icon=":material/login:", default="Performance" not in sections)
     ]
 )
+if actor is not None and actor.account:  # each person chooses their own notices by e-mail (metrics/notices.py)
+    account.insert(0, st.Page("app_pages/notices.py", title="My notices", icon=":material/notifications:"))
 sections["Account"] = account
 navigation = st.navigation(sections, position="hidden")  # the sidebar's menu is dashboard/sidebar.py's
 menu = sidebar.menu()

@@ -38,6 +38,7 @@ class Action(StrEnum):
     AUDIT = "read the audit trail"
     SEE_BUSINESS = "read the partnership's money, risks, contracts and options"
     EDIT_BUSINESS = "change the partnership's money, risks, contracts and options"
+    NOTICES = "choose which notices to get by e-mail"
 
 
 ALLOWED: dict[Action, frozenset[Role]] = {
@@ -52,6 +53,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.AUDIT: frozenset({Role.ADMIN}),
     Action.SEE_BUSINESS: frozenset({Role.VIEWER, Role.OFFICER, Role.BOARD, Role.ADMIN}),
     Action.EDIT_BUSINESS: frozenset({Role.BOARD, Role.ADMIN}),
+    Action.NOTICES: frozenset(Role),  # each person for their own account (metrics/notices.py)
 }
 # Actions done for a council: an officer may do them only for their own council(s).
 FOR_A_COUNCIL = frozenset({Action.SUBMIT, Action.COMMENT})

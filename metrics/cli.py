@@ -16,6 +16,7 @@ from metrics import (
     cli_business,
     cli_data,
     cli_demo,
+    cli_remind,
     cli_table,
     cli_tickets,
     cli_users,
@@ -291,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_demo.register(sub)
     cli_data.register(sub)
     cli_business.register(sub)
+    cli_remind.register(sub)
     return parser
 
 
@@ -305,6 +307,10 @@ _KNOWN: tuple[tuple[str, str, int], ...] = (
     ("metrics.demo", "DemoRefused", EXIT_REJECTED),
     ("metrics.access", "AccessDenied", EXIT_REJECTED),
     ("metrics.accounts", "AccountError", EXIT_REJECTED),
+    ("metrics.notices", "SettingsError", EXIT_REJECTED),
+    ("metrics.mail", "MailError", EXIT_REJECTED),
+    ("metrics.remind", "RemindError", EXIT_REJECTED),
+    ("metrics.cli_remind", "MeetingError", EXIT_REJECTED),
     ("builtins", "OSError", EXIT_REJECTED),  # a file that cannot be read or written, said rather than a traceback
 )
 

@@ -39,12 +39,12 @@ MEMBERS = ["Overview", "Charter", "Objective", "Partner scorecard", "KPIs", "Abo
 BUSINESS = ["Money", "Options appraisal"]  # the Partnership section: signed-in members only, whatever CHARTER_PUBLIC
 PAGES = {
     "public": [*MEMBERS, "Sign in"],
-    "viewer": [*MEMBERS, *BUSINESS, "Sign out"],
-    "officer": [*MEMBERS, "Upload figures", "Data collection", "Submission history", "ICT service desk", *BUSINESS,
+    "viewer": [*MEMBERS, *BUSINESS, "My notices", "Sign out"],
+    "officer": [*MEMBERS, "Upload figures", "Data collection", "Submission history", "ICT service desk", *BUSINESS, "My notices",
                 "Sign out"],
-    "board": [*MEMBERS, "Data collection", "Submission history", "Board review", "Actions", *BUSINESS, "Sign out"],
+    "board": [*MEMBERS, "Data collection", "Submission history", "Board review", "Actions", *BUSINESS, "My notices", "Sign out"],
     "admin": [*MEMBERS, "Upload figures", "Data collection", "Approve figures", "Submission history",
-              "ICT service desk", "Board review", "Actions", "Admin", *BUSINESS, "Sign out"],
+              "ICT service desk", "Board review", "Actions", "Admin", *BUSINESS, "My notices", "Sign out"],
 }  # fmt: skip
 
 
@@ -141,6 +141,7 @@ HEADINGS: dict[str, str | re.Pattern[str]] = {
     "Data collection": "Data collection", "Approve figures": "Approve figures",
     "Submission history": "Submission history", "ICT service desk": "ICT service desk",
     "Board review": "Board review", "Actions": "Actions", "Admin": "Administration", "Sign in": "Sign in",
+    "My notices": "My notices",
 }  # fmt: skip
 
 
@@ -277,6 +278,13 @@ def about(page: Page, role: str, app: App, deep: bool) -> None:
         _choose(page, "Quarter", QUARTER, "stSidebar")
 
 
+def my_notices(page: Page, role: str, app: App, deep: bool) -> None:
+    """The kinds of notice by e-mail offered to the role (metrics/notice_sources.py), every one ticked at first."""
+    kinds = {"officer": 4, "board": 2, "admin": 4}.get(role, 1)  # a viewer is offered their board actions only
+    expect(_main(page).get_by_role("checkbox")).to_have_count(kinds)
+    expect(_main(page).get_by_role("button", name="Save my choices")).to_be_visible()
+
+
 def upload(page: Page, role: str, app: App, deep: bool) -> None:
     expect(_main(page).get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached()
     assert _options(page, "Council") == (COUNCILS[:1] if role == "officer" else COUNCILS)  # an officer: own only
@@ -378,6 +386,7 @@ CHECKS: dict[str, Callable[[Page, str, App, bool], None]] = {
     "Overview": overview, "Charter": charter, "Objective": objective, "Partner scorecard": scorecard, "KPIs": kpis,
     "About": about, "Upload figures": upload, "Data collection": collection, "Approve figures": approvals,
     "Submission history": history, "ICT service desk": ict, "Board review": board, "Actions": actions, "Admin": admin,
+    "My notices": my_notices,
 }  # fmt: skip
 DEEP = {"public": set(MEMBERS), "board": {"Board review"}, "admin": {"Upload figures", "Submission history"}}
 

@@ -84,6 +84,7 @@ def test_init_upgrades_an_old_database_without_losing_a_row(version_1: Path) -> 
             assert after[table] == [(*row, 1) for row in rows], table
             continue
         assert after[table] == rows, table
+    # table_contents sorts rows as text, so version 13 comes before 2: compare them as numbers
     assert sorted(row[0] for row in after["core.schema_version"]) == [version for version, *_ in store.migrations()]
     with store.connect(version_1, read_only=True) as con:
         assert con.execute(
