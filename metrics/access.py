@@ -36,6 +36,8 @@ class Action(StrEnum):
     FRAMEWORK = "change the framework"
     USERS = "manage users"
     AUDIT = "read the audit trail"
+    SEE_BUSINESS = "read the partnership's money, risks, contracts and options"
+    EDIT_BUSINESS = "change the partnership's money, risks, contracts and options"
 
 
 ALLOWED: dict[Action, frozenset[Role]] = {
@@ -48,6 +50,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.FRAMEWORK: frozenset({Role.ADMIN}),
     Action.USERS: frozenset({Role.ADMIN}),
     Action.AUDIT: frozenset({Role.ADMIN}),
+    Action.SEE_BUSINESS: frozenset({Role.VIEWER, Role.OFFICER, Role.BOARD, Role.ADMIN}),
+    Action.EDIT_BUSINESS: frozenset({Role.BOARD, Role.ADMIN}),
 }
 # Actions done for a council: an officer may do them only for their own council(s).
 FOR_A_COUNCIL = frozenset({Action.SUBMIT, Action.COMMENT})

@@ -10,7 +10,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from metrics import accounts, cli_board, cli_data, cli_demo, cli_table, cli_tickets, cli_users, defaults, store
+from metrics import (
+    accounts,
+    cli_board,
+    cli_business,
+    cli_data,
+    cli_demo,
+    cli_table,
+    cli_tickets,
+    cli_users,
+    defaults,
+    store,
+)
 from metrics.access import Action, Actor, require
 from metrics.periods import parse_period
 
@@ -238,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.register(sub)
     cli_demo.register(sub)
     cli_data.register(sub)
+    cli_business.register(sub)
     return parser
 
 

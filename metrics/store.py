@@ -320,6 +320,8 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
         with transaction(con):
             con.execute(status.sql())  # the status words and the direction rule that the views use
             con.execute(read_sql("views"))
+            for extra in sorted(f.name for f in SQL.iterdir() if f.name.startswith("views_")):  # views_money.sql, ...
+                con.execute(read_sql(extra.removesuffix(".sql")))
     return applied
 
 
