@@ -24,6 +24,7 @@ KINDS: dict[str, str] = {
     "savings": "metrics.money_files:SAVINGS",
     "options": "metrics.money_files:OPTIONS",
     "agreement": "metrics.money_files:AGREEMENT",
+    "benchmarks": "metrics.benchmarks:BENCHMARKS",
 }
 
 
@@ -58,3 +59,8 @@ def register(subparsers: Any) -> None:
     load.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of {', '.join(KINDS)}")
     load.add_argument("file", metavar="FILE")
     load.set_defaults(func=cmd_load)
+    bench = subparsers.add_parser(
+        "benchmarks", help="load quartiles per KPI and period (as `business load benchmarks`)"
+    )
+    bench.add_argument("file", metavar="FILE")
+    bench.set_defaults(func=cmd_load, kind="benchmarks")

@@ -98,7 +98,8 @@ def test_the_architecture_has_its_picture() -> None:
 
 
 def _views() -> list[str]:
-    return re.findall(r"^CREATE OR REPLACE VIEW (\w+) AS", _text(ROOT / "metrics" / "sql" / "views.sql"), re.M)
+    files = sorted((ROOT / "metrics" / "sql").glob("views*.sql"))  # views.sql, then views_money.sql, ...
+    return [v for f in files for v in re.findall(r"^CREATE OR REPLACE VIEW (\w+) AS", _text(f), re.M)]
 
 
 def _sections(text: str) -> dict[str, str]:
