@@ -7,11 +7,13 @@ whole or nothing, audited); `charter benchmarks FILE` loads one. The public view
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Any, Literal
 
 import duckdb
 from pydantic import BeforeValidator, Field, StringConstraints
 
+from metrics import store
 from metrics.business_files import CheckedRows, Kind, Money, Row, Word
 from metrics.figures import Problem
 from metrics.periods import PeriodError, parse_period
@@ -48,7 +50,7 @@ def _rules(name: str, rows: CheckedRows) -> list[Problem]:
         given = [(c, r[c]) for c in ("lower_quartile", "median", "upper_quartile") if r[c] is not None]
         if not given:
             out.append(Problem(name, n, "median", "no quartile is given; give at least one of the three"))
-        for (low_col, low), (high_col, high) in zip(given, given[1:], strict=False):
+        for (low_col, low), (high_col, high) in itertools.pairwise(given):
             if low > high:
                 out.append(
                     Problem(name, n, high_col, f"{high_col} {high:g} is below {low_col} {low:g}; check the order")
@@ -67,22 +69,12 @@ def _store(con: duckdb.DuckDBPyConnection, kind: Kind, rows: list[dict[str, Any]
     for row in rows:
         period = parse_period(row["period"])
         params = {**row, "partnership_code": code, "period_index": period.index, "is_annual": period.is_annual}
-        con.execute(_DELETE, {k: params[k] for k in _DELETE_KEYS})
-        con.execute(_INSERT, params)
+        con.execute(store.read_sql("benchmark_replace"), {k: params[k] for k in _KEY})
+        con.execute(store.read_sql("benchmark_insert"), params)
     return len(rows)
 
 
-_KEY = "kpi_code IS NOT DISTINCT FROM $kpi_code AND measure = $measure AND period = $period AND source = $source"
-_DELETE = (
-    f"DELETE FROM core.benchmark WHERE partnership_code = $partnership_code AND {_KEY} AND group_name = $group_name"
-)
-_DELETE_KEYS = ("partnership_code", "kpi_code", "measure", "period", "source", "group_name")
-_INSERT = (
-    "INSERT INTO core.benchmark (partnership_code, kpi_code, measure, period, period_index, is_annual, source, "
-    "group_name, scope, lower_quartile, median, upper_quartile, sample_size, illustrative) VALUES ($partnership_code, "
-    "$kpi_code, $measure, $period, $period_index, $is_annual, $source, $group_name, $scope, $lower_quartile, $median, "
-    "$upper_quartile, $sample_size, $illustrative)"
-)
+_KEY = ("partnership_code", "kpi_code", "measure", "period", "source", "group_name")
 
 BENCHMARKS = Kind(
     "benchmarks",
