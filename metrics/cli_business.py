@@ -28,6 +28,7 @@ KINDS: dict[str, str] = {
     "risk-scores": "metrics.risk_files:RISK_SCORES",
     "risk-objectives": "metrics.risk_files:RISK_OBJECTIVES",
     "contracts": "metrics.risk_files:CONTRACTS",
+    "benchmarks": "metrics.benchmarks:BENCHMARKS",
 }
 
 
@@ -62,3 +63,8 @@ def register(subparsers: Any) -> None:
     load.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of {', '.join(KINDS)}")
     load.add_argument("file", metavar="FILE")
     load.set_defaults(func=cmd_load)
+    bench = subparsers.add_parser(
+        "benchmarks", help="load quartiles per KPI and period (as `business load benchmarks`)"
+    )
+    bench.add_argument("file", metavar="FILE")
+    bench.set_defaults(func=cmd_load, kind="benchmarks")

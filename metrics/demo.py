@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 FIRST = Period(2021, 1)
 FRAMEWORK = DEMO_DIR / "framework.yaml"
+BENCHMARKS = DEMO_DIR / "benchmarks.csv"  # the seed's partnership-level fact and illustrative quartiles
 PROFILES = {"ahead": 1.1, "on track": 1.05, "slipping": 0.93, "behind": 0.72}
 NOTES = {
     "behind": [
@@ -94,6 +95,7 @@ def install(con: duckdb.DuckDBPyConnection, *, today: date, by: str, history: bo
     new = [s for s in stored if s.duplicate_of is None]
     lines = [f"Demo framework: {line}" for line in report.lines()]
     lines += demo_risks.install(con, today=today)
+    lines.append(f"Demo benchmarks: {_benchmarks(con, by)}")
     lines.append(
         f"Demo figures: {len(new)} new submissions with {sum(s.rows for s in new)} figures "
         f"({len(stored) - len(new)} already present), up to {last_complete_quarter(today)}."
@@ -139,6 +141,18 @@ def _planned(kpi: Kpi, plans: dict[tuple[str, str], Plan], partner: str, period:
     rng = random.Random(f"figure-{kpi.code}-{partner}-{period}")
     rng.random()  # the roll that decides whether the figure is sent
     return _value(kpi, plan, period, rng)
+
+
+def _benchmarks(con: duckdb.DuckDBPyConnection, by: str) -> str:
+    """The demo's benchmarks through the real loader: the seed's partnership-level fact, the rest illustrative."""
+    from metrics import benchmarks, business_files
+
+    held = con.execute("SELECT count(*) FROM core.benchmark").fetchall()[0][0]
+    if held:
+        return f"{held} already present."
+    return business_files.load(
+        con, BENCHMARKS.read_bytes(), BENCHMARKS.name, benchmarks.BENCHMARKS, Actor.administrator(by)
+    )
 
 
 class DemoRefused(Exception):

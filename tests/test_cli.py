@@ -106,6 +106,8 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
         first.stdout
     )
     assert "Demo framework: Added 4 partners.\n" in first.stdout
+    (benchmarks,) = query(db, "SELECT count(*) FROM benchmark")[0]
+    assert f"Demo benchmarks: benchmarks.csv: loaded {benchmarks} benchmarks.\n" in first.stdout
     before = table_contents(db)
     second = charter(db, "init", "--demo")
     assert (second.returncode, second.stderr) == (0, "")
@@ -113,6 +115,7 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
         f"Database {db}: schema is up to date (version {store.LATEST_VERSION}).\n"
         f"Database {db}: only its owner can read or write it (mode 600).\n"
         "Demo framework: The framework is already up to date: nothing changed.\n"
+        f"Demo benchmarks: {benchmarks} already present.\n"
         f"Demo figures: 0 new submissions with 0 figures ({files} already present), up to 2025/26 Q2.\n"
         "Demo service desk: demo-service-desk-illustrative-2024-25-Q3-to-2025-26-Q2.csv was already imported "
         "(import 1); no new tickets.\n"

@@ -40,9 +40,10 @@ BUSINESS = ["Money", "Options appraisal"]  # the Partnership section: signed-in 
 PAGES = {
     "public": [*MEMBERS, "Sign in"],
     "viewer": [*MEMBERS, *BUSINESS, "My notices", "Sign out"],
-    "officer": [*MEMBERS, "Upload figures", "Data collection", "Submission history", "ICT service desk", *BUSINESS, "My notices",
-                "Sign out"],
-    "board": [*MEMBERS, "Data collection", "Submission history", "Board review", "Actions", *BUSINESS, "My notices", "Sign out"],
+    "officer": [*MEMBERS, "Upload figures", "Data collection", "Submission history", "ICT service desk", *BUSINESS,
+                "My notices", "Sign out"],
+    "board": [*MEMBERS, "Data collection", "Submission history", "Board review", "Actions", *BUSINESS,
+              "My notices", "Sign out"],
     "admin": [*MEMBERS, "Upload figures", "Data collection", "Approve figures", "Submission history",
               "ICT service desk", "Board review", "Actions", "Admin", *BUSINESS, "My notices", "Sign out"],
 }  # fmt: skip
