@@ -134,7 +134,8 @@ def test_on_a_phone_choosing_a_page_closes_the_menu_and_no_page_scrolls_sideways
     titles = [t for t in offered(page) if t != "Sign out"]
     problems: dict[str, list[str]] = {}
     for title in titles:
-        if not menu(page).first.is_visible():
+        box = menu(page).first.bounding_box()
+        if box is None or box["x"] < 0:  # folded away off the left edge
             opener.click()
         expect(menu(page).first).to_be_in_viewport()
         _link(page, title)
