@@ -89,6 +89,45 @@ def charges_alt(year: pd.DataFrame, label: str) -> str:
     return f"Charges against budgets, {label}: " + "; ".join(parts) + "."
 
 
+def what_if(now: pd.DataFrame, pool_now: float) -> None:
+    """The what-if: the reader changes a council's users or the pool, and sees every share and charge move."""
+    st.subheader("What if")
+    counted = now[now["active_users"].notna()]
+    if counted.empty or counted["active_users"].sum() <= 0:
+        st.markdown("The shares in force are agreed, not counted by active users: there is no what-if by users.")
+        return
+    st.markdown("Change a council's users or the cost pool: every council's share and charge moves.")
+    current = {str(r.partner_code): int(r.active_users) for r in counted.itertuples()}  # type: ignore[arg-type]
+    with st.form("what_if"):
+        users = {
+            code: int(st.number_input(f"Active users, {code}", min_value=0, step=1, value=n, key=f"whatif_{code}"))
+            for code, n in current.items()
+        }
+        pool = st.number_input("Cost pool (£ a year)", min_value=0.0, step=1000.0, value=pool_now, key="whatif_pool")
+        st.form_submit_button("Work out the charges")
+    try:
+        result = money.what_if(users, float(pool))
+    except money.MoneyError as exc:
+        st.error(components.plain(exc), icon=":material/error:")
+        return
+    base = {c.partner_code: c.charge for c in money.what_if(current, pool_now)}
+    rows = [
+        [
+            components.plain(c.partner_code),
+            f"{c.users:,}",
+            percent(c.share),
+            pounds(c.charge),
+            pounds(c.charge - base[c.partner_code]),
+        ]
+        for c in result
+    ]
+    caption = f"What if: shares add up to {sum(c.share for c in result) * 100:.1f}%"
+    header = ["Council", "Active users", "Share", "Charge", "Change from now"]
+    st.markdown(
+        components.scrolling(components.html_table(caption, header, rows), "What-if charges"), unsafe_allow_html=True
+    )
+
+
 def save(action: Callable[[Any], Any], success: str, where: str) -> None:
     """Run a write, then rerun and say what was recorded; otherwise say why nothing was written."""
     try:

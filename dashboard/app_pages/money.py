@@ -100,56 +100,8 @@ else:
             },
         )
 
-    st.subheader("What if")
-    st.markdown("Change a council's users or the cost pool: every council's share and charge moves.")
     charged = resources.cached(money.charges)
-    pool_now = float(charged["pool"].iloc[-1]) if not charged.empty else 1_000_000.0
-    with st.form("what_if"):
-        users = {
-            str(r.partner_code): int(
-                st.number_input(
-                    f"Active users, {r.partner_code}",
-                    min_value=0,
-                    step=1,
-                    value=int(r.active_users),
-                    key=f"whatif_{r.partner_code}",
-                )
-            )
-            for r in now.itertuples()
-        }
-        pool = st.number_input("Cost pool (£ a year)", min_value=0.0, step=1000.0, value=pool_now, key="whatif_pool")
-        st.form_submit_button("Work out the charges")
-    try:
-        result = money.what_if(users, float(pool))
-    except money.MoneyError as exc:
-        st.error(ui.plain(exc), icon=":material/error:")
-    else:
-        base = {
-            c.partner_code: c
-            for c in money.what_if(dict(zip(now["partner_code"], now["active_users"], strict=True)), pool_now)
-        }
-        rows = [
-            [
-                ui.plain(c.partner_code),
-                f"{c.users:,}",
-                money_ui.percent(c.share),
-                money_ui.pounds(c.charge),
-                money_ui.pounds(c.charge - base[c.partner_code].charge),
-            ]
-            for c in result
-        ]
-        total = sum(c.share for c in result)
-        st.markdown(
-            ui.scrolling(
-                ui.html_table(
-                    f"What if: shares add up to {total * 100:.1f}%",
-                    ["Council", "Active users", "Share", "Charge", "Change from now"],
-                    rows,
-                ),
-                "What-if charges",
-            ),
-            unsafe_allow_html=True,
-        )
+    money_ui.what_if(now, float(charged["pool"].iloc[-1]) if not charged.empty else 1_000_000.0)
 
     if editor:
         st.subheader("Record a new active-user count")
