@@ -117,7 +117,7 @@ def test_the_tables_come_as_xlsx_and_csv_with_formulas_neutralised(demo_db: Path
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames == [
         "summary", "exceptions", "reviews", "target revisions", "open actions", "completeness",
-        "figures still owed", "meetings",
+        "figures still owed", "meetings", "risks", "notices due", "contracts ending",
     ]  # fmt: skip
     reviews = book["reviews"]
     header = [c.value for c in reviews[1]]
@@ -132,7 +132,7 @@ def test_the_tables_come_as_xlsx_and_csv_with_formulas_neutralised(demo_db: Path
         headers = {c.value for c in sheet[1]}  # nor a column kept only for sorting
         assert not headers & {"partner_order", "kpi_order", "period_index", "effective_from_index"}, sheet.title
     names = sorted(p.name for p in folder.iterdir())
-    assert names[0] == "board-pack-2025-26-Q2-completeness.csv" and len(names) == 8
+    assert names[0] == "board-pack-2025-26-Q2-completeness.csv" and len(names) == 11  # 8, and the risks section's 3
     with (folder / "board-pack-2025-26-Q2-reviews.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["comment"] == '\'=HYPERLINK("http://example.invalid","click")'
