@@ -293,9 +293,11 @@ def kpi_by_partner(
     polarity: str,
     decimals: int | None = None,
     targets: pd.DataFrame | None = None,
+    bands: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
-    """One KPI: a line per partner, the partnership roll-up as a dashed black line, and each partner's target
-    (`targets`: partner_name, period, target) as a dotted line."""
+    """One KPI: a line per partner, the partnership roll-up as a dashed black line, each partner's target
+    (`targets`: partner_name, period, target) as a dotted line, and the benchmark's middle half (`bands`:
+    period, lower_quartile, median, upper_quartile, source) as a shaded band under them."""
     order = _periods(pd.concat([series[["period", "period_index"]], rollup[["period", "period_index"]]]))
     if targets is not None:
         targets = with_text(targets, ["target"], unit, decimals)[["partner_name", "period", "target", "target_text"]]
@@ -341,9 +343,36 @@ def kpi_by_partner(
             tooltip=tooltip,
         )
     )
-    # A benchmark band (none is stored yet) would be one more layer, first in this list: drawn under the lines.
-    layers = [*_targets(targets, x, colour), chart]
+    layers = [*_band(bands, order, x, unit, decimals), *_targets(targets, x, colour), chart]  # the band drawn first
     return alt.LayerChart(layer=layers).properties(height=320, width="container")
+
+
+BAND_FILL = "#c8d9ea"  # light blue-grey: behind the lines, never mistaken for a council's colour
+
+
+def _band(bands: pd.DataFrame | None, order: list[str], x: alt.X, unit: str, decimals: int | None) -> list[alt.Chart]:
+    """The benchmark's lower to upper quartile as a band, its median as a thin line; the tooltip says its source."""
+    if bands is None or bands.empty:
+        return []
+    shown = bands[bands["period"].isin(order)].dropna(subset=["lower_quartile", "upper_quartile"])
+    if shown.empty:
+        return []
+    data = with_text(shown, ["lower_quartile", "median", "upper_quartile"], unit, decimals)
+    data = data[["period", "lower_quartile", "median", "upper_quartile", "lower_quartile_text", "median_text",
+                 "upper_quartile_text", "source"]]  # fmt: skip
+    tooltip = [
+        alt.Tooltip("period:N", title="Quarter"),
+        alt.Tooltip("lower_quartile_text:N", title="Benchmark lower quartile"),
+        alt.Tooltip("median_text:N", title="Benchmark median"),
+        alt.Tooltip("upper_quartile_text:N", title="Benchmark upper quartile"),
+        alt.Tooltip("source:N", title="Source"),
+    ]
+    base = alt.Chart(data).encode(x=x)
+    area = base.mark_area(color=BAND_FILL, opacity=0.6).encode(
+        y="lower_quartile:Q", y2="upper_quartile:Q", tooltip=tooltip
+    )
+    median = base.mark_line(color="#505a5f", strokeWidth=1, strokeDash=[1, 2]).encode(y="median:Q", tooltip=tooltip)
+    return [area, median]
 
 
 def _kpi_crowd(both: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list[alt.Tooltip]) -> alt.LayerChart:

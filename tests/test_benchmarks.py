@@ -159,3 +159,83 @@ def test_only_the_board_or_an_administrator_loads_benchmarks(demo_db: Path, tmp_
     assert done.returncode == 1
     assert "change the partnership's money, risks, contracts and options" in done.stderr
     assert table_contents(demo_db) == before
+
+
+# --- on the pages: the KPI chart's band and the scorecard's quartiles -------------------------------------
+
+
+@pytest.fixture
+def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
+    from streamlit.testing.v1 import AppTest
+
+    from metrics.config import ROOT
+
+    monkeypatch.setenv("CHARTER_DB", str(demo_db))
+    monkeypatch.setattr("dashboard.resources.today", lambda: AS_OF)
+    return AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
+
+
+def test_the_kpi_chart_draws_the_band_and_says_what_it_is(app) -> None:
+    app.query_params["kpi"] = "ICT05"
+    app.switch_page("app_pages/kpis.py").run()
+    assert not app.exception
+    text = "\n".join(c.value for c in app.caption)
+    assert (
+        "The shaded band is the benchmark's middle half, lower to upper quartile (illustrative): Illustrative "
+        "comparison (not a real Socitm or LG Inform figure)." in text
+    )
+
+
+def test_the_band_is_a_layer_under_the_lines_in_the_kpis_unit() -> None:
+    import pandas as pd
+
+    from dashboard import charts
+
+    series = pd.DataFrame(
+        {
+            "partner_name": ["A", "A"],
+            "partner_order": [1, 1],
+            "period": ["2025/26 Q1", "2025/26 Q2"],
+            "period_index": [1, 2],
+            "value": [99.1, 99.4],
+        }
+    )
+    rollup = series.drop(columns=["partner_name", "partner_order"])
+    bands = pd.DataFrame(
+        {
+            "period": ["2025/26 Q1", "2025/26 Q2", "2030/31 Q1"],
+            "lower_quartile": [99.0, 99.0, 1.0],
+            "median": [99.5, 99.5, 2.0],
+            "upper_quartile": [99.8, 99.8, 3.0],
+            "source": ["Test"] * 3,
+        }
+    )
+    spec = charts.kpi_by_partner(series, rollup, "%", "higher", 1, None, bands).to_dict()
+    first = spec["layer"][0]
+    assert first["mark"]["type"] == "area"
+    assert first["encoding"]["y2"]["field"] == "upper_quartile"
+    drawn = spec["datasets"][first["data"]["name"]]
+    assert [r["period"] for r in drawn] == ["2025/26 Q1", "2025/26 Q2"]  # only the chart's own quarters
+    assert drawn[0]["lower_quartile_text"] == "99.0%"
+
+
+def test_the_scorecard_names_each_kpis_benchmark_quartile(app, demo_db: Path) -> None:
+    app.query_params["partner"] = "HBBC"
+    app.switch_page("app_pages/scorecard.py").run()
+    assert not app.exception
+    expected = dict(
+        query(
+            demo_db,
+            "SELECT k.name, q.quartile_name FROM benchmark_position q JOIN kpi k ON k.code = q.kpi_code "
+            "WHERE q.partner_code = 'HBBC' AND q.period = '2025/26 Q2' AND q.source LIKE 'Illustrative%'",
+        )
+    )
+    assert expected  # the demo benchmarks some of HBBC's KPIs that quarter
+    shown = {}
+    for frame in app.dataframe:
+        table = frame.value
+        if "benchmark" in table.columns:
+            shown |= dict(zip(table["kpi_name"], table["benchmark"], strict=True))
+    assert {k: v for k, v in shown.items() if v != "— no benchmark"} == {
+        name: f"{quartile} (illustrative)" for name, quartile in expected.items()
+    }

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, resources
 from dashboard import components as ui
-from metrics import queries
+from metrics import benchmark_reads, queries
 from metrics.periods import period_range
 
 sel = ui.selection()
@@ -65,6 +65,13 @@ def kpi_targets(code: str, shown: pd.DataFrame) -> pd.DataFrame | None:
     return path[["partner_name", "period", "target"]] if not path.empty else None
 
 
+def benchmark_words(bands: pd.DataFrame) -> str:
+    """What the shaded band is, where it comes from, and whether it is invented."""
+    sources = ", ".join(dict.fromkeys(str(s) for s in bands["source"]))
+    made_up = " (illustrative)" if bands["illustrative"].any() else ""
+    return f" The shaded band is the benchmark's middle half, lower to upper quartile{made_up}: {sources}."
+
+
 st.header("One KPI, every partner")
 codes = kpis["code"].tolist()
 kpi_names = dict(zip(kpis["code"], kpis["name"], strict=True))
@@ -100,6 +107,19 @@ else:
         table[column] = ui.figures(table, column, unit, places)
     table = ui.text_table(table.rename(columns={"period": "Quarter"}))
     targets = kpi_targets(code, one)
+    bands = resources.cached(benchmark_reads.bands, code)
+    bands = bands[bands["period"].isin(table["Quarter"])] if not bands.empty else bands
+    if not bands.empty:
+        lows, highs = (
+            ui.figures(bands, "lower_quartile", unit, places),
+            ui.figures(bands, "upper_quartile", unit, places),
+        )
+        middle = bands.assign(band=[f"{low} to {high}" for low, high in zip(lows, highs, strict=True)])
+        table = table.merge(
+            middle[["period", "band"]].rename(columns={"period": "Quarter", "band": "Benchmark middle half"}),
+            on="Quarter",
+            how="left",
+        ).fillna({"Benchmark middle half": "— no benchmark"})
     ui.chart(
         resources.chart_spec(
             charts.kpi_by_partner,
@@ -109,8 +129,11 @@ else:
             str(kpi["polarity"]),
             places,
             targets,
+            bands if not bands.empty else None,
         ),
-        sentence + (" Dotted lines are each council's target." if targets is not None else ""),
+        sentence
+        + (" Dotted lines are each council's target." if targets is not None else "")
+        + (benchmark_words(bands) if not bands.empty else ""),
         table,
         f"{code}-by-partner.csv",
         key=f"kpi-{code}",

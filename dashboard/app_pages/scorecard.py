@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import attention, ended, resources, scorecard_download
 from dashboard import components as ui
-from metrics import formatting, queries
+from metrics import benchmark_reads, formatting, queries
 from metrics.status import Status
 
 SHOW = ("All objectives", "Needs attention")  # all by default, the worst first
@@ -96,6 +96,14 @@ table = kpis.assign(
         for r, n in zip(kpis["rank"], kpis["reporting"], strict=True)
     ],
 )
+quartiles = resources.cached(benchmark_reads.quartiles, str(sel.period))
+quartiles = quartiles[quartiles["partner_code"] == code].set_index("kpi_code")
+table["benchmark"] = [
+    f"{quartiles.loc[k, 'quartile_name']}{' (illustrative)' if quartiles.loc[k, 'illustrative'] else ''}"
+    if k in quartiles.index
+    else "— no benchmark"
+    for k in table["kpi_code"]
+]
 for category, label in (("digital", "Digital strategy"), ("ict", "ICT service performance"), ("finance", "Finance")):
     part = table[table["category"] == category]
     if part.empty:
@@ -103,7 +111,19 @@ for category, label in (("digital", "Digital strategy"), ("ict", "ICT service pe
     st.markdown(f"**{label}**")
     st.dataframe(
         ui.text_table(
-            part[["kpi_name", "figure", "better", "direction", "direction_year", "position", "average", "note"]]
+            part[
+                [
+                    "kpi_name",
+                    "figure",
+                    "better",
+                    "direction",
+                    "direction_year",
+                    "position",
+                    "average",
+                    "benchmark",
+                    "note",
+                ]
+            ]
         ),
         hide_index=True,
         column_config={
@@ -114,6 +134,9 @@ for category, label in (("digital", "Digital strategy"), ("ict", "ICT service pe
             "direction_year": "On a year ago",
             "position": st.column_config.TextColumn("Among partners", help="1 = best of the partners that reported"),
             "average": st.column_config.TextColumn("Partners' average"),
+            "benchmark": st.column_config.TextColumn(
+                "Benchmark quartile", help="Where the figure falls in its benchmark, best first in the KPI's direction"
+            ),
             "note": st.column_config.TextColumn("Note", width="large"),
         },
     )
