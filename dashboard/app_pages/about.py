@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import resources
+from dashboard import framework_words, resources
 from metrics import queries
 from metrics.status import RUNNING, Status
 
@@ -13,6 +13,7 @@ sel = ui.selection()
 info = resources.partnership()
 kpis = resources.cached(queries.kpis)
 objectives = resources.cached(queries.objectives)
+tree = resources.cached(queries.charter_tree)
 
 st.title("About Charter")
 st.markdown(
@@ -20,8 +21,8 @@ st.markdown(
 **{ui.plain(info.name)}** ({ui.plain(info.short_name)}) is a partnership of councils that share an ICT service,
 led by {ui.plain(info.lead_authority)}. {ui.plain(info.description, "")}
 
-The partnership's **charter** makes five commitments — three themes and two cross-cutting themes — and
-sets seven principles. For each, the **desired outcomes** say what it means in practice, and
+The partnership's **charter** makes {framework_words.charter_shape(tree)}.
+For each, the **desired outcomes** say what it means in practice, and
 **SMART objectives** ({len(objectives)} of them) set a baseline, a target and a deadline for every
 partner council, measured by {len(kpis)} KPIs. Together they form the partnership's Performance
 Management Framework.

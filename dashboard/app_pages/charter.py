@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import resources
+from dashboard import framework_words, resources
 from metrics import queries
 
 sel = ui.selection()
@@ -16,7 +16,7 @@ if sel.partner:
 
 st.title("The Partnership Charter")
 st.caption(
-    f"{ui.plain(resources.partnership().name)} · five commitments and seven principles, what each means, and the "
+    f"{ui.plain(resources.partnership().name)} · {framework_words.charter_shape(tree)}, what each means, and the "
     f"objectives that measure it · statuses for {sel.period}"
 )
 ui.last_updated()
