@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import auth, components, resources, sidebar
 from metrics.access import Action
 
+resources.freeze_imports()
 st.set_page_config(page_title="Charter", page_icon=":material/insights:", layout="wide")
 st.markdown(components.CSS, unsafe_allow_html=True)
 
@@ -52,6 +53,7 @@ account = (
     ]
 )
 sections["Account"] = account
+resources.register_pages(p for pages in sections.values() for p in pages)
 navigation = st.navigation(sections, position="hidden")  # the sidebar's menu is dashboard/sidebar.py's
 menu = sidebar.menu()
 

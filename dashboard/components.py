@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import resources
 from metrics import exports
 from metrics.periods import Period, parse_period
 from metrics.status import RUNNING, Status, look
@@ -146,7 +147,7 @@ def fmt_value(value: object, unit: object) -> str:
 
 def objective_link(code: object, title: object, period: str) -> None:
     st.page_link(
-        "app_pages/objective.py",
+        resources.page("objective", "app_pages/objective.py"),  # the registered page: no lookup on disk per link
         label=plain(f"{code} {title}"),
         query_params={"objective": str(code), "quarter": period},
     )
