@@ -17,7 +17,7 @@ sel = ui.selection()
 info = resources.partnership()
 today = resources.today()
 exceptions = resources.cached(board.exceptions, sel.period)
-listed = board.exception_objectives(exceptions)
+listed = resources.derived(board.exception_objectives, board.exceptions, sel.period)  # once per data version
 reviews = resources.cached(board.reviews, upto=sel.period)
 open_actions = resources.cached(board.actions, today, states=["overdue", "open"])
 

@@ -123,3 +123,10 @@ def run(tmp: Path, today: date) -> dict[str, dict[str, float | int | str]]:
     }
     results.update(browser_walk.run(db))  # every page in Chromium against the served app, and the app's memory
     return results
+
+
+def speed(results: dict[str, dict[str, float | int | str]]) -> str:
+    """Issue 14's page targets for `make bench`: the browser walk's figures against them, and the last `make load`."""
+    from tests.perf import load  # here, not above: tests/perf/load.py imports this module
+
+    return f"{browser_walk.table(results)}\n{load.last()}"
