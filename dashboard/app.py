@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import auth, components, resources, sidebar
 from metrics.access import Action
 
+resources.freeze_imports()
 st.set_page_config(page_title="Charter", page_icon=":material/insights:", layout="wide")
 st.markdown(components.CSS, unsafe_allow_html=True)
 
@@ -58,6 +59,7 @@ account = (
 if actor is not None and actor.account:  # each person chooses their own notices by e-mail (metrics/notices.py)
     account.insert(0, st.Page("app_pages/notices.py", title="My notices", icon=":material/notifications:"))
 sections["Account"] = account
+resources.register_pages(p for pages in sections.values() for p in pages)
 navigation = st.navigation(sections, position="hidden")  # the sidebar's menu is dashboard/sidebar.py's
 menu = sidebar.menu()
 

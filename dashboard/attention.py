@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -47,15 +49,15 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _council(rows: pd.DataFrame, period: str) -> None:
+def _council(name: str, rows: list[Any], period: str) -> None:
     """One council's exceptions: its name, then each status's objectives as links to their pages."""
-    st.subheader(ui.plain(rows["partner_name"].iloc[0]))
+    st.subheader(ui.plain(name))
     for status in FIRST:
-        mine = rows[rows["status"] == status.word]
-        if mine.empty:
+        mine = [r for r in rows if r.status == status.word]
+        if not mine:
             continue
         st.markdown(ui.chip(status.word, f"{len(mine)} {status.said.lower()}"), unsafe_allow_html=True)
-        for r in mine.itertuples():
+        for r in mine:
             ui.objective_link(r.objective_code, r.objective_title, period)
 
 
@@ -69,7 +71,12 @@ def show(progress: pd.DataFrame, period: str) -> None:
         return
     st.markdown(_summary(found) + " Each links to its objective's page.")
     st.html(WRAP)
-    councils = [group for _, group in found.groupby("partner_order", sort=True)]
-    for column, rows in zip(st.columns(len(councils)), councils, strict=True):
+    # One pass over the rows (already in the partners' order) rather than a filter per council and status: fifty
+    # councils made a hundred and fifty pandas filters per run.
+    councils: dict[str, list[Any]] = {}
+    columns = ["partner_code", "partner_name", "status", "objective_code", "objective_title"]
+    for r in found[columns].itertuples(index=False):
+        councils.setdefault(str(r.partner_code), []).append(r)
+    for column, rows in zip(st.columns(len(councils)), councils.values(), strict=True):
         with column:
-            _council(rows, period)
+            _council(rows[0].partner_name, rows, period)

@@ -197,7 +197,7 @@ def last_updated() -> None:
 
 def objective_link(code: object, title: object, period: str) -> None:
     st.page_link(
-        "app_pages/objective.py",
+        resources.page("objective", "app_pages/objective.py"),  # the registered page: no lookup on disk per link
         label=plain(f"{code} {title}"),
         query_params={"objective": str(code), "quarter": period},
     )

@@ -7,7 +7,8 @@ without a query) and today's date, so a new upload or a new day shows at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import gc
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,19 @@ P = ParamSpec("P")
 # A result is never stale (the data version is in its key), but results for an older version are never asked for
 # again: dropping them after an hour keeps the app's memory from growing with every upload.
 CACHE_TTL = "1h"
+
+
+_FROZEN: list[bool] = []
+
+
+def freeze_imports() -> None:
+    """Once a process: leave the modules imported so far (pandas, Altair, Streamlit: ~130,000 objects) out of every
+    later garbage collection. Streamlit collects in full after each run (`runner.postScriptGC`), ~0.1 s of CPU
+    that went to walking objects that live as long as the process (docs/architecture.md)."""
+    if not _FROZEN:
+        _FROZEN.append(True)
+        gc.collect()
+        gc.freeze()
 
 
 def settings() -> Settings:
@@ -90,6 +104,26 @@ def cached(fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.
     return cast("R", _cached(name, fn, _version(), args, tuple(sorted(kwargs.items()))))
 
 
+@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_TTL)
+def _derived(
+    name: str,
+    _fn: Callable[[Any], Any],
+    _read: Callable[..., Any],
+    version: tuple[Any, ...],
+    args: tuple[Any, ...],
+    kwargs: tuple[tuple[str, Any], ...],
+) -> Any:
+    del name  # both functions' qualified names: part of the cache key only
+    return _fn(_cached(f"{_read.__module__}.{_read.__qualname__}", _read, version, args, kwargs))
+
+
+def derived(fn: Callable[[Any], T], read: Callable[..., Any], *args: Any, **kwargs: Any) -> T:
+    """`fn(cached(read, *args))`, itself cached until the data changes: for pandas work on a read's result that is
+    the same for every session (the Board review's exception list took ~0.1 s of CPU per run at fifty councils)."""
+    names = f"{fn.__module__}.{fn.__qualname__}({read.__module__}.{read.__qualname__})"
+    return cast("T", _derived(names, fn, read, _version(), args, tuple(sorted(kwargs.items()))))
+
+
 @st.cache_data(show_spinner=False, max_entries=512, ttl=CACHE_TTL)
 def _chart_spec(name: str, _builder: Callable[..., Any], args: tuple[Any, ...]) -> dict[str, Any]:
     del name  # the builder's name: part of the cache key only
@@ -120,13 +154,33 @@ def database_ready() -> str | None:
     if not path.exists():
         return f"There is no database at `{path}` yet. Create it with `charter init --demo` (or `make run`)."
     try:
-        with store.connect(path, read_only=True, wait=settings().lock_wait_seconds) as con:
-            store.require_current(con, path)
-            if queries.partnership(con) is None:
-                return "The database has no framework yet. Load one with `charter load-framework FILE`."
-    except store.StoreError as exc:
+        return _problem(_version())
+    except store.StoreError as exc:  # not cached: a busy database may be free at the next run
         return str(exc)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
+def _problem(version: tuple[Any, ...]) -> str | None:
+    """What stops the app at this data version, looked at once: opening the database on every run cost each
+    page ~0.1 s of CPU; a migration or a framework load writes the file, so the version changes with the answer."""
+    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
+        store.require_current(con, db_path())
+        if queries.partnership(con) is None:
+            return "The database has no framework yet. Load one with `charter load-framework FILE`."
     return None
+
+
+def register_pages(pages: Iterable[st.Page]) -> None:
+    """Keep this run's registered pages by their URL path, for `page`."""
+    st.session_state["charter_pages"] = {p.url_path: p for p in pages}
+
+
+def page(url_path: str, script: str) -> st.Page | str:
+    """The registered page at `url_path` (e.g. "objective"), else its `script` path. `st.page_link` given a path
+    resolves it on disk (getcwd, realpath) on each call, ~1 ms: the Overview links ~1,500 objectives at fifty
+    councils; given the page it only checks that the page is registered."""
+    found = st.session_state.get("charter_pages", {}).get(url_path)
+    return found if found is not None else script
 
 
 def partnership() -> queries.PartnershipInfo:

@@ -18,8 +18,8 @@ SHOW_HELP = (
 sel = ui.selection()
 info = resources.partnership()
 today = resources.today()
-rows = resources.cached(board.exceptions, sel.period, everything=True)
-objectives = board.exception_objectives(rows)
+rows = resources.cached(board.exceptions, sel.period, everything=True)  # every objective: the filter shows all
+objectives = resources.derived(board.exception_objectives, board.exceptions, sel.period, everything=True)
 needing = objectives[objectives["needs_decision"].astype(bool)]
 
 st.title("Board review")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from html import escape
 
 import pandas as pd
@@ -18,7 +20,8 @@ progress = resources.progress_for_period(sel.period)
 if sel.partner:
     progress = progress[progress["partner_code"] == sel.partner]
 partners = resources.cached(queries.partners).set_index("code")
-shown_partners = [c for c in partners.index if c in set(progress["partner_code"])]
+present = set(progress["partner_code"])  # once: a set per partner made the Overview's cost grow with councils squared
+shown_partners = [c for c in partners.index if c in present]
 
 st.title("Overview")
 who = str(partners.loc[sel.partner, "name"]) if sel.partner else "every partner council"
@@ -82,14 +85,10 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
 
 
 # --- commitments x partners -------------------------------------------------------------------------
-def cell(group: pd.DataFrame) -> str:
+def cell(statuses: Iterable[str]) -> str:
     """A cell: a count per status present, each with its symbol and word, the worst first."""
-    parts = []
-    for status in queries.WORST_FIRST:
-        n = int((group["status"] == status).sum())
-        if n:
-            parts.append(ui.chip(status, f"{n} {ui.said(status).lower()}"))
-    return " ".join(parts) or "—"
+    counts = Counter(statuses)
+    return " ".join(ui.chip(s, f"{counts[s]} {ui.said(s).lower()}") for s in queries.WORST_FIRST if counts[s]) or "—"
 
 
 def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
@@ -99,10 +98,13 @@ def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
     rows = []
     for (_, label), group in frame.groupby([f"{key}_order", f"{key}_title"], sort=True):
         row = [ui.plain(label)]
-        row += [cell(group[group["partner_code"] == c]) for c in shown_partners]
+        mine: dict[str, list[str]] = {}  # each partner's statuses, in one pass (not a filter per partner)
+        for code, status in zip(group["partner_code"], group["status"], strict=True):
+            mine.setdefault(code, []).append(status)
+        row += [cell(mine.get(c, [])) for c in shown_partners]
         if len(shown_partners) > 1:
             worst = queries.worst_status(group["status"])
-            row.append(f"{cell(group)}<br><small>Worst: {escape(ui.said(worst).lower())}</small>")
+            row.append(f"{cell(group['status'])}<br><small>Worst: {escape(ui.said(worst).lower())}</small>")
         rows.append(row)
     st.markdown(ui.scrolling(ui.html_table(caption, header, rows), caption), unsafe_allow_html=True)
 

@@ -1,6 +1,11 @@
 """Every page an administrator sees, in real Chromium against the served app: seconds from the navigation to a
 settled page, on the first visit after the server starts and warm; and the app process's peak memory.
 
+Issue 14's targets: the first page (Sign in) settled within 1.5 s of the server's first healthy answer; KPIs and
+Board review within 1.5 s warm at fifty councils (the median of five visits); the app's peak memory (VmHWM) under
+400 MB after the walk; and, beside them, the server's CPU seconds for each fresh load of the Overview (a new
+session), under 0.3 s. Wall times on a shared machine wander with its load: the server's CPU seconds do not.
+
 "Settled" is what tests/browser.py `settle()` waits for (connected, the script not running, no skeleton) and no
 element Streamlit still marks stale, polled every 20 ms without its fixed pause, once the new page's heading shows.
 """
@@ -25,7 +30,10 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve_process
 
 EMAIL = "bench-admin@example.org"
 PASSWORD = "a long bench password"  # noqa: S105 - the bench account's password, in a throwaway copy only
-TARGET_SECONDS, TARGET_MB = 3.0, 500.0
+TARGET_SECONDS, TARGET_MB = 1.5, 400.0
+TARGET_FRESH_CPU = 0.3  # the server's CPU seconds per fresh load of the Overview (tests/perf/load.py has the same)
+TARGETED = ("KPIs", "Board review")  # the pages with a warm target of their own (issue 14)
+ROUNDS = 5  # warm visits of each page: the median of five
 TIMEOUT_MS = 120_000
 APP_ENV = {"MALLOC_ARENA_MAX": "2"}  # as `make run` serves the app (see the Makefile)
 # Settled on the page at `path`, after a new run: its heading is not the one of the page left (`before`). A heading
@@ -108,9 +116,18 @@ def _goto(page: Page, url: str, path: str) -> float:
     return _settled(page, path, "", start, url)
 
 
-def _sign_in(page: Page, meter: Meter, url: str) -> tuple[float, Visit]:
-    """Seconds to the settled Sign in page (the first page after start), then from the button to the Overview."""
-    first = _goto(page, f"{url}/signin", "/signin")
+def _server_cpu(pid: int) -> float:
+    """utime + stime of the server process so far (every thread), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _sign_in(page: Page, meter: Meter, url: str) -> tuple[Visit, Visit]:
+    """The Sign in page settled (the first page after the server's first healthy answer), then from the button to
+    the Overview."""
+    server = _server_cpu(meter.pid)
+    seconds = _goto(page, f"{url}/signin", "/signin")
+    first = Visit(seconds, _server_cpu(meter.pid) - server, 0.0, meter.peak_mb())
     page.get_by_role("textbox", name="E-mail").fill(EMAIL)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     overview = _timed(page, meter, page.get_by_role("button", name="Sign in").click, "/", "sign in")
@@ -176,7 +193,7 @@ def _prepare(db: Path, copy: Path) -> int:
         return int(con.execute("SELECT count(*) FROM core.partner").fetchall()[0][0])
 
 
-def run(db: Path, rounds: int = 3) -> dict[str, dict[str, float | int | str]]:
+def run(db: Path, rounds: int = ROUNDS) -> dict[str, dict[str, float | int | str]]:
     """Serve a copy of `db`, walk every administrator's page in Chromium; settle times and the app's memory."""
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "browser.duckdb"
@@ -187,27 +204,30 @@ def run(db: Path, rounds: int = 3) -> dict[str, dict[str, float | int | str]]:
             page = context.new_page()
             meter = Meter(page, proc.pid)
             first, overview = _sign_in(page, meter, url)
-            _log(f"Sign in page {first:.2f} s; signing in to the first page {overview}")
+            _log(f"Sign in page {first}; signing in to the first page {overview}")
             walk = _walk(page, meter, rounds, overview)
             fresh = []
             for _ in range(rounds):  # a new browser context: a new Streamlit session, not signed in
                 new = browser.new_context(viewport=VIEWPORT)
-                fresh.append(_goto(new.new_page(), f"{url}/", "/"))
+                server = _server_cpu(proc.pid)
+                seconds = _goto(new.new_page(), f"{url}/", "/")
+                fresh.append(Visit(seconds, _server_cpu(proc.pid) - server, 0.0, meter.peak_mb()))
                 new.close()
-            _log(f"fresh load of the Overview {', '.join(f'{t:.2f}' for t in fresh)} s")
+            _log(f"fresh loads of the Overview: {'; '.join(map(str, fresh))}")
             memory = _memory_kb(proc.pid)
             browser.close()
     return _results(f"at {councils} councils", first, walk, fresh, memory)
 
 
 def _results(
-    at: str, first: float, walk: tuple[dict[str, list[Visit]], str], fresh: list[float], memory: tuple[int, int, int]
+    at: str, first: Visit, walk: tuple[dict[str, list[Visit]], str], fresh: list[Visit], memory: tuple[int, int, int]
 ) -> dict[str, dict[str, float | int | str]]:
     """The walk's figures as bench/results.json entries: a readable label with the target, seconds and details."""
     target = f"target < {TARGET_SECONDS:g} s"
     results: dict[str, dict[str, float | int | str]] = {
-        f"browser: first page after the server starts (Sign in) {at}, to settled in Chromium ({target})": {
-            "seconds": first,
+        f"browser: first page after the server's first healthy answer (Sign in) {at}, to settled ({target})": {
+            "seconds": first.seconds,
+            "server_cpu_seconds": first.server_cpu,
             "target_seconds": TARGET_SECONDS,
         }
     }
@@ -215,8 +235,9 @@ def _results(
     for title, visits in times.items():
         cold, warm = visits[0], [_median(v) for v in zip(*visits[1:], strict=True)]
         note = ", signing in lands on it" if title == landing else ""
-        visit = f"first visit {cold.seconds:.2f} s{note}"
-        results[f"browser: page {title} {at}, sidebar click to settled, warm ({visit}; {target})"] = {
+        aim = f"; {target}" if title in TARGETED else ""
+        visit = f"median of {len(visits) - 1}; first visit {cold.seconds:.2f} s{note}"
+        results[f"browser: page {title} {at}, sidebar click to settled, warm ({visit}{aim})"] = {
             "seconds": warm[0],
             "cold_seconds": cold.seconds,
             "max_seconds": max(v.seconds for v in visits),
@@ -226,13 +247,15 @@ def _results(
             "cold_browser_busy_seconds": cold.browser_busy,
             "app_peak_mb_after_first_visit": round(cold.peak_mb, 1),
             "visits": len(visits),
-            "target_seconds": TARGET_SECONDS,
+            **({"target_seconds": TARGET_SECONDS} if title in TARGETED else {}),
         }
-    results[f"browser: fresh load of the Overview URL (new session) {at}, to settled in Chromium ({target})"] = {
-        "seconds": statistics.median(fresh),
-        "max_seconds": max(fresh),
+    cpu = statistics.median(v.server_cpu for v in fresh)
+    results[f"browser: fresh load of the Overview URL (new session) {at}, to settled; server CPU s per load"] = {
+        "seconds": statistics.median(v.seconds for v in fresh),
+        "max_seconds": max(v.seconds for v in fresh),
+        "server_cpu_seconds": cpu,
         "visits": len(fresh),
-        "target_seconds": TARGET_SECONDS,
+        "target_server_cpu_seconds": TARGET_FRESH_CPU,
     }
     hwm, rss, processes = memory
     results[
@@ -245,6 +268,30 @@ def _results(
         "target_mb": TARGET_MB,
     }
     return results
+
+
+def table(results: dict[str, dict[str, float | int | str]]) -> str:
+    """Each browser figure that has a target, as figure, target and PASS or MISS, with the server's CPU seconds."""
+    lines = [
+        "Pages in Chromium (issue 14): figure, target, PASS/MISS; wall seconds depend on the machine's load, the "
+        "server's CPU seconds much less",
+        f"{'measure':<95}  {'figure':>10}  {'target':>10}  verdict  server CPU s",
+    ]
+    for key, r in results.items():
+        for field, aim, unit in (
+            ("seconds", "target_seconds", "s"),
+            ("server_cpu_seconds", "target_server_cpu_seconds", "CPU s"),
+            ("peak_mb", "target_mb", "MB"),
+        ):
+            if aim in r:
+                figure, target = float(r[field]), float(r[aim])
+                cpu = f"{float(r['server_cpu_seconds']):.2f}" if "server_cpu_seconds" in r else ""
+                verdict = "PASS" if figure < target else "MISS"
+                name = key.removeprefix("browser: ")[:95]
+                lines.append(
+                    f"{name:<95}  {figure:>7.2f} {unit:<2}  {'< ' + f'{target:g} {unit}':>10}  {verdict:<7}  {cpu}"
+                )
+    return "\n".join(lines)
 
 
 def _median(values: tuple[float, ...]) -> float:

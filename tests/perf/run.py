@@ -161,6 +161,7 @@ def main() -> None:
     print(startup.table(started))
     print(hostile.table(refused))
     print(targets(results))
+    print(scale.speed(results))  # the pages' targets in Chromium and the last `make load` (issue 14)
     out = ROOT / "bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"date": TODAY.isoformat(), "results": results}, indent=2))

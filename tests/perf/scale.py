@@ -114,6 +114,7 @@ def run(tmp: Path, today: date) -> dict[str, dict[str, float | int | str]]:
     for page, t in out["pages"].items():
         key = f"scale: page {page} at {PARTNERS} councils, warm (cold {t['cold']:.3f} s; target < 0.5 s warm)"
         results[key] = {"seconds": t["warm"], "cold_seconds": t["cold"], "target_seconds": TARGETS["page_warm"]}
+        results[key]["warm_cpu_seconds"] = t["warm_cpu"]  # the script's CPU seconds, less disturbed by other load
     mb = out["vmhwm_kb"] / 1024
     # Not the app's memory (that is the served app's, measured by the browser walk below): this process runs
     # AppTest and every page cold, emptying the caches fifteen times.
@@ -123,3 +124,10 @@ def run(tmp: Path, today: date) -> dict[str, dict[str, float | int | str]]:
     }
     results.update(browser_walk.run(db))  # every page in Chromium against the served app, and the app's memory
     return results
+
+
+def speed(results: dict[str, dict[str, float | int | str]]) -> str:
+    """Issue 14's page targets for `make bench`: the browser walk's figures against them, and the last `make load`."""
+    from tests.perf import load  # here, not above: tests/perf/load.py imports this module
+
+    return f"{browser_walk.table(results)}\n{load.last()}"
