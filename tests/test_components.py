@@ -78,3 +78,24 @@ def test_a_chip_and_a_table_show_names_as_text() -> None:
     table = ui.html_table("[a](http://x)'s objectives", ["Objective", "<i>BDC</i>"], [["x", "y"]])
     assert "<caption>&#91;a&#93;(http&#58;//x)'s objectives</caption>" in table
     assert '<th scope="col">&#60;i&#62;BDC&#60;/i&#62;</th>' in table
+
+
+def test_a_table_for_st_dataframe_is_the_text_it_shows() -> None:
+    # st.dataframe's screen-reader table holds raw values: a table is handed over as the text the eye reads.
+    frame = pd.DataFrame(
+        {
+            "note": ["Late", None, float("nan")],
+            "sent": pd.to_datetime(["2025-10-24 10:30", None, "2025-07-01 09:00"]),
+            "in_force": [True, False, True],
+            "value": [64.76666666666667, None, 20021.0],
+            "unit": ["%", "%", "count"],
+            "decimals": [1, 1, 0],
+            "status": ["On track", "Overdue", "No data"],
+        }
+    )
+    text = ui.text_table(frame.assign(value=ui.figures(frame, "value")))
+    assert text[["note", "sent", "in_force", "value"]].values.tolist() == [
+        ["Late", "24 Oct 2025", "yes", "64.8%"],
+        ["–", "–", "no", "— figure overdue"],
+        ["–", "1 Jul 2025", "yes", "20,021"],
+    ]

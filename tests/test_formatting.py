@@ -3,13 +3,15 @@ thousands separators and rounding as people round; the framework's `decimals` ch
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from metrics import formatting, store
+from metrics import formatting, queries, store
 from metrics.formatting import figure
 from metrics.framework import FrameworkError, read_framework
 from tests.conftest import FRAMEWORK
@@ -133,3 +135,13 @@ def test_the_decimals_setting_is_stored_with_the_kpi_and_shown_in_the_kpi_view(e
         load_framework(con, framework, by=Actor.administrator("tests"), sha256="x")
         rows = dict(con.execute("SELECT code, decimals FROM kpi").fetchall())
     assert (rows["DS03"], rows["DS01"], rows["DS04"], rows["FIN01"], rows["ICT04"], rows["ICT09"]) == (3, 1, 0, 0, 1, 2)
+
+
+def test_the_newest_approved_figure_is_named_with_when_it_was_approved(con: duckdb.DuckDBPyConnection) -> None:
+    newest = queries.last_update(con)
+    assert newest == queries.LastUpdate(
+        approved_at=datetime(2025, 10, 24, 10, 30), partner_code="MBC", partner_name="Melton Borough Council",
+        kpi_code="DS01", kpi_name="Transactions completed online", period="2025/26 Q2", figures=17,
+    )  # fmt: skip
+    con.execute("UPDATE core.submission SET status = 'submitted'")  # nothing approved: nothing to name
+    assert queries.last_update(con) is None

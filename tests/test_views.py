@@ -18,7 +18,7 @@ COLUMNS = {
     "commitment": ["code", "title", "cross_cutting"],
     "principle": ["code", "strapline"],
     "outcome": ["code", "parent_code", "text"],
-    "kpi": ["code", "name", "unit", "polarity", "category", "decimals"],  # decimals: schema version 10
+    "kpi": ["code", "name", "unit", "polarity", "category", "decimals"],  # decimals: schema 10 (docs/views.md)
     "objective": ["code", "title", "commitment_code", "kpi_code", "deadline_period", "status"],
     "measurement": ["partner_code", "period", "kpi_code", "value", "note", "submission_id", "approved"],
     "submission": ["id", "file_name", "sha256", "submitted_by", "submitted_at", "status", "row_count"],
