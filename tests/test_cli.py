@@ -114,6 +114,7 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
         f"Database {db}: only its owner can read or write it (mode 600).\n"
         "Demo framework: The framework is already up to date: nothing changed.\n"
         f"Demo figures: 0 new submissions with 0 figures ({files} already present), up to 2025/26 Q2.\n"
+        "Demo business: already present: nothing changed.\n"
     )
     assert without_loaded_at(table_contents(db)) == without_loaded_at(before)
 
