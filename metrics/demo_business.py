@@ -57,9 +57,9 @@ def cost_per_user(period: Period) -> float:
 
 def install(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Store the demo's money, options and agreement (each kind checked as a file's rows are)."""
-    if con.execute("SELECT count(*) FROM core.cost_share").fetchall()[0][0]:
-        return ["Demo business: already present; nothing changed."]  # loading again would only add audit entries
     by = Actor.administrator("Demo data (illustrative)")
+    if con.execute("SELECT count(*) FROM core.cost_share WHERE source <> ''").fetchall()[0][0]:
+        return ["Demo business: already present: nothing changed."]  # a second `init --demo` writes nothing
     kinds: list[tuple[Kind, list[dict[str, Any]]]] = [
         (COST_SHARES, _shares()),
         (CHARGES, _charges()),

@@ -52,7 +52,7 @@ def test_the_pack_names_every_commitment_and_every_objective_off_track(demo_db: 
     out = tmp_path / "pack.pdf"
     done = charter(demo_db, "boardpack", "--period", "2025/26 Q2", "--out", str(out))
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.startswith("Wrote the 2025/26 Q2 board pack: 19 objectives under review, 0 open actions.\n")
+    assert done.stdout.startswith("Wrote the 2025/26 Q2 board pack: 18 objectives under review, 0 open actions.\n")
     text = pdf_text(out)
     with store.connect(demo_db, read_only=True, as_of=AS_OF) as con:
         commitments = con.execute("SELECT title FROM commitment").fetchall()
@@ -79,7 +79,7 @@ def test_a_review_recorded_appears_in_the_next_pack(demo_db: Path, tmp_path: Pat
     _review(demo_db, "OBJ03", "Devices replaced; the board thanks the infrastructure team.")
     out = tmp_path / "pack.pdf"
     done = charter(demo_db, "boardpack", "--period", "2025/26 Q2", "--out", str(out))
-    assert done.returncode == 0 and "20 objectives under review, 1 open action." in done.stdout
+    assert done.returncode == 0 and "19 objectives under review, 1 open action." in done.stdout
     text = pdf_text(out)
     assert (
         "18 November 2025 (2025/26 Q2 review): assessed On track; decision: action agreed. Devices replaced; "
@@ -117,7 +117,8 @@ def test_the_tables_come_as_xlsx_and_csv_with_formulas_neutralised(demo_db: Path
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames == [
         "summary", "exceptions", "reviews", "target revisions", "open actions", "completeness",
-        "figures still owed", "meetings", "risks", "notices due", "contracts ending",
+        "figures still owed", "meetings", "charges against budgets", "one-off costs", "risks", "notices due",
+        "contracts ending",
     ]  # fmt: skip
     reviews = book["reviews"]
     header = [c.value for c in reviews[1]]
@@ -132,7 +133,7 @@ def test_the_tables_come_as_xlsx_and_csv_with_formulas_neutralised(demo_db: Path
         headers = {c.value for c in sheet[1]}  # nor a column kept only for sorting
         assert not headers & {"partner_order", "kpi_order", "period_index", "effective_from_index"}, sheet.title
     names = sorted(p.name for p in folder.iterdir())
-    assert names[0] == "board-pack-2025-26-Q2-completeness.csv" and len(names) == 11  # 8, and the risks section's 3
+    assert names[0] == "board-pack-2025-26-Q2-charges-against-budgets.csv" and len(names) == 13  # 8, money 2, risks 3
     with (folder / "board-pack-2025-26-Q2-reviews.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["comment"] == '\'=HYPERLINK("http://example.invalid","click")'

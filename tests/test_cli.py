@@ -117,7 +117,7 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
         "Demo framework: The framework is already up to date: nothing changed.\n"
         f"Demo benchmarks: {benchmarks} already present.\n"
         f"Demo figures: 0 new submissions with 0 figures ({files} already present), up to 2025/26 Q2.\n"
-        "Demo business: already present; nothing changed.\n"
+        "Demo business: already present: nothing changed.\n"
         "Demo service desk: demo-service-desk-illustrative-2024-25-Q3-to-2025-26-Q2.csv was already imported "
         "(import 1); no new tickets.\n"
         "Demo board history: meetings already recorded; none added.\n"

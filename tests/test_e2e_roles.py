@@ -142,6 +142,7 @@ HEADINGS: dict[str, str | re.Pattern[str]] = {
     "Data collection": "Data collection", "Approve figures": "Approve figures",
     "Submission history": "Submission history", "ICT service desk": "ICT service desk",
     "Board review": "Board review", "Actions": "Actions", "Admin": "Administration", "Sign in": "Sign in",
+    "Money": "Money", "Options appraisal": "Options appraisal",
     "My notices": "My notices",
 }  # fmt: skip
 
@@ -383,10 +384,23 @@ def admin(page: Page, role: str, app: App, deep: bool) -> None:
     expect(_main(page).get_by_role("button", name="Save the person")).to_be_visible()
 
 
+def money(page: Page, role: str, app: App, deep: bool) -> None:
+    """The agreement's term and Melton's budget; only the board and admins are given the forms."""
+    expect(_main(page)).to_contain_text("runs from 1 January 2022 to 31 December 2026")
+    expect(_main(page)).to_contain_text("£277k service + £34k web budget")
+    forms = _main(page).get_by_role("button", name="Record the amount")
+    expect(forms).to_have_count(1 if role in ("board", "admin") else 0)
+
+
+def options(page: Page, role: str, app: App, deep: bool) -> None:
+    expect(_main(page)).to_contain_text("b) Lead authority, insourced scores highest")
+
+
 CHECKS: dict[str, Callable[[Page, str, App, bool], None]] = {
     "Overview": overview, "Charter": charter, "Objective": objective, "Partner scorecard": scorecard, "KPIs": kpis,
     "About": about, "Upload figures": upload, "Data collection": collection, "Approve figures": approvals,
     "Submission history": history, "ICT service desk": ict, "Board review": board, "Actions": actions, "Admin": admin,
+    "Money": money, "Options appraisal": options,
     "My notices": my_notices,
 }  # fmt: skip
 DEEP = {"public": set(MEMBERS), "board": {"Board review"}, "admin": {"Upload figures", "Submission history"}}

@@ -77,9 +77,9 @@ MISTAKES = [
         "partners[2].name: `name` is required here; add it",
     ),
     (
-        "    joined_on: 2013-04-01",
-        "    joined_on: 2013-13-01",
-        "2013-13-01",
+        "    joined_on: 2013-01-31",
+        "    joined_on: 2013-13-31",
+        "2013-13-31",
         "partners[3].joined_on: Input should be a valid date or datetime, month value is outside expected range "
         "of 1-12",
     ),
