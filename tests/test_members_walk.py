@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from metrics import accounts, demo, queries, store
 from metrics.access import Actor
@@ -124,24 +124,39 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser: Browser
     assert not problems, f"axe-core found, for {role}:\n{_report(problems)}"
 
 
+def _open_menu(page: Page, title: str = "Overview") -> Locator:
+    """Unfold the menu with the sidebar's own button, once it has finished sliding in or out (or leave it open);
+    the link to `title`, scrolled into view."""
+    opener = page.get_by_test_id("stExpandSidebarButton")
+    link = menu(page).filter(has=page.get_by_text(title, exact=True))
+    for _ in range(20):
+        if opener.is_visible():
+            opener.click()
+            break
+        box = link.bounding_box()
+        if box is not None and box["x"] >= 0:
+            break
+        page.wait_for_timeout(250)
+    link.scroll_into_view_if_needed()
+    expect(link).to_be_in_viewport()
+    return link
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_on_a_phone_choosing_a_page_closes_the_menu_and_no_page_scrolls_sideways(
     browser: Browser, app: Demo, role: str
 ) -> None:
     page = _start(browser, app, role, PHONE)
-    opener = page.get_by_test_id("stExpandSidebarButton")
-    opener.click()
+    _open_menu(page)
     titles = [t for t in offered(page) if t != "Sign out"]
     problems: dict[str, list[str]] = {}
     for title in titles:
-        box = menu(page).first.bounding_box()
-        if box is None or box["x"] < 0:  # folded away off the left edge
-            opener.click()
-        expect(menu(page).first).to_be_in_viewport()
-        _link(page, title)
+        link = _open_menu(page, title)
+        link.click()
+        settle(page)
         found = []
         try:
-            expect(menu(page).first).not_to_be_in_viewport(timeout=5_000)
+            expect(link).not_to_be_in_viewport(timeout=5_000)
         except AssertionError:
             found.append("the menu stays open over the page after choosing it")
         width, seen = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
