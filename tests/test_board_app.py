@@ -153,9 +153,10 @@ def test_a_target_revision_is_recorded_on_the_board_page_and_shown_on_the_object
     app.switch_page("app_pages/objective.py").run()
     assert not app.exception
     text = _text(app)
-    assert "**Target and deadline:** HBBC 1,960 (2025/26 Q4); BDC 1,360 (2025/26 Q4)" in text
-    assert "**Revised by the board:** HBBC 1,700 by 2025/26 Q4 from 2025/26 Q3 (was 1,960)" in text
-    assert "The board revised BDC's final target to **1,700** by 2025/26 Q4, from 2025/26 Q3 on (was 1,360" in text
+    hinckley, blaby = "Hinckley & Bosworth Borough Council", "Blaby District Council"  # names, not codes, on the page
+    assert f"**Target and deadline:** {hinckley} 1,960 (2025/26 Q4); {blaby} 1,360 (2025/26 Q4)" in text
+    assert f"**Revised by the board:** {hinckley} 1,700 by 2025/26 Q4 from 2025/26 Q3 (was 1,960)" in text
+    assert f"The board revised {blaby}'s final target to **1,700** by 2025/26 Q4, from 2025/26 Q3 on (was 1,360" in text
     reviews = next(d.value for d in app.dataframe if "decision" in d.value.columns)
     assert reviews[["decision", "recorded_by"]].values.tolist() == [["target revised", LEAD.email]]
 
