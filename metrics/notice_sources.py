@@ -1,8 +1,8 @@
 """Where notices come from (docs/reminders.md): one function per source, each listed once in SOURCES.
 
 A source reads the database as of `ctx.today` and returns its notices, each addressed to the active accounts whose
-role and councils it concerns. A new source (contract notice dates, risk reviews past due) is one function here
-and one line in SOURCES: metrics/remind.py, the "My notices" page and the record of what was sent need nothing more.
+role and councils it concerns. A new source is one function here and one line in SOURCES: metrics/remind.py,
+the "My notices" page and the record of what was sent need nothing more.
 """
 
 from __future__ import annotations
@@ -278,6 +278,45 @@ Gather = Callable[[duckdb.DuckDBPyConnection, Context], list[Notice]]
 ANYONE = frozenset(Role)
 
 
+# --- the partnership's business: contract notice dates, risk reviews past due ---------------------------------
+
+
+def contract_notices(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Notice]:
+    """Contracts whose notice must be given within the next 12 months: to the board and admins."""
+    rows = con.execute(read_sql("notice_contracts"), {"today": ctx.today}).fetchall()
+    to = ctx.with_role(Role.BOARD, Role.ADMIN)
+    return [
+        Notice(
+            "contract_notices",
+            f"contract-notice:{code}:{notice_on}",
+            f"Notice on {system} ({partner}) must be given by {_day(notice_on)}",
+            (Part(f"{system}, supplied by {supplier}, ends on {_day(ends_on)}."),),
+            (("Contracts", ctx.settings.url("contracts")),),
+            to,
+            "no active board member or admin",
+        )
+        for code, system, supplier, partner, ends_on, notice_on in rows
+    ]
+
+
+def risk_reviews(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Notice]:
+    """Risks whose review date has passed: to the board and admins."""
+    rows = con.execute(read_sql("notice_risks"), {"today": ctx.today}).fetchall()
+    to = ctx.with_role(Role.BOARD, Role.ADMIN)
+    return [
+        Notice(
+            "risk_reviews",
+            f"risk-review:{code}:{due_on}",
+            f"Risk {code} was due for review on {_day(due_on)}",
+            (Part(title), Part(f"Owner: {owner}. Score {score} ({rating}).")),
+            (("Risks", ctx.settings.url("risks")),),
+            to,
+            "no active board member or admin",
+        )
+        for code, title, owner, score, rating, due_on in rows
+    ]
+
+
 @dataclass(frozen=True)
 class Source:
     kind: Kind
@@ -295,5 +334,8 @@ SOURCES: tuple[Source, ...] = (
     Source(Kind("board_actions", "Board actions I own, due soon or overdue", ANYONE), board_actions),
     Source(Kind("board_digest", "A digest before each board meeting", frozenset({Role.BOARD, Role.ADMIN})),
            board_digest),
+    Source(Kind("contract_notices", "Contract notice dates in the next 12 months", frozenset({Role.BOARD, Role.ADMIN})),
+           contract_notices),
+    Source(Kind("risk_reviews", "Risk reviews past their date", frozenset({Role.BOARD, Role.ADMIN})), risk_reviews),
 )  # fmt: skip
 KINDS = [source.kind for source in SOURCES]

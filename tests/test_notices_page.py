@@ -90,4 +90,6 @@ def test_the_page_is_offered_only_to_a_signed_in_account(demo_db: Path, monkeypa
     at.run()
     with pytest.raises(ValueError):
         at.switch_page("app_pages/notices.py")
-    assert [k.key for k in KINDS if Role.BOARD in k.roles] == ["board_actions", "board_digest"]
+    assert [k.key for k in KINDS if Role.BOARD in k.roles] == [
+        "board_actions", "board_digest", "contract_notices", "risk_reviews",
+    ]  # fmt: skip
