@@ -20,6 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from dashboard.components import STATUS_STYLE
 from metrics import accounts, store
 from metrics.access import Actor
+from metrics.status import Status
 from tests.browser import offered, open_page, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,12 @@ CORRECTION = "demo-BDC-2025-26-Q2-correction.csv"  # the demo's file awaiting th
 
 # What each role is offered, written out from docs/architecture.md and metrics/access.py rather than read from the app.
 MEMBERS = ["Overview", "Charter", "Objective", "Partner scorecard", "KPIs", "About"]
-BUSINESS = ["Money", "Options appraisal"]  # the Partnership section: signed-in members only, whatever CHARTER_PUBLIC
+BUSINESS = [
+    "Money",
+    "Options appraisal",
+    "Risks",
+    "Contracts",
+]  # the Partnership section: signed-in members only, whatever CHARTER_PUBLIC
 PAGES = {
     "public": [*MEMBERS, "Sign in"],
     "viewer": [*MEMBERS, *BUSINESS, "My notices", "Sign out"],
@@ -142,7 +148,7 @@ HEADINGS: dict[str, str | re.Pattern[str]] = {
     "Data collection": "Data collection", "Approve figures": "Approve figures",
     "Submission history": "Submission history", "ICT service desk": "ICT service desk",
     "Board review": "Board review", "Actions": "Actions", "Admin": "Administration", "Sign in": "Sign in",
-    "Money": "Money", "Options appraisal": "Options appraisal",
+    "Money": "Money", "Options appraisal": "Options appraisal", "Risks": "Risks", "Contracts": "Contracts",
     "My notices": "My notices",
 }  # fmt: skip
 
@@ -184,7 +190,8 @@ def overview(page: Page, role: str, app: App, deep: bool) -> None:
         m.get_by_test_id("stMetricLabel").inner_text(): int(m.get_by_test_id("stMetricValue").inner_text())
         for m in _main(page).get_by_test_id("stMetric").all()
     }
-    assert list(metrics) == [f"{symbol} {status}" for status, (symbol, *_) in STATUS_STYLE.items()], metrics
+    said_as = {s.word: s.said for s in Status}  # members read Figure overdue and No figure yet (docs/progress-rules.md)
+    assert list(metrics) == [f"{symbol} {said_as[status]}" for status, (symbol, *_) in STATUS_STYLE.items()], metrics
     said = _main(page).get_by_text(re.compile(r"^Across \d+ objectives")).inner_text()
     assert _number(r"there are (\d+) targets", said) == sum(metrics.values()) > 0, (said, metrics)
     for label, n in metrics.items():
@@ -282,7 +289,7 @@ def about(page: Page, role: str, app: App, deep: bool) -> None:
 
 def my_notices(page: Page, role: str, app: App, deep: bool) -> None:
     """The kinds of notice by e-mail offered to the role (metrics/notice_sources.py), every one ticked at first."""
-    kinds = {"officer": 4, "board": 2, "admin": 4}.get(role, 1)  # a viewer is offered their board actions only
+    kinds = {"officer": 4, "board": 4, "admin": 6}.get(role, 1)  # a viewer is offered their board actions only
     expect(_main(page).get_by_role("checkbox")).to_have_count(kinds)
     expect(_main(page).get_by_role("button", name="Save my choices")).to_be_visible()
 
@@ -394,11 +401,24 @@ def options(page: Page, role: str, app: App, deep: bool) -> None:
     expect(_main(page)).to_contain_text("b) Lead authority, insourced scores highest")
 
 
+def risks(page: Page, role: str, app: App, deep: bool) -> None:
+    """The register's heat map; only the board and admins are given the re-scoring form."""
+    expect(_main(page)).to_contain_text("Current outsourced provider is unwilling to extend contract")
+    forms = _main(page).get_by_role("button", name="Record the scoring")
+    expect(forms).to_have_count(1 if role in ("board", "admin") else 0)
+
+
+def contracts(page: Page, role: str, app: App, deep: bool) -> None:
+    expect(_main(page)).to_contain_text("Sopra Steria")
+    forms = _main(page).get_by_role("button", name="Record the contract")
+    expect(forms).to_have_count(1 if role in ("board", "admin") else 0)
+
+
 CHECKS: dict[str, Callable[[Page, str, App, bool], None]] = {
     "Overview": overview, "Charter": charter, "Objective": objective, "Partner scorecard": scorecard, "KPIs": kpis,
     "About": about, "Upload figures": upload, "Data collection": collection, "Approve figures": approvals,
     "Submission history": history, "ICT service desk": ict, "Board review": board, "Actions": actions, "Admin": admin,
-    "Money": money, "Options appraisal": options,
+    "Money": money, "Options appraisal": options, "Risks": risks, "Contracts": contracts,
     "My notices": my_notices,
 }  # fmt: skip
 DEEP = {"public": set(MEMBERS), "board": {"Board review"}, "admin": {"Upload figures", "Submission history"}}

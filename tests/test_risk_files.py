@@ -22,7 +22,7 @@ BAD = [
     ("risks", [RISK_HEAD, "9,Cyber attack,Head of ICT,4,4,2,4,2025-11-01,",
                "10,Supplier fails,Head of ICT,7,2,,,2025-11-01,"],
      f"3:likelihood: the likelihood '7' is not one of {LIKELIHOODS}; give the number or the word"),
-    ("risks", [RISK_HEAD, "9,,Head of ICT,Low,Critical,,,2025-11-01,"], "2:title: this is blank; fill it in"),
+    ("risks", [RISK_HEAD, "9,,Head of ICT,Low,Critical,,,2025-11-01,"], "2:title: the title is blank; fill it in"),
     ("risks", [RISK_HEAD, "9,Cyber attack,Head of ICT,Low,Critical,,,2025-11-01,2025-10-01"],
      "2:review_due_on: the next review (1 October 2025) must come after this one (1 November 2025)"),
     ("risk-scores", [SCORE_HEAD, "99,3,3,,,2025-11-01"],
