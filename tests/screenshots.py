@@ -33,7 +33,8 @@ PASSWORD = "screenshots-only-password"  # noqa: S105 (accounts on a throwaway co
 SIGNED_IN = [
     ("officer@example.org", "officer", ["HBBC"],
      {"upload": "upload", "collection": "collection", "ict": "ict"}),
-    ("lead@example.org", "admin", [], {"approvals": "approvals"}),
+    ("lead@example.org", "admin", [],
+     {"approvals": "approvals", "money": "money", "options": "options", "risks": "risks", "contracts": "contracts"}),
     ("board@example.org", "board", [], {"board": "board", "actions": "actions"}),
 ]  # fmt: skip
 OUT = ROOT / "docs" / "screenshots"
