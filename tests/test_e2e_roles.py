@@ -21,7 +21,7 @@ from dashboard.components import STATUS_STYLE
 from metrics import accounts, store
 from metrics.access import Actor
 from metrics.status import Status
-from tests.browser import offered, open_page, serve, settle, sign_in
+from tests.browser import menu, offered, open_page, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
 QUARTER = "2025/26 Q2"  # the demo's latest quarter with figures; the served app's "today" is the real date
@@ -429,6 +429,7 @@ def test_each_role_is_offered_its_pages_and_every_page_works(browser: Browser, a
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     _start(page, app.url, role)
+    expect(menu(page)).to_have_count(len(PAGES[role]), timeout=30_000)  # the sidebar drawn whole before it is read
     shown = offered(page)
     missing, not_theirs = [t for t in PAGES[role] if t not in shown], [t for t in shown if t not in PAGES[role]]
     assert shown == PAGES[role], f"{role}: {missing} missing, {not_theirs} offered but not theirs"
