@@ -52,6 +52,9 @@ class BusinessFileRefused(Exception):
         )
 
 
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?")
+
+
 class Row(BaseModel):
     """The base of a business file's row model: unknown columns are refused, text is trimmed."""
 
@@ -70,6 +73,13 @@ class Kind:
     refs: Mapping[str, str] = field(default_factory=dict)  # column -> SQL selecting its allowed codes
     rows_check: RowsCheck | None = None  # rules across rows (shares summing to 100%), after each row passes
     store: Storer | None = None
+
+    def __post_init__(self) -> None:
+        # `upsert` writes the table and column names into its SQL (values are parameters): only plain identifiers.
+        names = [self.table, *self.row.model_fields, *self.key]
+        bad = [n for n in names if not _IDENTIFIER.fullmatch(n)]
+        if bad:
+            raise ValueError(f"{self.name}: {', '.join(bad)} is not a plain SQL identifier")
 
 
 # --- cell types: what officers write, read as numbers, dates and codes -----------------------------------
@@ -316,7 +326,7 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, rows: list[dict[str, Any]
     match = " AND ".join(f"{k} IS NOT DISTINCT FROM ${k}" for k in ("partnership_code", *kind.key))
     for row in rows:
         params = {"partnership_code": code, **row}
-        # The table and columns are the Kind's own constants, never a file's text: the values are parameters.
+        # The table and columns are the Kind's own constants, checked as identifiers when the Kind is made.
         keys = {k: params[k] for k in ("partnership_code", *kind.key)}
         con.execute(f"DELETE FROM {kind.table} WHERE {match}", keys)  # noqa: S608
         con.execute(f"INSERT INTO {kind.table} ({names}) VALUES ({places})", params)  # noqa: S608
