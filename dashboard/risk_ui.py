@@ -18,11 +18,17 @@ import streamlit as st
 from dashboard import auth, resources
 from dashboard import components as ui
 from metrics import board, contracts, risks
-from metrics.access import AccessDenied, Action
+from metrics.access import AccessDenied, Action, Actor
 from metrics.status import Look, rating_look
 
 DATE_HELP = "Day/month/year, e.g. 18/11/2025"
 _ERRORS = (risks.RiskError, contracts.ContractError, board.BoardError, resources.DatabaseBusy, AccessDenied)
+
+
+def may(action: Action) -> bool:
+    """Whether the person acting in this run (app.py's `auth.remember`) may do `action`; False for a visitor."""
+    acting = st.session_state.get("acting")
+    return auth.can(acting if isinstance(acting, Actor) else None, action)
 
 
 def looks() -> dict[str, Look]:
@@ -164,7 +170,7 @@ def _level_box(place: Any, label: str, axis: str, now: object, key: str) -> Any:
 
 def objective_risks(code: str) -> None:
     """The Objective page's list of the risks that threaten `code`, for members signed in."""
-    if not auth.can(auth.current_actor(), Action.SEE_BUSINESS):
+    if not may(Action.SEE_BUSINESS):
         return  # risks can be commercially sensitive: never shown to visitors who are not signed in
     threats = resources.cached(risks.for_objective, code)
     st.header("Risks to this objective")

@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import auth, resources, risk_charts, risk_ui
 from dashboard import components as ui
+from dashboard import resources, risk_charts, risk_ui
 from metrics import contracts
 from metrics.access import Action
 
@@ -82,7 +82,7 @@ else:
         st.markdown(ui.scrolling(ui.html_table(f"{name}: systems and contracts", head, rows), str(name)),
                     unsafe_allow_html=True)  # fmt: skip
 
-if auth.can(auth.current_actor(), Action.EDIT_BUSINESS):
+if risk_ui.may(Action.EDIT_BUSINESS):
     st.header("Record a contract")
     st.markdown("Give an existing contract's code to replace its details; the audit trail keeps the old ones.")
     risk_ui.contract_form(resources.partners())

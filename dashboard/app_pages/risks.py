@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, resources, risk_charts, risk_ui
 from dashboard import components as ui
+from dashboard import resources, risk_charts, risk_ui
 from metrics import risks
 from metrics.access import Action
 
@@ -61,7 +61,7 @@ else:
     table = history[["code", "reviewed_on", "likelihood", "impact", "score", "rating", "note", "recorded_by"]]
     ui.chart(resources.chart_spec(risk_charts.risk_trend, history), sentence, table, "risk-trend.csv", "risk-trend")
 
-if auth.can(auth.current_actor(), Action.EDIT_BUSINESS):
+if risk_ui.may(Action.EDIT_BUSINESS):
     st.header("Re-score a risk or record a review")
     st.markdown("Each scoring is kept: the register shows the latest, the trend all of them.")
     risk_ui.rescore_form(register, today)
