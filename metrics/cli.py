@@ -16,6 +16,7 @@ from metrics import (
     cli_business,
     cli_data,
     cli_demo,
+    cli_hosting,
     cli_remind,
     cli_table,
     cli_tickets,
@@ -249,6 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EMAIL",
         help="act with the role and councils of this Charter account",
     )
+    parser.add_argument(
+        "--partnership",
+        default=None,
+        metavar="CODE",
+        help="act on this partnership of the install (default: the install's own; see `charter partnership list`)",
+    )
     parser.set_defaults(wait=wait)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -293,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_data.register(sub)
     cli_business.register(sub)
     cli_remind.register(sub)
+    cli_hosting.register(sub)
     return parser
 
 
@@ -332,6 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     try:
+        if args.partnership and args.command not in ("partnership", "init"):
+            from metrics import hosting
+
+            args.db = hosting.path_for(args.db, args.partnership, wait=args.wait)
         return func(args)
     except tuple(kind for kind, _ in _known()) as exc:
         kind, code = next((kind, code) for kind, code in _known() if isinstance(exc, kind))

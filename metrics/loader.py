@@ -234,7 +234,10 @@ def _upsert_partnership(con: duckdb.DuckDBPyConnection, fw: Framework, sha256: s
     ).fetchall()[0][0]
     if not same:
         con.execute(
-            "INSERT OR REPLACE INTO core.partnership VALUES (1, $name, $short, $lead, $due, $ill, $desc, $sha, $at)",
+            "INSERT INTO core.partnership (id, name, short_name, lead_authority, data_due_days, illustrative, "
+            "description, framework_sha256, loaded_at) VALUES (1, $name, $short, $lead, $due, $ill, $desc, $sha, $at) "
+            "ON CONFLICT (id) DO UPDATE SET name = $name, short_name = $short, lead_authority = $lead, "
+            "data_due_days = $due, illustrative = $ill, description = $desc, framework_sha256 = $sha, loaded_at = $at",
             values | {"at": now},
         )
 
