@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, components, resources, sidebar
+from dashboard import auth, components, picker, resources, sidebar
 from metrics.access import Action
 
 resources.freeze_imports()
 st.set_page_config(page_title="Charter", page_icon=":material/insights:", layout="wide")
 st.markdown(components.CSS, unsafe_allow_html=True)
 
-problem = resources.database_ready()
+problem = resources.database_ready(resources.host_path())
+if not problem:  # the partnership to show (picked in the sidebar), then its own database
+    try:
+        picker.choose()
+    except resources.StoreError as exc:
+        problem = str(exc)
+    problem = problem or resources.database_ready()
 if problem:
     st.title("Charter")
     st.error(problem, icon=":material/database:")
@@ -44,7 +50,7 @@ PAGES: list[tuple[str, str, str, str, Action]] = [
     ("Partnership", "app_pages/contracts.py", "Contracts", ":material/contract:", Action.SEE_BUSINESS),
 ]
 sections: dict[str, list[st.Page]] = {}
-if actor is not None or resources.settings().public:
+if actor is not None or resources.partnership_settings().public:
     sections["Performance"] = members
 for section, path, title, icon, action in PAGES:
     if auth.can(actor, action):
@@ -101,6 +107,7 @@ _sync_selection()
 sidebar.fill(menu, sections)
 if info.illustrative:
     components.demo_banner()
+picker.notice()
 if notice := st.session_state.pop("signin_notice", None):  # e.g. "You have signed out.", on the page it lands on
     st.info(components.plain(notice), icon=":material/info:")  # may name an e-mail from the sign-in provider
 with st.sidebar:

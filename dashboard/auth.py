@@ -25,12 +25,40 @@ import streamlit as st
 from dashboard import resources
 from metrics import accounts
 from metrics.access import Action, Actor
+from metrics.hosting import Hosted
 
 COOKIE = "charter_signin"
 DISABLED = (
     "Your account has been disabled, so you were signed out. "
     "Ask the partnership's performance lead if this is a mistake."
 )
+
+
+def here(name: str, where: Hosted | None = None) -> str:
+    """A session-state key or cookie name for a partnership (the chosen one by default): a local sign-in holds only
+    where it was made (docs/hosting.md), so each keeps its own; the install's own keeps the names it always had."""
+    where = where or resources.chosen()
+    return name if where is None or where.home else f"{name}_{where.code}"
+
+
+def signed_in_at(where: Hosted) -> Actor | None:
+    """The person this session signed in as at `where` with a password (as last read), if any."""
+    kept = st.session_state.get(here("actor", where))
+    return kept if isinstance(kept, Actor) and kept.account else None
+
+
+def provider_email() -> str | None:
+    """The e-mail Microsoft 365 (or another OIDC provider) vouches for, when someone signed in that way."""
+    if not (oidc_configured() and st.user.get("is_logged_in", False)):
+        return None
+    return str(st.user.get("email") or "") or None
+
+
+def resume_each(everyone: list[Hosted]) -> None:
+    """Take up the sign-ins this browser kept (a cookie per partnership) once a session, so the picker offers them."""
+    for where in everyone:
+        if here(COOKIE, where) in st.context.cookies:
+            _resume(where)
 
 
 def oidc_configured() -> bool:
@@ -52,7 +80,7 @@ def _timed_out() -> bool:
 
 def current_actor() -> Actor | None:
     """The signed-in person as an Actor, or None (not signed in, timed out, disabled, or no account here)."""
-    if _timed_out() and (st.session_state.get("actor") or st.user.get("is_logged_in", False)):
+    if _timed_out() and (st.session_state.get(here("actor")) or st.user.get("is_logged_in", False)):
         sign_out(notice=f"You were signed out after {resources.settings().session_minutes} minutes without activity.")
     if oidc_configured() and st.user.get("is_logged_in", False):
         email = str(st.user.get("email") or "")
@@ -62,7 +90,7 @@ def current_actor() -> Actor | None:
                 f"{email} has no access to Charter. Ask the partnership's performance lead to add you."
             )
         return actor
-    kept = st.session_state.get("actor")
+    kept = st.session_state.get(here("actor"))
     actor = kept if isinstance(kept, Actor) else _resume()
     if actor is None or not actor.account:  # an Actor made by a test stands for no account
         return actor
@@ -70,47 +98,49 @@ def current_actor() -> Actor | None:
     if now is None:
         sign_out(notice=DISABLED)
         return None
-    st.session_state["actor"] = now
+    st.session_state[here("actor")] = now
     return now
 
 
-def _resume() -> Actor | None:
+def _resume(where: Hosted | None = None) -> Actor | None:
     """A local sign-in kept in this browser's cookie (after a reload, or in a new tab); looked at once a session."""
-    if st.session_state.get("cookie_checked") or oidc_configured():  # with Microsoft 365, local sign-in is off
+    if st.session_state.get(here("cookie_checked", where)) or oidc_configured():  # Microsoft 365: no local sign-in
         return None
-    st.session_state["cookie_checked"] = True
-    token = st.context.cookies.get(COOKIE)
+    st.session_state[here("cookie_checked", where)] = True
+    token = st.context.cookies.get(here(COOKIE, where))
     if not isinstance(token, str) or not token:  # (AppTest has no browser, and no cookies)
         return None
-    actor = resources.read(lambda con: accounts.resume(con, token))
+    actor = resources.read(lambda con: accounts.resume(con, token), where.path if where else None)
     if actor is None:
-        st.session_state["set_cookie"] = ""  # expired or revoked: the browser may forget it
+        st.session_state["set_cookie"] = (here(COOKIE, where), "")  # expired or revoked: the browser may forget it
         return None
-    st.session_state["actor"], st.session_state["token"] = actor, token
+    st.session_state[here("actor", where)], st.session_state[here("token", where)] = actor, token
     st.session_state["last_seen"] = time.monotonic()
     return actor
 
 
-def check_password(email: str, password: str) -> Actor:
-    """Check a local password, holding the database only for moments (not while argon2 works, nor during the
-    slow-down after a failure): an open connection keeps every other session's reads waiting."""
-    return accounts.sign_in(resources.writing, email, password)
+def check_password(email: str, password: str, where: Hosted | None = None) -> Actor:
+    """Check a local password in the partnership's own accounts (the chosen one's by default), holding the database
+    only for moments (not while argon2 works, nor during the slow-down after a failure): an open connection keeps
+    every other session's reads waiting."""
+    path = where.path if where else None
+    return accounts.sign_in(lambda: resources.writing(path), email, password)
 
 
-def signed_in_with_password(actor: Actor) -> None:
+def signed_in_with_password(actor: Actor, where: Hosted | None = None) -> None:
     """Start a local sign-in: this session, and a token for the browser so that a reload or a new tab keeps it."""
-    token = resources.write(lambda con: accounts.issue_token(con, actor))
-    st.session_state["actor"], st.session_state["token"] = actor, token
-    st.session_state["set_cookie"] = token
+    token = resources.write(lambda con: accounts.issue_token(con, actor), where.path if where else None)
+    st.session_state[here("actor", where)], st.session_state[here("token", where)] = actor, token
+    st.session_state["set_cookie"] = (here(COOKIE, where), token)
 
 
 def sign_out(notice: str = "You have signed out.") -> None:
-    token = st.session_state.pop("token", None)
-    for key in ("actor", "last_seen"):
+    token = st.session_state.pop(here("token"), None)
+    for key in (here("actor"), "last_seen"):
         st.session_state.pop(key, None)
     st.session_state["signin_notice"] = notice
     if token:
-        st.session_state["set_cookie"] = ""  # the browser forgets it too
+        st.session_state["set_cookie"] = (here(COOKIE), "")  # the browser forgets it too
         with suppress(resources.StoreError):  # busy: the cookie is still cleared, and the token runs out by itself
             resources.write(lambda con: accounts.revoke_token(con, token))
     if oidc_configured() and st.user.get("is_logged_in", False):
@@ -119,11 +149,12 @@ def sign_out(notice: str = "You have signed out.") -> None:
 
 def keep_cookie() -> None:
     """Set (or clear) the sign-in cookie in the browser when this session's sign-in has just changed."""
-    token = st.session_state.pop("set_cookie", None)
-    if token is None:
+    change = st.session_state.pop("set_cookie", None)
+    if change is None:
         return
+    name, token = change
     age = accounts.TOKEN_HOURS * 3600 if token else 0
-    cookie = json.dumps(f"{COOKIE}={token}; Path=/; Max-Age={age}; SameSite=Strict")
+    cookie = json.dumps(f"{name}={token}; Path=/; Max-Age={age}; SameSite=Strict")
     st.html(
         f"<script>document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
         unsafe_allow_javascript=True,

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics import accounts, queries, store
+from metrics import accounts, hosting, queries, store
 from metrics.access import Actor
 from metrics.config import Settings
 from metrics.periods import Period, parse_period
@@ -52,8 +52,71 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
-def db_path() -> Path:
+def host_path() -> Path:
+    """The install's own database (CHARTER_DB), which lists the partnerships it serves (docs/hosting.md)."""
     return settings().db
+
+
+CHOSEN = "chosen_partnership"  # session state: the Hosted partnership this session shows (dashboard/picker.py)
+
+
+def chosen() -> hosting.Hosted | None:
+    """The partnership this session shows; None before the picker has run (the install's own)."""
+    found = st.session_state.get(CHOSEN)
+    return found if isinstance(found, hosting.Hosted) else None
+
+
+def db_path() -> Path:
+    """The chosen partnership's database file: every read and write of a page goes to it alone."""
+    found = chosen()
+    return host_path() if found is None else found.path
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL)
+def _partnerships(host: str, version: tuple[Any, ...]) -> list[hosting.Hosted]:
+    del version  # part of the key only: adding or deleting a partnership writes the install's database
+    return hosting.partnerships(Path(host), wait=settings().lock_wait_seconds)
+
+
+def partnerships() -> list[hosting.Hosted]:
+    """Every partnership the install serves, its own first (read again when the install's database changes)."""
+    host = host_path()
+    return _partnerships(str(host), store.data_version(host))
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_TTL)
+def _own_settings(path: str, version: tuple[Any, ...]) -> tuple[bool | None, int | None]:
+    del version  # part of the key only
+    with store.connect(Path(path), read_only=True, wait=settings().lock_wait_seconds) as con:
+        rows = con.execute("SELECT public, max_upload_mb FROM core.partnership").fetchall()
+    return (rows[0][0], rows[0][1]) if rows else (None, None)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024, ttl=CACHE_TTL)
+def _has_account(path: str, version: tuple[Any, ...], email: str) -> bool:
+    del version  # part of the key only
+    with store.connect(Path(path), read_only=True, wait=settings().lock_wait_seconds) as con:
+        found = accounts.get_account(con, email)
+    return found is not None and not found.disabled
+
+
+def has_account(path: Path, email: str) -> bool:
+    """Whether `email` has an account (not disabled) in the partnership whose database is `path`."""
+    return _has_account(str(path), store.data_version(path), email)
+
+
+def partnership_settings(path: Path | None = None) -> Settings:
+    """The install's settings as they apply to one partnership (the chosen one by default): its own public access
+    and upload limit where it sets them (core.partnership), else the install's."""
+    where = path or db_path()
+    public, max_upload_mb = _own_settings(str(where), store.data_version(where))
+    base = settings()
+    return base.model_copy(
+        update={
+            "public": base.public if public is None else bool(public),
+            "max_upload_mb": base.max_upload_mb if max_upload_mb is None else int(max_upload_mb),
+        }
+    )
 
 
 def today() -> date:
@@ -61,14 +124,15 @@ def today() -> date:
 
 
 def _version() -> tuple[Any, ...]:
-    return (str(db_path()), store.data_version(db_path()), today())
+    path = db_path()  # the first item: cached functions open this file, so two partnerships never share a result
+    return (str(path), store.data_version(path), today())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _progress(version: tuple[Any, ...]) -> pa.Table:
     """Every objective's progress on approved figures, worked out once per data version and shared by every
     page and session (read only): the rules take most of a cold page's time at fifty councils."""
-    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds, as_of=version[-1]) as con:
+    with store.connect(Path(version[0]), read_only=True, wait=settings().lock_wait_seconds, as_of=version[-1]) as con:
         return con.sql("SELECT * FROM core.progress(core.as_of(), true)").to_arrow_table()
 
 
@@ -78,7 +142,7 @@ def _reading(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, as of the version's day, whose progress on approved figures comes from `_progress`
     when `fn` is marked `@store.reads_progress` (any other read would work the progress out for nothing)."""
-    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds, as_of=version[-1]) as con:
+    with store.connect(Path(version[0]), read_only=True, wait=settings().lock_wait_seconds, as_of=version[-1]) as con:
         if store.is_progress_reader(fn) and dict(kwargs).get("published", True):
             store.use_progress(con, _progress(version), version[-1])
         yield con
@@ -138,7 +202,7 @@ def chart_spec(builder: Callable[..., Any], *args: Any) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=1024, ttl=CACHE_TTL)
 def _account_now(actor: Actor, version: tuple[Any, ...]) -> Actor | None:
-    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
+    with store.connect(Path(version[0]), read_only=True, wait=settings().lock_wait_seconds) as con:
         return accounts.refresh(con, actor)
 
 
@@ -148,23 +212,24 @@ def account_now(actor: Actor) -> Actor | None:
     return _account_now(actor, _version())
 
 
-def database_ready() -> str | None:
-    """None when the database can be read; otherwise what to do about it, in words."""
-    path = db_path()
+def database_ready(path: Path | None = None) -> str | None:
+    """None when the database (the chosen partnership's by default) can be read; otherwise what to do, in words."""
+    path = path or db_path()
     if not path.exists():
         return f"There is no database at `{path}` yet. Create it with `charter init --demo` (or `make run`)."
     try:
-        return _problem(_version())
+        return _problem((str(path), store.data_version(path), today()))
     except store.StoreError as exc:  # not cached: a busy database may be free at the next run
         return str(exc)
 
 
-@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_TTL)
 def _problem(version: tuple[Any, ...]) -> str | None:
     """What stops the app at this data version, looked at once: opening the database on every run cost each
     page ~0.1 s of CPU; a migration or a framework load writes the file, so the version changes with the answer."""
-    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
-        store.require_current(con, db_path())
+    path = Path(version[0])
+    with store.connect(path, read_only=True, wait=settings().lock_wait_seconds) as con:
+        store.require_current(con, path)
         if queries.partnership(con) is None:
             return "The database has no framework yet. Load one with `charter load-framework FILE`."
     return None
@@ -201,22 +266,23 @@ def progress_for_period(period: Period, published: bool = True) -> pd.DataFrame:
     return cached(queries.progress_for_period, parse_period(str(period)), published=published)
 
 
-def read(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Run `action` on a read-only connection opened for the moment (not cached)."""
-    with store.connect(db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
+def read(action: Callable[[duckdb.DuckDBPyConnection], T], path: Path | None = None) -> T:
+    """Run `action` on a read-only connection (to the chosen partnership's database by default), not cached."""
+    with store.connect(path or db_path(), read_only=True, wait=settings().lock_wait_seconds) as con:
         return action(con)
 
 
 @contextmanager
-def writing() -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection opened for the moment, on a database whose schema is current."""
-    with store.connect(db_path(), wait=settings().lock_wait_seconds) as con:
-        store.require_current(con, db_path())
+    path = path or db_path()
+    with store.connect(path, wait=settings().lock_wait_seconds) as con:
+        store.require_current(con, path)
         yield con
 
 
-def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+def write(action: Callable[[duckdb.DuckDBPyConnection], T], path: Path | None = None) -> T:
     """Run `action` on a read-write connection opened for the moment; caches see the change at once
     because the data version (file times) changes."""
-    with writing() as con:
+    with writing(path) as con:
         return action(con)

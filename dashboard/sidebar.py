@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 KEY = "charter-nav"  # the menu's container: Streamlit gives it the class `st-key-charter-nav`
-KEPT = ("quarter", "partner")  # the selection the app keeps in the URL, carried to the page a link opens
+KEPT = ("quarter", "partner", "partnership")  # the selection the app keeps in the URL, carried to the page a link opens
 
 # `st.page_link` neither marks the current page for a screen reader nor folds the sidebar away on a phone, as
 # Streamlit's own list does. This script (Charter's own, no user text in it) does both: aria-current="page" on the

@@ -43,7 +43,7 @@ def form(partners: pd.DataFrame) -> None:
     attempt = st.session_state.setdefault("ict_attempt", 0)
     uploaded = st.file_uploader(
         "Ticket export (CSV or XLSX)", type=["csv", "xlsx"], key=f"ict-upload-{attempt}",
-        max_upload_size=resources.settings().max_upload_mb,
+        max_upload_size=resources.partnership_settings().max_upload_mb,
     )  # fmt: skip
     if uploaded is None:
         st.stop()

@@ -55,7 +55,7 @@ st.download_button(
 
 st.header("2. Send the completed file")
 attempt = st.session_state.setdefault("upload_attempt", 0)
-limit_mb = resources.settings().max_upload_mb
+limit_mb = resources.partnership_settings().max_upload_mb
 # Any file type is taken, so that a wrong one gets the same plain "what to do" as every other problem.
 uploaded = st.file_uploader(
     "CSV, XLSX or ODS file",
