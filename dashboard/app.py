@@ -88,14 +88,15 @@ def _sync_selection() -> None:
         if actor is not None:
             councils = f" for {', '.join(sorted(actor.partners))}" if actor.partners else ""
             st.caption(components.plain(f"Signed in as {actor.email} ({actor.role.value}{councils})"))
-        st.selectbox("Quarter", quarters, key="quarter", help="Financial-year quarter (April to March)")
-        st.selectbox(
-            "Partner",
-            choices,
-            key="partner",
-            format_func=lambda c: names.get(c, c),
-            help="Show one council, or every partner side by side",
-        )
+        if "Performance" in sections:  # to someone who may see no page of figures, the councils are not named
+            st.selectbox("Quarter", quarters, key="quarter", help="Financial-year quarter (April to March)")
+            st.selectbox(
+                "Partner",
+                choices,
+                key="partner",
+                format_func=lambda c: names.get(c, c),
+                help="Show one council, or every partner side by side",
+            )
     params["quarter"] = st.session_state["quarter"]
     if st.session_state["partner"] == components.ALL_PARTNERS:
         params.pop("partner", None)
