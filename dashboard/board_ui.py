@@ -186,10 +186,10 @@ def review_form(code: str, meeting_id: int | None, period: Period, partners: lis
 
 def pack_downloads(period: Period) -> None:
     """The board pack (PDF) and its tables (XLSX, CSV), each built only when asked for."""
-    today = resources.today()
+    today, path = resources.today(), resources.db_path()  # the callbacks run after the page, outside its session
 
     def gather() -> boardpack.Pack:
-        return resources.read(lambda con: boardpack.gather(con, period, today))
+        return resources.read(lambda con: boardpack.gather(con, period, today), path)
 
     def csv_zip() -> bytes:
         out = io.BytesIO()

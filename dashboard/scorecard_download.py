@@ -12,10 +12,12 @@ from metrics.periods import Period
 def button(partner: str, name: str, period: Period) -> None:
     """A download button for `partner`'s scorecard for `period` on one page."""
 
+    path, today = resources.db_path(), resources.today()  # `made` runs when clicked, outside the page's session
+
     def made() -> bytes:
         from metrics import scorecard_pdf
 
-        card = resources.read(lambda con: scorecard_pdf.gather(con, partner, period, resources.today()))
+        card = resources.read(lambda con: scorecard_pdf.gather(con, partner, period, today), path)
         return scorecard_pdf.pdf_bytes(card)
 
     st.download_button(

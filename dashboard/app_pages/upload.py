@@ -45,9 +45,10 @@ st.markdown(
     f"One row for each KPI due from {ui.plain(names[partner])} for {period}, with its definition, unit, last figure "
     "and target. Fill in the yellow **value** column, add a **note** where a figure needs explaining, and save."
 )
+path = resources.db_path()  # the template is made when clicked, outside the page's session
 st.download_button(
     f"Download the {period} template for {partner} (XLSX)",
-    data=lambda: resources.read(lambda con: template.build(con, partner, period)),
+    data=lambda: resources.read(lambda con: template.build(con, partner, period), path),
     file_name=f"charter-{partner}-{period.slug}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
