@@ -44,7 +44,7 @@ def here(name: str, where: Hosted | None = None) -> str:
 def signed_in_at(where: Hosted) -> Actor | None:
     """The person this session signed in as at `where` with a password (as last read), if any."""
     kept = st.session_state.get(here("actor", where))
-    return kept if isinstance(kept, Actor) and kept.account else None
+    return kept if isinstance(kept, Actor) else None
 
 
 def provider_email() -> str | None:

@@ -31,9 +31,10 @@ RENAMED = {
 }
 WORDS = {"Leicestershire": "Kent", "Blaby": "Swale", "Melton": "Tunbridge Wells", "Oadby & Wigston": "Maidstone",
          "Oadby": "Maidstone", "Wigston": "Maidstone", "LICTP": OTHER}  # fmt: skip
-HOME_ONLY = ["Blaby", "Melton", "Oadby", "Leicestershire"]  # words that name the demo's own councils or area
+HOME_ONLY = ["Blaby", "Melton", "Oadby", "Leicestershire", "LICTP"]  # words that name the demo's own councils or area
 OTHER_ONLY = ["Swale", "Tunbridge Wells", "Maidstone", OTHER_NAME]
 HOME_CODES, OTHER_CODES = ["BDC", "MBC", "OWBC"], ["SBC", "TWBC", "MAID"]
+OTHER_COUNCILS = [new_name for _, _, new_name in RENAMED.values()]
 
 
 def other_framework(folder: Path) -> Path:
