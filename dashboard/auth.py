@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import time
 from contextlib import suppress
+from functools import partial
 
 import streamlit as st
 
@@ -112,7 +113,7 @@ def _resume(where: Hosted | None = None) -> Actor | None:
         return None
     actor = resources.read(lambda con: accounts.resume(con, token), where.path if where else None)
     if actor is None:
-        st.session_state["set_cookie"] = (here(COOKIE, where), "")  # expired or revoked: the browser may forget it
+        _set_cookie(here(COOKIE, where), "")  # expired or revoked: the browser may forget it
         return None
     st.session_state[here("actor", where)], st.session_state[here("token", where)] = actor, token
     st.session_state["last_seen"] = time.monotonic()
@@ -131,34 +132,39 @@ def signed_in_with_password(actor: Actor, where: Hosted | None = None) -> None:
     """Start a local sign-in: this session, and a token for the browser so that a reload or a new tab keeps it."""
     token = resources.write(lambda con: accounts.issue_token(con, actor), where.path if where else None)
     st.session_state[here("actor", where)], st.session_state[here("token", where)] = actor, token
-    st.session_state["set_cookie"] = (here(COOKIE, where), token)
+    _set_cookie(here(COOKIE, where), token)
+
+
+def _set_cookie(name: str, token: str) -> None:
+    st.session_state.setdefault("set_cookie", {})[name] = token
 
 
 def sign_out(notice: str = "You have signed out.") -> None:
-    token = st.session_state.pop(here("token"), None)
-    for key in (here("actor"), "last_seen"):
-        st.session_state.pop(key, None)
+    """End this session's sign-ins, in every partnership (a time-out or a Sign out ends them all)."""
+    st.session_state.pop("last_seen", None)
     st.session_state["signin_notice"] = notice
-    if token:
-        st.session_state["set_cookie"] = (here(COOKIE), "")  # the browser forgets it too
-        with suppress(resources.StoreError):  # busy: the cookie is still cleared, and the token runs out by itself
-            resources.write(lambda con: accounts.revoke_token(con, token))
+    for where in resources.partnerships():
+        token = st.session_state.pop(here("token", where), None)
+        st.session_state.pop(here("actor", where), None)
+        if token:
+            _set_cookie(here(COOKIE, where), "")  # the browser forgets it too
+            with suppress(resources.StoreError):  # busy: the cookie is still cleared; the token runs out by itself
+                resources.write(partial(accounts.revoke_token, token=token), where.path)
     if oidc_configured() and st.user.get("is_logged_in", False):
         st.logout()  # sends the browser to the provider's sign-out: nothing may run after it (see sign_out_page)
 
 
 def keep_cookie() -> None:
     """Set (or clear) the sign-in cookie in the browser when this session's sign-in has just changed."""
-    change = st.session_state.pop("set_cookie", None)
-    if change is None:
+    changes = st.session_state.pop("set_cookie", None)
+    if not changes:
         return
-    name, token = change
-    age = accounts.TOKEN_HOURS * 3600 if token else 0
-    cookie = json.dumps(f"{name}={token}; Path=/; Max-Age={age}; SameSite=Strict")
-    st.html(
-        f"<script>document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
+    lines = []
+    for name, token in changes.items():
+        age = accounts.TOKEN_HOURS * 3600 if token else 0
+        cookie = json.dumps(f"{name}={token}; Path=/; Max-Age={age}; SameSite=Strict")
+        lines.append(f"document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');")
+    st.html(f"<script>{' '.join(lines)}</script>", unsafe_allow_javascript=True)
 
 
 def can(actor: Actor | None, action: Action) -> bool:

@@ -197,6 +197,16 @@ def test_a_person_in_two_partnerships_switches_and_sees_only_the_chosen_one(brow
     home = _walk(page, two.OTHER_ONLY, two.OTHER_CODES, app.folder)
     assert _hbbc_figure(home) == pytest.approx(_held(app.db), abs=0.06)
     assert _hbbc_figure(home) != pytest.approx(_hbbc_figure(other), abs=0.5)
+    assert sorted(c["name"] for c in context.cookies() if c["value"]) == ["charter_signin", "charter_signin_KTIP"]
+    menu(page).filter(has_text="Sign out").click()  # ends the sign-ins in both partnerships
+    settle(page)
+    expect(page.locator("h1").first).to_have_text("Sign in")
+    assert _picker(page) == []
+    page.wait_for_function("!/charter_signin[^=]*=[^;]/.test(document.cookie)")  # the script clears both
+    page.goto(f"{app.url}/{START}&partnership={two.OTHER}")  # a new session: nothing is kept
+    settle(page)
+    expect(page.locator("h1").first).to_have_text("Sign in")
+    assert [c["name"] for c in context.cookies() if c["value"]] == []
     context.close()
 
 
