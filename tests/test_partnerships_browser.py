@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from metrics import hosting, store
 from tests import partnership_fixture as two
@@ -101,10 +102,7 @@ def _downloads(page: Page, title: str, folder: Path) -> list[str]:
         closed.first.click()
     buttons = main.get_by_test_id("stDownloadButton").locator("button")
     for i in range(buttons.count()):
-        with page.expect_download(timeout=60_000) as download:
-            buttons.nth(i).click()
-        path = folder / f"{title}-{i}-{download.value.suggested_filename}"
-        download.value.save_as(path)
+        path = _download(page, buttons.nth(i), folder / f"{title}-{i}")
         if path.suffix == ".pdf":
             found.append(
                 subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
@@ -112,6 +110,23 @@ def _downloads(page: Page, title: str, folder: Path) -> list[str]:
         else:
             found.append(path.read_text(encoding="utf-8-sig"))
     return found
+
+
+def _download(page: Page, button: Locator, stem: Path) -> Path:
+    """Click a download button and keep the file; once more if a rerun swallowed the first click (a loaded machine)."""
+    for attempt in (1, 2):
+        settle(page)
+        try:
+            with page.expect_download(timeout=30_000) as download:
+                button.click()
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            continue
+        path = stem.with_name(f"{stem.name}-{download.value.suggested_filename}")
+        download.value.save_as(path)
+        return path
+    raise AssertionError("unreachable")
 
 
 def _walk(page: Page, words: list[str], codes: list[str], folder: Path) -> dict[str, list[str]]:
@@ -197,7 +212,10 @@ def test_a_person_in_two_partnerships_switches_and_sees_only_the_chosen_one(brow
     home = _walk(page, two.OTHER_ONLY, two.OTHER_CODES, app.folder)
     assert _hbbc_figure(home) == pytest.approx(_held(app.db), abs=0.06)
     assert _hbbc_figure(home) != pytest.approx(_hbbc_figure(other), abs=0.5)
-    assert sorted(c["name"] for c in context.cookies() if c["value"]) == ["charter_signin", "charter_signin_KTIP"]
+    assert sorted(c["name"] for c in context.cookies() if c["name"].startswith("charter_signin")) == [
+        "charter_signin",
+        "charter_signin_KTIP",
+    ]
     menu(page).filter(has_text="Sign out").click()  # ends the sign-ins in both partnerships
     settle(page)
     expect(page.locator("h1").first).to_have_text("Sign in")
@@ -206,7 +224,7 @@ def test_a_person_in_two_partnerships_switches_and_sees_only_the_chosen_one(brow
     page.goto(f"{app.url}/{START}&partnership={two.OTHER}")  # a new session: nothing is kept
     settle(page)
     expect(page.locator("h1").first).to_have_text("Sign in")
-    assert [c["name"] for c in context.cookies() if c["value"]] == []
+    assert [c["name"] for c in context.cookies() if c["name"].startswith("charter_signin") and c["value"]] == []
     context.close()
 
 
