@@ -106,3 +106,27 @@ def test_each_partnership_has_its_own_upload_limit(db: Path, monkeypatch: pytest
         limits[code] = uploader.proto.help
     assert "up to 20 MB" in limits["LICTP"]
     assert "up to 3 MB" in limits[two.OTHER]
+
+
+def test_signing_in_to_a_partnership_by_its_code(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARTER_PUBLIC", "false")
+    two.add_account(db, two.OTHER, "kent@example.org", "a long test password")
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert at.text_input[0].label == "Partnership code" and at.text_input[0].value == "LICTP"
+    at.text_input[0].input("nope")
+    at.text_input[1].input("kent@example.org")
+    at.text_input[2].input("a long test password")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["There is no partnership NOPE here: check its code."]
+    at.text_input[0].input("LICTP")
+    at.button[0].click().run()  # the same e-mail and password, checked in LICTP's own accounts: none there
+    assert [e.value for e in at.error] == ["The e-mail or password is wrong, or the account may not sign in."]
+    at.text_input[0].input(" ktip ")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Overview"]
+    assert at.caption[0].value.startswith(f"{two.OTHER_NAME} · ")
+    assert at.query_params["partnership"] == two.OTHER
+    assert at.session_state[f"actor_{two.OTHER}"].email == "kent@example.org"
+    assert "actor" not in at.session_state

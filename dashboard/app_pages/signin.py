@@ -26,7 +26,8 @@ if not resources.read(accounts.any_accounts):
         "No one can sign in here yet. An administrator creates the first account on the server with "
         f"`charter {flag}user add EMAIL --role admin` (the password is asked for, never typed on the command line)."
     )
-    st.stop()
+    if len(everyone) == 1:  # with several, someone may sign in to another partnership by its code
+        st.stop()
 
 with st.form("signin"):
     code = here.code
