@@ -37,7 +37,7 @@ DISABLED = (
 
 def here(name: str, where: Hosted | None = None) -> str:
     """A session-state key or cookie name for a partnership (the chosen one by default): a local sign-in holds only
-    where it was made (docs/hosting.md), so each keeps its own; the install's own keeps the names it always had."""
+    where it was made (docs/architecture.md), so each keeps its own; the install's own keeps the names it always had."""
     where = where or resources.chosen()
     return name if where is None or where.home else f"{name}_{where.code}"
 

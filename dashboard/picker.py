@@ -1,4 +1,4 @@
-"""Which partnership a session shows (docs/hosting.md): picked at the top of the sidebar, kept in the URL
+"""Which partnership a session shows (docs/architecture.md): picked at the top of the sidebar, kept in the URL
 (`?partnership=CODE`), and only among the partnerships the person may see.
 
 Anyone sees the partnerships open to the public (each one's own setting, else CHARTER_PUBLIC). A person signed in

@@ -53,7 +53,7 @@ def settings() -> Settings:
 
 
 def host_path() -> Path:
-    """The install's own database (CHARTER_DB), which lists the partnerships it serves (docs/hosting.md)."""
+    """The install's own database (CHARTER_DB), which lists the partnerships it serves (docs/architecture.md)."""
     return settings().db
 
 

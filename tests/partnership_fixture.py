@@ -1,4 +1,4 @@
-"""Two partnerships in one install for tests (docs/hosting.md): the demo (LICTP) in the install's own database, and
+"""Two partnerships in one install for tests (docs/architecture.md): the demo (LICTP) in the install's own database, and
 KTIP, a partnership made from the demo framework with three other councils and Hinckley & Bosworth (HBBC) in both,
 its figures for HBBC different from LICTP's."""
 

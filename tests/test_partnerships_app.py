@@ -1,4 +1,4 @@
-"""Several partnerships through Streamlit's AppTest (docs/hosting.md): each partnership's own public access and
+"""Several partnerships through Streamlit's AppTest (docs/architecture.md): each partnership's own public access and
 upload limit, the picker's choice in the URL, and a plain message for a partnership that cannot be shown."""
 
 from __future__ import annotations

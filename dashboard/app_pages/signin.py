@@ -11,7 +11,7 @@ from metrics import accounts, hosting
 everyone = resources.partnerships()
 here = resources.chosen() or everyone[0]
 st.title("Sign in")
-if len(everyone) > 1:  # each partnership keeps its own accounts (docs/hosting.md)
+if len(everyone) > 1:  # each partnership keeps its own accounts (docs/architecture.md)
     st.markdown(f"Signing in to **{ui.plain(here.name)}**.")
 
 if auth.oidc_configured():
