@@ -1,6 +1,7 @@
-"""Several partnerships in one install, in Debian's Chromium (docs/architecture.md): a viewer granted one partnership sees
-only it on every page and in every download, and a person with accounts in two switches between them and sees only
-the chosen one's councils and figures (Hinckley & Bosworth, HBBC, is in both, with other figures in each).
+"""Several partnerships in one install, in Debian's Chromium (docs/architecture.md): a viewer granted one
+partnership sees only it on every page and in every download, and a person with accounts in two switches between
+them and sees only the chosen one's councils and figures (Hinckley & Bosworth, HBBC, is in both, with other figures
+in each).
 
 One served app for the module (CHARTER_PUBLIC=false), walked through the sidebar as a person does.
 """
