@@ -58,15 +58,17 @@ def choose() -> Hosted:
     auth.resume_each(everyone)
     shown = visible(everyone)
     codes = {where.code: where for where in shown}
-    asked = st.session_state.pop(WANTED, None) or st.session_state.get(KEY) or st.query_params.get(PARAM, "")
+    kept = st.session_state.get(KEY)  # this session's own choice: after a sign-out it may quietly fall back
+    asked = st.session_state.pop(WANTED, None) or kept or st.query_params.get(PARAM, "")
     wanted = str(asked).strip().upper()
     fallback = everyone[0] if everyone[0] in shown or not shown else shown[0]
     if wanted and wanted not in codes:
         st.session_state[KEY] = fallback.code if len(shown) > 1 else None
-        st.session_state["partnership_notice"] = (
-            f"There is no partnership {wanted} that you can see here, so {fallback.name} is shown. "
-            "Choose another in the sidebar, or sign in to see more."
-        )
+        if asked != kept:
+            st.session_state["partnership_notice"] = (
+                f"There is no partnership {wanted} that you can see here, so {fallback.name} is shown. "
+                "Choose another in the sidebar, or sign in to see more."
+            )
         _switched()
     chosen = codes.get(wanted, fallback)
     if len(shown) > 1:

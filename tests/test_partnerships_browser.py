@@ -220,6 +220,8 @@ def test_a_person_in_two_partnerships_switches_and_sees_only_the_chosen_one(brow
     menu(page).filter(has_text="Sign out").click()  # ends the sign-ins in both partnerships
     settle(page)
     expect(page.locator("h1").first).to_have_text("Sign in")
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    assert page.get_by_text("There is no partnership").count() == 0  # the session's own choice falls back quietly
     assert _picker(page) == []
     page.wait_for_function("!/charter_signin[^=]*=[^;]/.test(document.cookie)")  # the script clears both
     page.goto(f"{app.url}/{START}&partnership={two.OTHER}")  # a new session: nothing is kept
