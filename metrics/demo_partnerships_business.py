@@ -126,6 +126,8 @@ def _mkip_options() -> list[dict[str, Any]]:
 
 
 def _mkip_agreement() -> list[dict[str, Any]]:
+    """The decision's ten years and two reviews; no later term is invented, so objectives after March 2023 are
+    flagged as falling due after the agreement ends, as the decision alone would have them."""
     term = {"code": "MKIP-2013", "title": "MKIP ICT collaboration agreement (ten years)"}
     term |= {"starts_on": "2013-04-01", "ends_on": "2023-03-31"}
     reviews = [
@@ -133,16 +135,7 @@ def _mkip_agreement() -> list[dict[str, Any]]:
         for day, what in (("2016-04-01", "post implementation review after 3 years"),
                           ("2018-04-01", "full review after 5 years"))
     ]  # fmt: skip
-    renewal = row_values(
-        AGREEMENT,
-        code="MKIP-2023",
-        title="Renewed collaboration agreement",
-        starts_on="2023-04-01",
-        ends_on="2028-03-31",
-        source=f"{INVENTED} (the decision covers the ten years to March 2023)",
-        illustrative=True,
-    )
-    return [*reviews, renewal]
+    return reviews
 
 
 def _mkip_risks(scored: date) -> list[RiskInput]:
