@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -121,7 +122,9 @@ def _parse(issuer: str, claims: dict[str, Any], key: RSAKey = KEY) -> dict[str, 
     now = int(time.time())
     body = {"sub": "someone", "aud": "charter-test", "iat": now, "exp": now + 600, "nonce": "n", **claims}
     token = {"id_token": jwt.encode({"alg": "RS256", "kid": "test"}, body, key)}
-    return dict(asyncio.run(oauth.create_client("microsoft").parse_id_token(token, nonce="n")))
+    parsing = oauth.create_client("microsoft").parse_id_token(token, nonce="n")
+    with ThreadPoolExecutor(1) as thread:  # asyncio.run refuses a thread with an event loop (a sync Playwright's)
+        return dict(thread.submit(asyncio.run, parsing).result())
 
 
 def test_authlib_takes_a_template_issuers_token_only_from_its_own_tenant() -> None:
