@@ -64,7 +64,27 @@ def cmd_init(args: argparse.Namespace) -> int:
         if args.demo:
             for line in demo.install(con, today=_today(args), by="demo", history=True):
                 print(line)
+    if args.demo:  # the two further demo partnerships, each in a database of its own (docs/hosting.md)
+        from metrics import demo_partnerships
+
+        for code, install in (("MKIP", demo_partnerships.install_mkip), ("SELCP", demo_partnerships.install_selcp)):
+            for line in _hosted_demo(args, code, install):
+                print(line)
     return EXIT_OK
+
+
+def _hosted_demo(args: argparse.Namespace, code: str, install: Callable[..., list[str]]) -> list[str]:
+    """Build a demo partnership into a database of its own and list it in the install; a second run tops it up."""
+    from metrics import hosting
+
+    lines: list[str] = []
+    today, admin = _today(args), Actor.administrator("demo")
+    if any(h.code == code for h in hosting.partnerships(args.db, wait=args.wait)):
+        with store.connect(hosting.path_for(args.db, code, wait=args.wait), wait=args.wait, as_of=args.as_of) as con:
+            store.migrate(con)
+            return install(con, today=today, by="demo")
+    hosted = hosting.add(args.db, lambda con: lines.extend(install(con, today=today, by="demo")), by=admin)
+    return [*lines, f"served from {hosted.path}"]
 
 
 def _privacy(db: Path) -> str:
