@@ -25,7 +25,7 @@ from metrics.access import Actor
 from metrics.config import ROOT
 from metrics.framework import read_framework
 from metrics.loader import load_framework
-from tests.perf import hostile, pages, resubmit, scale, startup, tickets
+from tests.perf import browser_walk, hostile, pages, partnerships, resubmit, scale, startup, tickets
 
 TODAY = date.today()
 
@@ -154,12 +154,15 @@ def main() -> None:
     results.update(started)
     refused = hostile.run()  # each hostile file as a whole command, against "refused within 2 s and 400 MB"
     results.update(refused)
+    many = partnerships.run()  # forty partnerships in one install, a hosted one walked in Chromium (issue 16)
+    results.update(many)
     width = max(len(k) for k in results)
     print(f"{'benchmark':<{width}}  seconds")
     for key, value in results.items():
         print(f"{key:<{width}}  {value['seconds']:.3f}")
     print(startup.table(started))
     print(hostile.table(refused))
+    print(browser_walk.table(many))
     print(targets(results))
     print(scale.speed(results))  # the pages' targets in Chromium and the last `make load` (issue 14)
     out = ROOT / "bench" / "results.json"
