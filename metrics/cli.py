@@ -98,7 +98,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for path in paths:
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
-    limit = submissions.max_upload_bytes()
+    with store.connect(args.db, wait=args.wait, read_only=True) as con:  # the partnership's own limit (docs/hosting.md)
+        store.require_current(con, args.db)
+        limit = submissions.max_upload_bytes(con)
     # Each file is measured before it is read: one past the largest taken is refused unread.
     files = [(path, ingest.refuse_size(str(path), path.stat().st_size, limit)) for path in paths]
     read = [(path, refused, b"" if refused else path.read_bytes()) for path, refused in files]
