@@ -266,3 +266,52 @@ def test_a_framework_whose_code_cannot_be_served_is_refused(copied: Path, code: 
     assert (done.returncode, done.stderr) == (1, message)
     assert table_contents(copied) == before
     assert sorted(p.name for p in copied.parent.rglob("*")) == files
+
+
+def test_a_schema_15_database_upgrades_in_place_as_the_install_s_own_partnership(tmp_path: Path) -> None:
+    from metrics.access import Actor
+    from metrics.framework import read_framework
+    from metrics.loader import load_framework
+    from metrics.submissions import sha256
+    from tests.conftest import FRAMEWORK
+
+    db = tmp_path / "old.duckdb"
+    with store.connect(db) as con:
+        assert store.migrate(con, upto=15)[-1] == 15
+        load_framework(con, read_framework(FRAMEWORK), by=Actor.administrator("tests"), sha256=sha256(b"v15"))
+        con.execute(
+            "INSERT INTO core.submission (file_name, sha256, submitted_by, submitted_at, status, row_count, partners, "
+            "periods, source) VALUES ('q1.csv', 'abc', 'officer', TIMESTAMP '2025-07-20 09:30', 'approved', 1, "
+            "['HBBC'], ['2025/26 Q1'], 'command line')"
+        )
+        con.execute(
+            "INSERT INTO core.measurement (submission_id, row_number, partner_code, kpi_code, period, period_index, "
+            "is_annual, value, note) SELECT id, 2, 'HBBC', 'DS01', '2025/26 Q1', 8100, false, 62.5, 'Up' "
+            "FROM core.submission"
+        )
+    before = table_contents(db)
+    assert "core.hosted_partnership" not in before
+    done = charter(db, "init")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(f"Database {db}: schema upgraded from version 15 to {store.LATEST_VERSION}.\n")
+    after = table_contents(db)
+    for table, rows in before.items():
+        if table == "core.partnership":  # version 16 adds its own public and upload settings, empty
+            assert after[table] == [(*row, None, None) for row in rows]
+        elif table != "core.schema_version":
+            assert after[table] == rows, table
+    assert after["core.hosted_partnership"] == []
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT * FROM partnership").fetchall() == [
+            ("LICTP", "Leicestershire ICT Partnership", "HBBC", True)
+        ]
+        for view in views(con):
+            if view != "partnership":
+                codes = con.execute(f"SELECT DISTINCT partnership_code FROM {view}").fetchall()  # noqa: S608
+                assert codes in ([("LICTP",)], []), view
+        assert con.execute("SELECT count(*) FROM partner WHERE partnership_code = 'LICTP'").fetchall() == [(4,)]
+        assert con.execute("SELECT partnership_code, partner_code, value FROM measurement").fetchall() == [
+            ("LICTP", "HBBC", 62.5)
+        ]
+        assert con.execute("SELECT count(*) FROM objective").fetchall() == [(len(before["core.objective"]),)]
+    assert [h.code for h in hosting.partnerships(db)] == ["LICTP"]
