@@ -180,3 +180,27 @@ def _remove_file(path: Path) -> None:
     for each in (path, Path(f"{path}.wal")):
         with suppress(FileNotFoundError):
             each.unlink()
+
+
+def backup_notes(host: Path, *, restored: bool = False, wait: float = 5.0) -> list[str]:
+    """What `charter backup` and `restore` say of hosted partnerships: their files are not in the install's."""
+    try:
+        hosted = [h for h in partnerships(host, wait=wait) if not h.home]
+    except store.StoreError:  # a database not yet brought up to date lists none
+        return []
+    if not hosted:
+        return []
+    if not restored:
+        return [
+            "Hosted partnerships are not in this backup: each is a database of its own; export each with",
+            *(f"  charter partnership export {h.code} --out {h.code}-backup.duckdb" for h in hosted),
+        ]
+    lines = ["The restored database lists hosted partnerships, each a database of its own that a restore leaves alone:"]
+    for h in hosted:
+        lines.append(
+            f"  {h.code}: {h.path}"
+            if h.path.exists()
+            else f"  {h.code}: {h.path} is missing; run `charter partnership delete {h.code} --confirm {h.code}`, "
+            "then `charter partnership import` its export"
+        )
+    return lines

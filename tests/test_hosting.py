@@ -315,3 +315,36 @@ def test_a_schema_15_database_upgrades_in_place_as_the_install_s_own_partnership
         ]
         assert con.execute("SELECT count(*) FROM objective").fetchall() == [(len(before["core.objective"]),)]
     assert [h.code for h in hosting.partnerships(db)] == ["LICTP"]
+
+
+def test_backup_copies_the_install_s_database_and_says_how_to_export_each_hosted_one(copied: Path) -> None:
+    out = copied.parent / "install-backup.duckdb"
+    said = ok(copied, "backup", "--out", str(out)).splitlines()
+    assert said[2:] == [
+        "Hosted partnerships are not in this backup: each is a database of its own; export each with",
+        "  charter partnership export AAP --out AAP-backup.duckdb",
+        "  charter partnership export BBP --out BBP-backup.duckdb",
+    ]
+    export = copied.parent / "aap.duckdb"
+    ok(copied, "partnership", "export", "AAP", "--out", str(export))
+    aap = hosting.path_for(copied, "AAP")
+    rows, home = table_contents(aap), table_contents(copied)
+    aap.unlink()  # the host and one partnership are lost
+    copied.unlink()
+    said = ok(copied, "restore", str(out)).splitlines()
+    assert said[-3:] == [
+        "The restored database lists hosted partnerships, each a database of its own that a restore leaves alone:",
+        f"  AAP: {aap} is missing; run `charter partnership delete AAP --confirm AAP`, "
+        "then `charter partnership import` its export",
+        f"  BBP: {hosting.path_for(copied, 'BBP')}",
+    ]
+    assert table_contents(copied) == home
+    ok(copied, "partnership", "delete", "AAP", "--confirm", "AAP")
+    ok(copied, "partnership", "import", str(export))
+    assert table_contents(aap) == rows
+    assert [h.code for h in hosting.partnerships(copied)] == ["LICTP", "AAP", "BBP"]
+    # A hosted partnership's own backup is its file alone, with nothing of the others.
+    own = copied.parent / "bbp-backup.duckdb"
+    assert len(ok(copied, "--partnership", "BBP", "backup", "--out", str(own)).splitlines()) == 2
+    with store.connect(own, read_only=True) as con:
+        assert con.execute("SELECT code, home FROM partnership").fetchall() == [("BBP", True)]
