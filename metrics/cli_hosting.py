@@ -39,7 +39,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     sha = submissions.sha256(path.read_bytes())
     hosted = hosting.add(args.db, lambda con: load_framework(con, fw, by=actor, sha256=sha), by=actor, wait=args.wait)
     print(f"Added {hosted.code} ({hosted.name}) in {hosted.path}.")
-    print(f"Its administrators: `charter --partnership {hosted.code} users add EMAIL --role admin`.")
+    print(f"Its administrators: `charter --partnership {hosted.code} user add EMAIL --role admin`.")
     return 0
 
 

@@ -71,7 +71,10 @@ def install(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     shutil.copy(_demo_template, db)
     for code, values in HOSTED.items():
         (folder / f"{code}.yaml").write_text(framework(code, list(values)), encoding="utf-8")
-        ok(db, "partnership", "add", str(folder / f"{code}.yaml"))
+        assert ok(db, "partnership", "add", str(folder / f"{code}.yaml")) == (
+            f"Added {code} ({code} ICT Partnership) in {folder / 'charter.partnerships' / f'{code}.duckdb'}.\n"
+            f"Its administrators: `charter --partnership {code} user add EMAIL --role admin`.\n"
+        )
         rows = "".join(f"{p},2025/26 Q1,K1,{v},\n" for p, v in values.items())
         (folder / f"{code}.csv").write_text("partner,period,kpi,value,note\n" + rows, encoding="utf-8")
         ok(db, "--partnership", code, "ingest", str(folder / f"{code}.csv"))
