@@ -51,7 +51,7 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from metrics import demo
+    from metrics import demo, hosting
 
     with store.connect(args.db, wait=args.wait, as_of=args.as_of) as con:
         before = store.schema_version(con)
@@ -61,6 +61,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         else:
             print(f"Database {args.db}: schema is up to date (version {store.LATEST_VERSION}).")
         print(_privacy(args.db))
+        for line in hosting.upgrade_hosted(con, args.db, wait=args.wait):  # each hosted file too (docs/hosting.md)
+            print(line)
         if args.demo:
             for line in demo.install(con, today=_today(args), by="demo", history=True):
                 print(line)

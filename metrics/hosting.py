@@ -182,6 +182,26 @@ def _remove_file(path: Path) -> None:
             each.unlink()
 
 
+def upgrade_hosted(con: duckdb.DuckDBPyConnection, host: Path, *, wait: float = 5.0) -> list[str]:
+    """Bring every hosted partnership's file up to this Charter's schema, as `charter init` does the install's."""
+    lines = []
+    for hosted in listed(con, host):
+        if hosted.home:
+            continue
+        if not hosted.path.exists():
+            lines.append(
+                f"Partnership {hosted.code}: its file {hosted.path} is missing; run `charter partnership delete "
+                f"{hosted.code} --confirm {hosted.code}`, then `charter partnership import` its export"
+            )
+            continue
+        with store.connect(hosted.path, wait=wait, create=False) as each:
+            before = store.schema_version(each)
+            applied = store.migrate(each)
+        said = f"upgraded from version {before} to {store.LATEST_VERSION}" if applied else "up to date"
+        lines.append(f"Partnership {hosted.code} ({hosted.path}): schema {said}.")
+    return lines
+
+
 def backup_notes(host: Path, *, restored: bool = False, wait: float = 5.0) -> list[str]:
     """What `charter backup` and `restore` say of hosted partnerships: their files are not in the install's."""
     try:

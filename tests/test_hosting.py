@@ -6,11 +6,17 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
 from metrics import hosting, store
-from tests.conftest import charter, table_contents
+from metrics.access import Actor
+from metrics.framework import parse_framework, read_framework
+from metrics.loader import load_framework
+from metrics.models import Framework
+from metrics.submissions import sha256
+from tests.conftest import FRAMEWORK, charter, table_contents
 
 # Two hosted partnerships beside the demo's LICTP. XDC belongs to both, with its own figures in each; HBBC is
 # in LICTP (the demo) and in AAP. Invented figures for the test.
@@ -271,17 +277,16 @@ def test_a_framework_whose_code_cannot_be_served_is_refused(copied: Path, code: 
     assert sorted(p.name for p in copied.parent.rglob("*")) == files
 
 
-def test_a_schema_15_database_upgrades_in_place_as_the_install_s_own_partnership(tmp_path: Path) -> None:
-    from metrics.access import Actor
-    from metrics.framework import read_framework
-    from metrics.loader import load_framework
-    from metrics.submissions import sha256
-    from tests.conftest import FRAMEWORK
+def version_15(con: duckdb.DuckDBPyConnection, fw: Framework) -> None:
+    """A database as Charter wrote it at schema version 15, before hosting: `fw` loaded."""
+    assert store.migrate(con, upto=15)[-1] == 15
+    load_framework(con, fw, by=Actor.administrator("tests"), sha256=sha256(b"v15"))
 
+
+def test_a_schema_15_database_upgrades_in_place_as_the_install_s_own_partnership(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     with store.connect(db) as con:
-        assert store.migrate(con, upto=15)[-1] == 15
-        load_framework(con, read_framework(FRAMEWORK), by=Actor.administrator("tests"), sha256=sha256(b"v15"))
+        version_15(con, read_framework(FRAMEWORK))
         con.execute(
             "INSERT INTO core.submission (file_name, sha256, submitted_by, submitted_at, status, row_count, partners, "
             "periods, source) VALUES ('q1.csv', 'abc', 'officer', TIMESTAMP '2025-07-20 09:30', 'approved', 1, "
@@ -351,3 +356,32 @@ def test_backup_copies_the_install_s_database_and_says_how_to_export_each_hosted
     assert len(ok(copied, "--partnership", "BBP", "backup", "--out", str(own)).splitlines()) == 2
     with store.connect(own, read_only=True) as con:
         assert con.execute("SELECT code, home FROM partnership").fetchall() == [("BBP", True)]
+
+
+def test_init_brings_each_hosted_partnership_s_file_up_to_date_too(copied: Path) -> None:
+    # A partnership file left at an older schema (as after upgrading Charter), listed by the install.
+    old = copied.parent / "charter.partnerships" / "OLD.duckdb"
+    with store.connect(old) as con:
+        version_15(con, parse_framework(framework("OLD", ["XDC"]), "old.yaml"))
+    with store.connect(copied) as con:
+        con.execute(
+            "INSERT INTO core.hosted_partnership VALUES ('OLD', 'OLD ICT Partnership', 'XDC', "
+            "'charter.partnerships/OLD.duckdb', current_timestamp, 'tests')"
+        )
+    stale = charter(copied, "--partnership", "OLD", "submissions")
+    assert (stale.returncode, stale.stderr) == (
+        1,
+        f"charter submissions: the database at {old} has schema version 15, not {store.LATEST_VERSION}; "
+        "run `charter init` to bring it up to date (no data is lost)\n",
+    )
+    folder = copied.parent / "charter.partnerships"
+    assert ok(copied, "init").splitlines()[1:] == [
+        f"Database {copied}: only its owner can read or write it (mode 600).",
+        f"Partnership AAP ({folder / 'AAP.duckdb'}): schema up to date.",
+        f"Partnership BBP ({folder / 'BBP.duckdb'}): schema up to date.",
+        f"Partnership OLD ({old}): schema upgraded from version 15 to {store.LATEST_VERSION}.",
+    ]
+    ok(copied, "--partnership", "OLD", "submissions")  # served again: exit 0, nothing on standard error
+    with store.connect(old, read_only=True) as con:
+        assert con.execute("SELECT code, home FROM partnership").fetchall() == [("OLD", True)]
+        assert con.execute("SELECT DISTINCT partnership_code FROM partner").fetchall() == [("OLD",)]
