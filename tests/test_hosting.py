@@ -385,3 +385,18 @@ def test_init_brings_each_hosted_partnership_s_file_up_to_date_too(copied: Path)
     with store.connect(old, read_only=True) as con:
         assert con.execute("SELECT code, home FROM partnership").fetchall() == [("OLD", True)]
         assert con.execute("SELECT DISTINCT partnership_code FROM partner").fetchall() == [("OLD",)]
+
+
+def test_a_framework_cannot_change_the_code_of_the_partnership_a_database_holds(demo_db: Path, tmp_path: Path) -> None:
+    text = FRAMEWORK.read_text(encoding="utf-8").replace("  short_name: LICTP\n", "  short_name: OTHER\n", 1)
+    assert "short_name: OTHER" in text
+    (tmp_path / "other.yaml").write_text(text, encoding="utf-8")
+    before = table_contents(demo_db)
+    done = charter(demo_db, "load-framework", str(tmp_path / "other.yaml"))
+    assert (done.returncode, done.stderr) == (
+        1,
+        "charter load-framework: this database holds the partnership LICTP; the framework's short_name is OTHER: "
+        "a partnership's code cannot change, so keep short_name: LICTP (another partnership goes in a database of "
+        "its own: `charter partnership add FRAMEWORK.yaml`)\n",
+    )
+    assert table_contents(demo_db) == before
