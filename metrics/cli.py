@@ -347,7 +347,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.partnership and args.command not in ("partnership", "init"):
             from metrics import hosting
 
-            args.db = hosting.path_for(args.db, args.partnership, wait=args.wait)
+            host, args.db = args.db, hosting.path_for(args.db, args.partnership, wait=args.wait)
+            done = func(args)
+            if args.command == "load-framework" and args.db != host:  # the install's list shows the new name
+                hosting.refresh(host, args.db, wait=args.wait)
+            return done
         return func(args)
     except tuple(kind for kind, _ in _known()) as exc:
         kind, code = next((kind, code) for kind, code in _known() if isinstance(exc, kind))

@@ -182,6 +182,18 @@ def _remove_file(path: Path) -> None:
             each.unlink()
 
 
+def refresh(host: Path, path: Path, *, wait: float = 5.0) -> None:
+    """Copy a hosted partnership's name and lead partner, after its framework is loaded, into the install's list."""
+    with store.connect(path, read_only=True, wait=wait) as con:
+        code, name, lead = _own(con)
+    with store.connect(host, wait=wait, create=False) as con, store.transaction(con):
+        con.execute(
+            "UPDATE core.hosted_partnership SET name = $name, lead_partner_code = $lead "
+            "WHERE code = $code AND (name <> $name OR lead_partner_code <> $lead)",
+            {"code": code, "name": name, "lead": lead},
+        )
+
+
 def upgrade_hosted(con: duckdb.DuckDBPyConnection, host: Path, *, wait: float = 5.0) -> list[str]:
     """Bring every hosted partnership's file up to this Charter's schema, as `charter init` does the install's."""
     lines = []

@@ -400,3 +400,15 @@ def test_a_framework_cannot_change_the_code_of_the_partnership_a_database_holds(
         "its own: `charter partnership add FRAMEWORK.yaml`)\n",
     )
     assert table_contents(demo_db) == before
+
+
+def test_a_hosted_partnership_renamed_by_its_framework_is_listed_by_its_new_name(copied: Path) -> None:
+    text = framework("AAP", list(HOSTED["AAP"])).replace("AAP ICT Partnership", "Aardvark Partnership")
+    (copied.parent / "renamed.yaml").write_text(text, encoding="utf-8")
+    ok(copied, "--partnership", "AAP", "load-framework", str(copied.parent / "renamed.yaml"))
+    with store.connect(copied, read_only=True) as con:
+        assert con.execute("SELECT code, name FROM partnership").fetchall() == [
+            ("LICTP", "Leicestershire ICT Partnership"),
+            ("AAP", "Aardvark Partnership"),
+            ("BBP", "BBP ICT Partnership"),
+        ]
