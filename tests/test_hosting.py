@@ -150,8 +150,20 @@ def test_accounts_and_submissions_are_each_partnerships_own(copied: Path) -> Non
     assert "lead@aap.example" in ok(copied, "--partnership", "AAP", "user", "list")
     assert "lead@aap.example" not in ok(copied, "--partnership", "BBP", "user", "list")
     assert "lead@aap.example" not in ok(copied, "user", "list")
+    before = table_contents(hosting.path_for(copied, "BBP"))
     refused = charter(copied, "--partnership", "BBP", "--as", "lead@aap.example", "settings", "--public", "no")
-    assert refused.returncode == 1 and "lead@aap.example" in refused.stderr
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "charter settings: there is no active account for lead@aap.example\n",
+    )
+    ok(copied, "--partnership", "BBP", "user", "add", "lead@aap.example", "--role", "viewer", "--no-password")
+    refused = charter(copied, "--partnership", "BBP", "--as", "lead@aap.example", "settings", "--public", "no")
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "charter settings: lead@aap.example (viewer) may not change the framework; that needs the role admin\n",
+    )
+    after = table_contents(hosting.path_for(copied, "BBP"))
+    assert after["core.partnership"] == before["core.partnership"]
     assert ok(copied, "--partnership", "AAP", "--as", "lead@aap.example", "settings", "--public", "no").startswith(
         "Changed public: no.\n"
     )
