@@ -113,7 +113,7 @@ def change(
         if value is not None
     }
     with store.transaction(con):
-        require(by, Action.FRAMEWORK, con=con)
+        require(by, Action.SETTINGS, con=con)
         rows = con.execute("SELECT short_name, public, max_upload_mb FROM core.partnership").fetchall()
         if not rows:
             raise SettingsRefused("this database holds no partnership yet; load its framework first")

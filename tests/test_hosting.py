@@ -160,7 +160,8 @@ def test_accounts_and_submissions_are_each_partnerships_own(copied: Path) -> Non
     refused = charter(copied, "--partnership", "BBP", "--as", "lead@aap.example", "settings", "--public", "no")
     assert (refused.returncode, refused.stderr) == (
         1,
-        "charter settings: lead@aap.example (viewer) may not change the framework; that needs the role admin\n",
+        "charter settings: lead@aap.example (viewer) may not change the partnership's settings; "
+        "that needs the role admin\n",
     )
     after = table_contents(hosting.path_for(copied, "BBP"))
     assert after["core.partnership"] == before["core.partnership"]
