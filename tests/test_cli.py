@@ -130,6 +130,8 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
     assert second.stdout == (
         f"Database {db}: schema is up to date (version {store.LATEST_VERSION}).\n"
         f"Database {db}: only its owner can read or write it (mode 600).\n"
+        f"Partnership MKIP ({mkip}): schema up to date.\n"
+        f"Partnership SELCP ({selcp}): schema up to date.\n"
         "Demo framework: The framework is already up to date: nothing changed.\n"
         f"Demo benchmarks: {benchmarks} already present.\n"
         f"Demo figures: 0 new submissions with 0 figures ({files} already present), up to 2025/26 Q2.\n"
