@@ -31,7 +31,7 @@ ui.last_updated()
 if progress.empty:
     st.info(f"No objective has a target in {sel.period}. Choose another quarter in the sidebar.")
     st.stop()
-attention.show(progress, str(sel.period))  # what is wrong, and where, before how many
+attention.show(sel.period, sel.partner)  # what is wrong, and where, before how many
 everything, progress = progress, queries.running(progress)  # counts below: objectives still running
 
 # --- headline -----------------------------------------------------------------------------------------
