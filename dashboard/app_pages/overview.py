@@ -82,6 +82,7 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
 
 # --- commitments x partners -------------------------------------------------------------------------
 def table(found: tables.Table | None, caption: str) -> None:
+    """A table's header and rows (dashboard/overview_tables.py) as an accessible table that scrolls by itself."""
     if found is not None:
         st.markdown(ui.scrolling(ui.html_table(caption, *found), caption), unsafe_allow_html=True)
 
