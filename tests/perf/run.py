@@ -73,6 +73,9 @@ def verdict(result: dict[str, float | int | str]) -> tuple[str, str, str] | None
     if result.get("target") in ("met", "MISSED"):  # a hostile file (tests/perf/hostile.py)
         figure = f"{float(result['seconds']):.2f} s, {float(result['peak_memory_mb']):.0f} MB, exit {result['exit']}"
         return figure, "refused within 2 s and 400 MB", "PASS" if result["target"] == "met" else "MISS"
+    if "target_server_cpu_seconds" in result:  # the server's CPU per fresh load (tests/perf/browser_walk.py)
+        cpu, bound = float(result["server_cpu_seconds"]), float(result["target_server_cpu_seconds"])
+        return f"{cpu:.2f} CPU s", f"under {bound:g} CPU s", "PASS" if cpu < bound else "MISS"
     if "target_seconds" in result:
         seconds, bound = float(result["seconds"]), float(result["target_seconds"])
         return f"{seconds:.2f} s", f"under {bound:g} s", "PASS" if seconds < bound else "MISS"
