@@ -12,6 +12,9 @@ cannot be HttpOnly that way; HttpOnly needs a server route of our own (`st.App` 
 different way of starting the app. The token is only a random key to a row of `core.sign_in_token`: it
 expires, and signing out, a new password or disabling the account deletes the row, so a copied cookie stops
 working then. It is `SameSite=Strict`, and `Secure` when the app is served over HTTPS.
+
+With a multi-tenant app registration, only the tenants listed in the secrets file may sign in
+(`dashboard/tenants.py`, docs/sign-in.md); anyone else is told why and signed out at the provider.
 """
 
 from __future__ import annotations
@@ -20,19 +23,22 @@ import json
 import time
 from contextlib import suppress
 from functools import partial
+from typing import Any
 
 import streamlit as st
 
-from dashboard import resources
+from dashboard import resources, tenants
 from metrics import accounts
 from metrics.access import Action, Actor
 from metrics.hosting import Hosted
 
 COOKIE = "charter_signin"
+REFUSED = "charter_refused"  # why a Microsoft 365 sign-in was refused, kept across the provider's sign-out
 DISABLED = (
     "Your account has been disabled, so you were signed out. "
     "Ask the partnership's performance lead if this is a mistake."
 )
+tenants.install()  # before any sign-in reaches this server's /oauth2callback (dashboard/tenants.py)
 
 
 def here(name: str, where: Hosted | None = None) -> str:
@@ -70,6 +76,39 @@ def oidc_configured() -> bool:
         return False
 
 
+def _secrets(name: str) -> Any:
+    with suppress(Exception):  # no secrets file, or no such section
+        return st.secrets[name]
+    return {}
+
+
+def tenant_refusal() -> str | None:
+    """Why the signed-in Microsoft 365 person's organisation (tenant) may not use Charter, or None."""
+    provider = _secrets("auth").get("microsoft", {})
+    issuer = tenants.template(str(provider.get("server_metadata_url", "")))
+    listed, problem = tenants.allowed(_secrets("charter"))
+    claims = {"iss": st.user.get("iss"), "tid": st.user.get("tid")}
+    return tenants.refusal(claims, issuer, listed, problem)
+
+
+def _refuse(message: str) -> None:
+    """Say why, then sign the person out here and at the provider, keeping the reason for the page they come back to."""
+    st.session_state["signin_notice"] = message
+    st.session_state["refused"] = tenants.reason_code({"tid": st.user.get("tid")}, message)
+
+
+def _refused_earlier() -> None:
+    """Show, once a session, the refusal that sent this browser to the provider's sign-out."""
+    code = st.context.cookies.get(REFUSED)
+    if st.session_state.get("refusal_checked") or not isinstance(code, str) or not code:
+        return
+    st.session_state["refusal_checked"] = True
+    message = tenants.after_sign_out(code, *tenants.allowed(_secrets("charter")))
+    if message:
+        st.session_state["signin_notice"] = message
+    st.session_state["forget_refusal"] = True
+
+
 def _timed_out() -> bool:
     """End a signed-in session after the configured minutes without a request."""
     now = time.monotonic()
@@ -84,6 +123,9 @@ def current_actor() -> Actor | None:
     if _timed_out() and (st.session_state.get(here("actor")) or st.user.get("is_logged_in", False)):
         sign_out(notice=f"You were signed out after {resources.settings().session_minutes} minutes without activity.")
     if oidc_configured() and st.user.get("is_logged_in", False):
+        if refused := tenant_refusal():
+            _refuse(refused)
+            return None
         email = str(st.user.get("email") or "")
         actor = resources.read(lambda con: accounts.actor_for_email(con, email))
         if actor is None:
@@ -91,6 +133,8 @@ def current_actor() -> Actor | None:
                 f"{email} has no access to Charter. Ask the partnership's performance lead to add you."
             )
         return actor
+    if oidc_configured():
+        _refused_earlier()
     kept = st.session_state.get(here("actor"))
     actor = kept if isinstance(kept, Actor) else _resume()
     if actor is None or not actor.account:  # an Actor made by a test stands for no account
@@ -157,14 +201,23 @@ def sign_out(notice: str = "You have signed out.") -> None:
 def keep_cookie() -> None:
     """Set (or clear) the sign-in cookie in the browser when this session's sign-in has just changed."""
     changes = st.session_state.pop("set_cookie", None)
-    if not changes:
-        return
-    lines = []
-    for name, token in changes.items():
-        age = accounts.TOKEN_HOURS * 3600 if token else 0
-        cookie = json.dumps(f"{name}={token}; Path=/; Max-Age={age}; SameSite=Strict")
-        lines.append(f"document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');")
-    st.html(f"<script>{' '.join(lines)}</script>", unsafe_allow_javascript=True)
+    for name, token in (changes or {}).items():
+        _script(_cookie(name, token, accounts.TOKEN_HOURS * 3600 if token else 0))
+    if st.session_state.pop("forget_refusal", False):
+        _script(_cookie(REFUSED, "", 0))
+    if code := st.session_state.pop("refused", None):
+        # st.logout() would leave the page before a script set the cookie; this sets it, then goes the same way
+        logout = "/".join(["", *filter(None, str(st.get_option("server.baseUrlPath")).split("/")), "auth/logout"])
+        _script(_cookie(REFUSED, code, 600) + f"; location.replace({json.dumps(logout)})")
+
+
+def _cookie(name: str, value: str, age: int) -> str:
+    cookie = json.dumps(f"{name}={value}; Path=/; Max-Age={age}; SameSite=Strict")
+    return f"document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '')"
+
+
+def _script(code: str) -> None:
+    st.html(f"<script>{code};</script>", unsafe_allow_javascript=True)
 
 
 def can(actor: Actor | None, action: Action) -> bool:

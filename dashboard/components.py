@@ -111,6 +111,23 @@ def chart(figure: Any, alt_text: str, table: pd.DataFrame, file_name: str, key: 
         st.vega_lite_chart(spec=figure, theme=None, alt=alt_text, width="stretch")
     else:
         st.altair_chart(figure, theme=None, alt=alt_text, width="stretch")
+    _alternative(alt_text, table, file_name, key)
+
+
+def chart_panels(
+    panels: list[tuple[str, Any]], alt_text: str, table: pd.DataFrame, file_name: str, key: str, across: int = 3
+) -> None:
+    """A chart per partner, `across` to a row on a wide screen and one under another on a phone (Streamlit stacks
+    columns there, where a facet of fixed-width panels would be cut off), with one text alternative for all."""
+    for start in range(0, len(panels), across):
+        for place, (name, figure) in zip(st.columns(across), panels[start : start + across], strict=False):
+            with place:
+                st.altair_chart(figure, theme=None, alt=f"{name}. {alt_text}", width="stretch")
+    _alternative(alt_text, table, file_name, key)
+
+
+def _alternative(alt_text: str, table: pd.DataFrame, file_name: str, key: str) -> None:
+    """A chart's text alternative: the sentence, and its figures as a table with a CSV download."""
     st.caption(plain(alt_text))  # the sentence names partners and KPIs
     with st.expander("The figures in this chart, as a table"):
         st.dataframe(table, hide_index=True, width="stretch")

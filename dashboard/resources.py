@@ -22,6 +22,7 @@ import streamlit as st
 from metrics import accounts, hosting, queries, store
 from metrics.access import Actor
 from metrics.config import Settings
+from metrics.partnership_settings import effective as effective_settings
 from metrics.periods import Period, parse_period
 from metrics.store import DatabaseBusy as DatabaseBusy  # pages name the store's errors through here
 from metrics.store import StoreError as StoreError
@@ -85,11 +86,11 @@ def partnerships() -> list[hosting.Hosted]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_TTL)
-def _own_settings(path: str, version: tuple[Any, ...]) -> tuple[bool | None, int | None]:
+def _own_settings(path: str, version: tuple[Any, ...], install: Settings) -> tuple[bool, int]:
     del version  # part of the key only
     with store.connect(Path(path), read_only=True, wait=settings().lock_wait_seconds) as con:
-        rows = con.execute("SELECT public, max_upload_mb FROM core.partnership").fetchall()
-    return (rows[0][0], rows[0][1]) if rows else (None, None)
+        found = effective_settings(con, install)
+    return found.public, found.max_upload_mb
 
 
 @st.cache_data(show_spinner=False, max_entries=1024, ttl=CACHE_TTL)
@@ -108,15 +109,9 @@ def has_account(path: Path, email: str) -> bool:
 def partnership_settings(path: Path | None = None) -> Settings:
     """The install's settings as they apply to one partnership (the chosen one by default): its own public access
     and upload limit where it sets them (core.partnership), else the install's."""
-    where = path or db_path()
-    public, max_upload_mb = _own_settings(str(where), store.data_version(where))
-    base = settings()
-    return base.model_copy(
-        update={
-            "public": base.public if public is None else bool(public),
-            "max_upload_mb": base.max_upload_mb if max_upload_mb is None else int(max_upload_mb),
-        }
-    )
+    where, base = path or db_path(), settings()
+    public, max_upload_mb = _own_settings(str(where), store.data_version(where), base)
+    return base.model_copy(update={"public": public, "max_upload_mb": max_upload_mb})
 
 
 def today() -> date:

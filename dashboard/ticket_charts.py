@@ -30,13 +30,26 @@ def _scale(shown: list[str], values: list[str]) -> alt.Scale:
     return alt.Scale(domain=shown, range=[values[PRIORITIES.index(p)] for p in shown])
 
 
-def _facet(frame: pd.DataFrame) -> alt.Facet:
-    return alt.Facet(
-        "partner_name:N", sort=partner_names(frame), title=None, header=alt.Header(labelFontWeight=600, labelLimit=0)
-    )
+Panels = list[tuple[str, alt.Chart]]
 
 
-def sla_by_priority(frame: pd.DataFrame, periods: list[str], columns: int = 3) -> alt.FacetChart:
+def _panels(chart: alt.Chart, frame: pd.DataFrame) -> Panels:
+    """One chart per partner (the page lays them out three across, stacked on a phone), each with its own data
+    but the whole frame's scales, so the panels compare like a facet's would."""
+    panels = []
+    for name in partner_names(frame):
+        panel = chart.properties(title=str(name), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        panel.data = frame[frame["partner_name"] == name]
+        panels.append((str(name), panel))
+    return panels
+
+
+def _top(frame: pd.DataFrame, across: str, value: str) -> alt.Scale:
+    """One y scale for every partner's panel: from 0 to the tallest stack of any."""
+    return alt.Scale(domain=[0, float(frame.groupby(["partner_name", across])[value].sum().max())])
+
+
+def sla_by_priority(frame: pd.DataFrame, periods: list[str]) -> Panels:
     """% of incidents resolved within SLA over the quarters, a line per priority, a panel per partner."""
     data = with_text(frame.assign(priority_name=frame["priority"].map(priority_label)), ["value"], "%")
     shown = [p for p in PRIORITIES if p in set(data["priority_name"])]
@@ -66,12 +79,12 @@ def sla_by_priority(frame: pd.DataFrame, periods: list[str], columns: int = 3) -
                 alt.Tooltip("value_text:N", title="Within SLA"),
             ],
         )
-        .properties(width=260, height=200)
+        .properties(width="container", height=200)
     )
-    return chart.facet(facet=_facet(data), columns=columns)
+    return _panels(chart, data)
 
 
-def resolution_bands(frame: pd.DataFrame, columns: int = 3) -> alt.FacetChart:
+def resolution_bands(frame: pd.DataFrame) -> Panels:
     """How long incidents took to fix: incidents per band of time, stacked by priority, a panel per partner."""
     bands = frame.sort_values("band_order")["band"].drop_duplicates().tolist()
     shown = [p for p in PRIORITIES if p in set(frame["priority"])]
@@ -80,7 +93,9 @@ def resolution_bands(frame: pd.DataFrame, columns: int = 3) -> alt.FacetChart:
         .mark_bar()
         .encode(
             x=alt.X("band:O", sort=bands, title="Time to resolve", axis=alt.Axis(labelAngle=-30)),
-            y=alt.Y("sum(incidents):Q", title="Incidents resolved", axis=COUNT_AXIS),
+            y=alt.Y(
+                "sum(incidents):Q", title="Incidents resolved", axis=COUNT_AXIS, scale=_top(frame, "band", "incidents")
+            ),
             color=alt.Color("priority:N", title="Priority", sort=shown, scale=_scale(shown, PRIORITY_COLOURS)),
             order=alt.Order("priority:N", sort="ascending"),
             tooltip=[
@@ -90,12 +105,12 @@ def resolution_bands(frame: pd.DataFrame, columns: int = 3) -> alt.FacetChart:
                 alt.Tooltip("incidents:Q", title="Incidents", format=formatting.axis_format("count")),
             ],
         )
-        .properties(width=260, height=200)
+        .properties(width="container", height=200)
     )
-    return chart.facet(facet=_facet(frame), columns=columns)
+    return _panels(chart, frame)
 
 
-def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) -> alt.FacetChart:
+def backlog_ageing(frame: pd.DataFrame, periods: list[str]) -> Panels:
     """Tickets open at each quarter's end, stacked by age band (youngest at the bottom), a panel per partner."""
     present = frame[["band", "band_order"]].drop_duplicates().sort_values("band_order")
     bands = present["band"].tolist()
@@ -105,7 +120,12 @@ def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) ->
         .mark_bar(stroke="#ffffff", strokeWidth=0.5)
         .encode(
             x=quarter_axis(periods),
-            y=alt.Y("sum(tickets):Q", title="Tickets open at quarter end", axis=COUNT_AXIS),
+            y=alt.Y(
+                "sum(tickets):Q",
+                title="Tickets open at quarter end",
+                axis=COUNT_AXIS,
+                scale=_top(frame, "period", "tickets"),
+            ),
             color=alt.Color(
                 "band:N",
                 title="Open for",
@@ -120,6 +140,6 @@ def backlog_ageing(frame: pd.DataFrame, periods: list[str], columns: int = 3) ->
                 alt.Tooltip("tickets:Q", title="Tickets", format=formatting.axis_format("count")),
             ],
         )
-        .properties(width=260, height=200)
+        .properties(width="container", height=200)
     )
-    return chart.facet(facet=_facet(frame), columns=columns)
+    return _panels(chart, frame)

@@ -39,6 +39,7 @@ class Action(StrEnum):
     SEE_BUSINESS = "read the partnership's money, risks, contracts and options"
     EDIT_BUSINESS = "change the partnership's money, risks, contracts and options"
     NOTICES = "choose which notices to get by e-mail"
+    SETTINGS = "change the partnership's settings"
 
 
 ALLOWED: dict[Action, frozenset[Role]] = {
@@ -54,6 +55,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SEE_BUSINESS: frozenset({Role.VIEWER, Role.OFFICER, Role.BOARD, Role.ADMIN}),
     Action.EDIT_BUSINESS: frozenset({Role.BOARD, Role.ADMIN}),
     Action.NOTICES: frozenset(Role),  # each person for their own account (metrics/notices.py)
+    Action.SETTINGS: frozenset({Role.ADMIN}),  # its public access and upload limit (metrics/partnership_settings.py)
 }
 # Actions done for a council: an officer may do them only for their own council(s).
 FOR_A_COUNCIL = frozenset({Action.SUBMIT, Action.COMMENT})

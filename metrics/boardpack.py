@@ -111,7 +111,14 @@ def tables(pack: Pack) -> dict[str, pd.DataFrame]:
     }
     found |= boardpack_money.tables(pack.money) if pack.money is not None else {}
     found |= riskpack.tables(pack.risks)
-    return {name: frame.drop(columns=internal, errors="ignore") for name, frame in found.items()}
+    return {name: _whose(frame.drop(columns=internal, errors="ignore"), pack) for name, frame in found.items()}
+
+
+def _whose(frame: pd.DataFrame, pack: Pack) -> pd.DataFrame:
+    """The table with its partnership's code first, as in every public view (docs/views.md), so a copy says whose."""
+    if "partnership_code" in frame.columns:
+        return frame
+    return frame.assign(partnership_code=pack.info.short_name)[["partnership_code", *frame.columns]]
 
 
 def xlsx_bytes(pack: Pack) -> bytes:

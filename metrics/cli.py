@@ -51,7 +51,7 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from metrics import demo
+    from metrics import demo, hosting
 
     with store.connect(args.db, wait=args.wait, as_of=args.as_of) as con:
         before = store.schema_version(con)
@@ -61,10 +61,32 @@ def cmd_init(args: argparse.Namespace) -> int:
         else:
             print(f"Database {args.db}: schema is up to date (version {store.LATEST_VERSION}).")
         print(_privacy(args.db))
+        for line in hosting.upgrade_hosted(con, args.db, wait=args.wait):  # each hosted file too (docs/hosting.md)
+            print(line)
         if args.demo:
             for line in demo.install(con, today=_today(args), by="demo", history=True):
                 print(line)
+    if args.demo:  # the two further demo partnerships, each in a database of its own (docs/hosting.md)
+        from metrics import demo_partnerships
+
+        for code, install in (("MKIP", demo_partnerships.install_mkip), ("SELCP", demo_partnerships.install_selcp)):
+            for line in _hosted_demo(args, code, install):
+                print(line)
     return EXIT_OK
+
+
+def _hosted_demo(args: argparse.Namespace, code: str, install: Callable[..., list[str]]) -> list[str]:
+    """Build a demo partnership into a database of its own and list it in the install; a second run tops it up."""
+    from metrics import hosting
+
+    lines: list[str] = []
+    today, admin = _today(args), Actor.administrator("demo")
+    if any(h.code == code for h in hosting.partnerships(args.db, wait=args.wait)):
+        with store.connect(hosting.path_for(args.db, code, wait=args.wait), wait=args.wait, as_of=args.as_of) as con:
+            store.migrate(con)
+            return install(con, today=today, by="demo")
+    hosted = hosting.add(args.db, lambda con: lines.extend(install(con, today=today, by="demo")), by=admin)
+    return [*lines, f"served from {hosted.path}"]
 
 
 def _privacy(db: Path) -> str:
@@ -98,7 +120,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for path in paths:
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
-    limit = submissions.max_upload_bytes()
+    with store.connect(args.db, wait=args.wait, read_only=True) as con:  # the partnership's own limit (docs/hosting.md)
+        store.require_current(con, args.db)
+        limit = submissions.max_upload_bytes(con)
     # Each file is measured before it is read: one past the largest taken is refused unread.
     files = [(path, ingest.refuse_size(str(path), path.stat().st_size, limit)) for path in paths]
     read = [(path, refused, b"" if refused else path.read_bytes()) for path, refused in files]
@@ -343,7 +367,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.partnership and args.command not in ("partnership", "init"):
             from metrics import hosting
 
-            args.db = hosting.path_for(args.db, args.partnership, wait=args.wait)
+            host, args.db = args.db, hosting.path_for(args.db, args.partnership, wait=args.wait)
+            done = func(args)
+            if args.command == "load-framework" and args.db != host:  # the install's list shows the new name
+                hosting.refresh(host, args.db, wait=args.wait)
+            return done
         return func(args)
     except tuple(kind for kind, _ in _known()) as exc:
         kind, code = next((kind, code) for kind, code in _known() if isinstance(exc, kind))

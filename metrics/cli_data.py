@@ -18,23 +18,27 @@ def _require_admin(args: argparse.Namespace, db: Path, action: Action) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from metrics import backup
+    from metrics import backup, hosting
 
     _require_admin(args, args.db, Action.USERS)
     copied = backup.backup(args.db, Path(args.out), wait=args.wait)
     print(f"Backed up {args.db} to {copied.target}: {copied.summary()}.")
     print(f"{copied.target}: only its owner can read it; it holds every account and the audit trail, so keep it safe.")
+    for line in hosting.backup_notes(args.db, wait=args.wait):  # docs/hosting.md, "Backups"
+        print(line)
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from metrics import backup
+    from metrics import backup, hosting
 
     _require_admin(args, args.db, Action.USERS)
     copied, kept = backup.restore(Path(args.file), args.db, wait=args.wait)
     print(f"Restored {args.db} from {copied.source}: {copied.summary()}.")
     if kept is not None:
         print(f"The database it replaced is kept at {kept}.")
+    for line in hosting.backup_notes(args.db, restored=True, wait=args.wait):
+        print(line)
     return 0
 
 

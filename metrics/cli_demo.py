@@ -1,4 +1,5 @@
-"""`charter demo --partners N --years Y --seed S`: build a synthetic partnership of any size (issue 8)."""
+"""`charter demo --partners N --years Y --seed S`: a synthetic partnership of any size (issue 8); `--partnerships P`:
+many small ones in one install (docs/hosting.md)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,16 @@ def register(subparsers: Any) -> None:
         "(imported as any export is, giving the five service desk KPIs' figures), all made up and the same for "
         "the same seed.",
     )
-    p.add_argument("--partners", type=int, required=True, metavar="N", help="number of councils")
-    p.add_argument("--years", type=int, required=True, metavar="Y", help="years of quarterly figures")
+    size = p.add_mutually_exclusive_group(required=True)
+    size.add_argument("--partners", type=int, metavar="N", help="number of councils (with --years)")
+    size.add_argument(
+        "--partnerships",
+        type=int,
+        metavar="P",
+        help="instead, P small partnerships of 3 to 8 councils each (20 KPIs, 3 years), the first in the database "
+        "itself and the others hosted beside it (docs/hosting.md)",
+    )
+    p.add_argument("--years", type=int, metavar="Y", help="years of quarterly figures (with --partners)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="the same seed gives the same figures")
     p.add_argument(
         "--kpis",
@@ -44,6 +53,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from metrics.demo import DemoRefused
 
     today: date = args.as_of or date.today()
+    if args.partnerships is not None:
+        return _many(args, today)
+    if args.years is None:
+        raise DemoRefused("give --years Y with --partners N: how many years of quarterly figures to make")
     size = synthetic.Size(args.partners, args.years, args.seed, args.kpis, tickets=not args.no_tickets)
     start = time.perf_counter()
     try:
@@ -56,4 +69,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for line in lines:
         print(line)
     print(f"Built {args.db} in {time.perf_counter() - start:.1f} s.")
+    return EXIT_OK
+
+
+def _many(args: argparse.Namespace, today: date) -> int:
+    """`charter demo --partnerships P`: P synthetic partnerships of 3 to 8 councils, P01 in the database itself."""
+    import random
+
+    from metrics import hosting, synthetic
+    from metrics.access import Actor
+    from metrics.demo import DemoRefused
+
+    if not 1 <= args.partnerships <= 99:
+        raise DemoRefused(f"--partnerships is 1 to 99, not {args.partnerships}")
+    rng = random.Random(f"partnerships-{args.seed}")  # noqa: S311 (made-up figures, not secrets)
+    start, by = time.perf_counter(), args.by or "demo"
+    for n in range(1, args.partnerships + 1):
+        code, councils = f"P{n:02d}", rng.randint(3, 8)
+
+        def build(con: Any, code: str = code, councils: int = councils, seed: int = args.seed + n) -> list[str]:
+            return synthetic.install_many_member(con, code, councils, seed, today=today, by=by)
+
+        if n == 1:
+            with store.connect(args.db, wait=args.wait, as_of=args.as_of) as con:
+                store.migrate(con)
+                build(con)
+        elif not any(h.code == code for h in hosting.partnerships(args.db, wait=args.wait)):
+            hosting.add(args.db, build, by=Actor.administrator(by), wait=args.wait)
+        print(f"{code}: {councils} councils")
+    print(f"Built {args.partnerships} partnerships in {args.db} in {time.perf_counter() - start:.1f} s.")
     return EXIT_OK

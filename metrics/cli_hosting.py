@@ -39,7 +39,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     sha = submissions.sha256(path.read_bytes())
     hosted = hosting.add(args.db, lambda con: load_framework(con, fw, by=actor, sha256=sha), by=actor, wait=args.wait)
     print(f"Added {hosted.code} ({hosted.name}) in {hosted.path}.")
-    print(f"Its administrators: `charter --partnership {hosted.code} users add EMAIL --role admin`.")
+    print(f"Its administrators: `charter --partnership {hosted.code} user add EMAIL --role admin`.")
     return 0
 
 
@@ -73,6 +73,29 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from metrics import partnership_settings as ps
+
+    if args.data_due_days is not None:
+        raise ps.SettingsRefused(
+            "the days data are due come from the framework file (partnership.data_due_days), which "
+            "`charter load-framework` writes on every load: change it there and load the file again"
+        )
+    public = None if args.public is None else ps.parse_public(args.public)
+    upload = None if args.max_upload_mb is None else ps.parse_upload(args.max_upload_mb)
+    with store.connect(args.db, wait=args.wait, read_only=public is None and upload is None, create=False) as con:
+        store.require_current(con, args.db)
+        actor = accounts.acting(con, args.as_email, accounts.login_name(args.by))
+        if public is not None or upload is not None:
+            changed = ps.change(con, actor, public=public, max_upload_mb=upload)
+            print(f"Changed {', '.join(changed)}." if changed else "Nothing to change: the settings were already so.")
+        code = con.execute("SELECT short_name FROM core.partnership").fetchall()
+        print(f"Settings of {code[0][0] if code else 'this database'}:")
+        for line in ps.effective(con).lines():
+            print(f"  {line}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     """Add `charter partnership list|add|import|export|delete` to the `charter` command's subparsers."""
     group = subparsers.add_parser("partnership", help="the partnerships this install serves (list, add, export, ...)")
@@ -92,3 +115,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("code", metavar="CODE")
     p.add_argument("--confirm", required=True, metavar="CODE", help="the partnership's code again")
     p.set_defaults(func=cmd_delete)
+    p = subparsers.add_parser(
+        "settings", help="the partnership's own settings (public, upload limit), and where each comes from"
+    )
+    p.add_argument("--public", metavar="yes|no|default", help="pages readable without signing in")
+    p.add_argument("--max-upload-mb", metavar="N|default", help="the largest file officers may upload, in MB")
+    p.add_argument(
+        "--data-due-days", type=int, metavar="N", help="refused: set partnership.data_due_days in the framework"
+    )
+    p.set_defaults(func=cmd_settings)

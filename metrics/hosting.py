@@ -180,3 +180,59 @@ def _remove_file(path: Path) -> None:
     for each in (path, Path(f"{path}.wal")):
         with suppress(FileNotFoundError):
             each.unlink()
+
+
+def refresh(host: Path, path: Path, *, wait: float = 5.0) -> None:
+    """Copy a hosted partnership's name and lead partner, after its framework is loaded, into the install's list."""
+    with store.connect(path, read_only=True, wait=wait) as con:
+        code, name, lead = _own(con)
+    with store.connect(host, wait=wait, create=False) as con, store.transaction(con):
+        con.execute(
+            "UPDATE core.hosted_partnership SET name = $name, lead_partner_code = $lead "
+            "WHERE code = $code AND (name <> $name OR lead_partner_code <> $lead)",
+            {"code": code, "name": name, "lead": lead},
+        )
+
+
+def upgrade_hosted(con: duckdb.DuckDBPyConnection, host: Path, *, wait: float = 5.0) -> list[str]:
+    """Bring every hosted partnership's file up to this Charter's schema, as `charter init` does the install's."""
+    lines = []
+    for hosted in listed(con, host):
+        if hosted.home:
+            continue
+        if not hosted.path.exists():
+            lines.append(
+                f"Partnership {hosted.code}: its file {hosted.path} is missing; run `charter partnership delete "
+                f"{hosted.code} --confirm {hosted.code}`, then `charter partnership import` its export"
+            )
+            continue
+        with store.connect(hosted.path, wait=wait, create=False) as each:
+            before = store.schema_version(each)
+            applied = store.migrate(each)
+        said = f"upgraded from version {before} to {store.LATEST_VERSION}" if applied else "up to date"
+        lines.append(f"Partnership {hosted.code} ({hosted.path}): schema {said}.")
+    return lines
+
+
+def backup_notes(host: Path, *, restored: bool = False, wait: float = 5.0) -> list[str]:
+    """What `charter backup` and `restore` say of hosted partnerships: their files are not in the install's."""
+    try:
+        hosted = [h for h in partnerships(host, wait=wait) if not h.home]
+    except store.StoreError:  # a database not yet brought up to date lists none
+        return []
+    if not hosted:
+        return []
+    if not restored:
+        return [
+            "Hosted partnerships are not in this backup: each is a database of its own; export each with",
+            *(f"  charter partnership export {h.code} --out {h.code}-backup.duckdb" for h in hosted),
+        ]
+    lines = ["The restored database lists hosted partnerships, each a database of its own that a restore leaves alone:"]
+    for h in hosted:
+        lines.append(
+            f"  {h.code}: {h.path}"
+            if h.path.exists()
+            else f"  {h.code}: {h.path} is missing; run `charter partnership delete {h.code} --confirm {h.code}`, "
+            "then `charter partnership import` its export"
+        )
+    return lines

@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from metrics import audit, risks
+from metrics import audit, risks, store
 from metrics.access import Action, Actor, require
 from metrics.models import Framework, Objective
 from metrics.periods import parse_period
@@ -227,6 +227,14 @@ def _upsert_partnership(con: duckdb.DuckDBPyConnection, fw: Framework, sha256: s
         "desc": p.description,
         "sha": sha256,
     }
+    held = con.execute("SELECT short_name FROM core.partnership").fetchall()
+    if held and held[0][0] != p.short_name:
+        # The code names every business row and, in an install of several, the partnership's file (docs/hosting.md).
+        raise store.StoreError(
+            f"this database holds the partnership {held[0][0]}; the framework's short_name is {p.short_name}: "
+            f"a partnership's code cannot change, so keep short_name: {held[0][0]} (another partnership goes in a "
+            "database of its own: `charter partnership add FRAMEWORK.yaml`)"
+        )
     same = con.execute(
         "SELECT count(*) FROM core.partnership WHERE name = $name AND short_name = $short AND lead_authority = $lead "
         "AND data_due_days = $due AND illustrative = $ill AND description = $desc AND framework_sha256 = $sha",

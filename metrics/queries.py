@@ -18,6 +18,13 @@ from metrics.periods import Period, last_complete_quarter, period_range
 from metrics.status import ENDED, RUNNING, Status, direction
 from metrics.store import read_sql, reads_progress
 
+# The service desk's reads live in metrics/ticket_reads.py; named here too, so `queries.ticket_measures` keeps working.
+from metrics.ticket_reads import ticket_backlog_ageing as ticket_backlog_ageing
+from metrics.ticket_reads import ticket_imports as ticket_imports
+from metrics.ticket_reads import ticket_kpi_map as ticket_kpi_map
+from metrics.ticket_reads import ticket_measures as ticket_measures
+from metrics.ticket_reads import ticket_resolution_bands as ticket_resolution_bands
+
 if TYPE_CHECKING:  # pandas takes longer to import than a command takes to run: only the reads that build frames load it
     import pandas as pd
 
@@ -363,49 +370,6 @@ def preview(con: duckdb.DuckDBPyConnection, figures: list[Figure]) -> pd.DataFra
 
     out["change"] = out.apply(change, axis=1) if len(out) else []
     return out[["row", "partner_code", "period", "kpi_code", "kpi_name", "value", "current_value", "change", "note"]]
-
-
-# --- service desk tickets (issue 7): computed from the stored tickets, whether or not their figures are approved
-
-
-def _tickets_frame(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pd.DataFrame:
-    con.execute(read_sql("tickets_macros"))  # temporary macros, on this connection only
-    return _frame(con, name, params)
-
-
-def ticket_measures(
-    con: duckdb.DuckDBPyConnection, *, partner: str | None = None, first: int = 0, last: int
-) -> pd.DataFrame:
-    """Every service desk measure per partner, quarter and priority, with the KPI it feeds."""
-    return _tickets_frame(
-        con, "tickets_measures", {"partners": [partner] if partner else None, "first": first, "last": last}
-    )
-
-
-def ticket_resolution_bands(con: duckdb.DuckDBPyConnection, period: Period, partner: str | None = None) -> pd.DataFrame:
-    """Incidents fixed in a quarter per partner and priority, by how long they took."""
-    return _tickets_frame(
-        con, "tickets_resolution_bands", {"partners": [partner] if partner else None, "idx": period.index}
-    )
-
-
-def ticket_backlog_ageing(
-    con: duckdb.DuckDBPyConnection, *, partner: str | None = None, first: int, last: int
-) -> pd.DataFrame:
-    """Tickets open at each quarter's end per partner, by age."""
-    return _tickets_frame(
-        con, "tickets_backlog_ageing", {"partners": [partner] if partner else None, "first": first, "last": last}
-    )
-
-
-def ticket_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Ticket imports, newest first, with what each left out."""
-    return _frame(con, "tickets_imports")
-
-
-def ticket_kpi_map(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Which service desk measure feeds which KPI."""
-    return _tickets_frame(con, "tickets_kpi_map", {})
 
 
 def audit_trail(

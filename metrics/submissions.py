@@ -98,11 +98,16 @@ def catalogue(
             "SELECT code, name, unit, frequency, min_value, max_value FROM core.kpi ORDER BY sort_order"
         ).fetchall()
     }
-    return Catalogue(partners, kpis, today or date.today(), allowed_partners, max_bytes=max_upload_bytes())
+    return Catalogue(partners, kpis, today or date.today(), allowed_partners, max_bytes=max_upload_bytes(con))
 
 
-def max_upload_bytes() -> int:
-    """CHARTER_MAX_UPLOAD_MB through the Settings model, which checks it; pydantic (slow to import) only if set."""
+def max_upload_bytes(con: duckdb.DuckDBPyConnection | None = None) -> int:
+    """The largest file taken: the partnership's own limit if it has one, else CHARTER_MAX_UPLOAD_MB (checked by the
+    Settings model; pydantic, slow to import, only if set). Without `con`, the install's."""
+    if con is not None:
+        from metrics import partnership_settings
+
+        return partnership_settings.effective(con).max_upload_bytes
     if not os.environ.get("CHARTER_MAX_UPLOAD_MB"):
         return MAX_BYTES
     from metrics.config import Settings

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,6 +86,13 @@ class Size:
     seed: int
     kpis: int = 60
     tickets: bool = True  # a year of service desk tickets, and the service desk KPIs
+    code: str = "SYN"  # the partnership's code; another code also prefixes its councils' codes and names
+
+    def council(self, i: int) -> tuple[str, str]:
+        """The code and name of council `i`: C001 and "Synthetic Council 1", or P07-C001 and "P07 Council 1"."""
+        if self.code == "SYN":
+            return f"C{i:03d}", f"Synthetic Council {i}"
+        return f"{self.code}-C{i:03d}", f"{self.code} Council {i}"
 
 
 def framework(size: Size, today: date) -> Framework:
@@ -96,8 +104,8 @@ def framework(size: Size, today: date) -> Framework:
     deadline = Period.from_index(last.index + 4)
     partners = [
         Partner(
-            code=f"C{i:03d}",
-            name=f"Synthetic Council {i}",
+            code=size.council(i)[0],
+            name=size.council(i)[1],
             joined_on=baseline.start,
             active_users=[ActiveUsers(as_at=baseline.start, users=rng.randint(200, 2000))],
         )
@@ -143,8 +151,8 @@ def framework(size: Size, today: date) -> Framework:
         )
     return Framework(
         partnership=Partnership(
-            name=f"Synthetic Partnership ({size.partners} councils)",
-            short_name="SYN",
+            name=f"Synthetic Partnership{'' if size.code == 'SYN' else ' ' + size.code} ({size.partners} councils)",
+            short_name=size.code,
             lead_authority=partners[0].code,
             illustrative=True,
             description="A synthetic partnership for trying Charter at scale: every name and figure is made up.",
@@ -336,3 +344,22 @@ def install(con: duckdb.DuckDBPyConnection, size: Size, *, today: date, by: str)
     if size.tickets:
         lines.append(install_tickets(con, fw, size, today=today))
     return lines
+
+
+MANY_MEMBER = range(3, 9)  # councils in each of the benchmark's partnerships (`install_many_member`)
+MANY_MEMBER_CODE = re.compile(r"[A-Za-z0-9_-]{1,12}")
+
+
+def install_many_member(
+    con: duckdb.DuckDBPyConnection, code: str, councils: int, seed: int, *, today: date, by: str
+) -> list[str]:
+    """One small synthetic partnership `code` of 3 to 8 councils coded CODE-C001..., for the many-partnership
+    benchmark: 20 KPIs and 3 years of figures, no tickets (a second or two of work each)."""
+    if not MANY_MEMBER_CODE.fullmatch(code):
+        raise DemoRefused(f"a partnership code is 1 to 12 letters, digits, '-' or '_'; '{code}' is not")
+    if councils not in MANY_MEMBER:
+        raise DemoRefused(f"a partnership here has {MANY_MEMBER[0]} to {MANY_MEMBER[-1]} councils, not {councils}")
+    held = con.execute("SELECT name, short_name FROM core.partnership").fetchall()
+    if held and held[0][1] != code:
+        raise DemoRefused(f"this database holds {held[0][0]}; partnership {code} goes into a database of its own")
+    return install(con, Size(councils, 3, seed, kpis=20, tickets=False, code=code), today=today, by=by)

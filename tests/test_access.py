@@ -25,6 +25,7 @@ from metrics import (
     contracts,
     money,
     money_files,
+    partnership_settings,
     risks,
     store,
     submissions,
@@ -257,6 +258,9 @@ CASES = [
          lambda con, by, ctx: contracts.store(
              con, [contracts.ContractInput("MBC-CRM", "CRM", "Acme", "MBC", "CRM", date(2027, 3, 31))], by=by),
          "add contract", "contract", refusal=needs(Action.EDIT_BUSINESS)),
+    Case("change the partnership's settings", ADMINS,
+         lambda con, by, ctx: partnership_settings.change(con, by, public=False),
+         "change settings", "partnership", {"public": None}, refusal=needs(Action.SETTINGS)),
 ]  # fmt: skip
 # An officer of HBBC refused for another council is told which councils they may act for.
 OTHER_COUNCIL = {

@@ -128,7 +128,9 @@ def test_the_tables_come_as_xlsx_and_csv_with_formulas_neutralised(demo_db: Path
     header = [c.value for c in actions[1]]
     assert actions.cell(row=2, column=header.index("owner") + 1).value == "'@owner"
     assert actions.cell(row=2, column=header.index("description") + 1).value == "'+44 call"
-    for sheet in book.worksheets:  # no cell anywhere is a formula
+    for sheet in book.worksheets:  # no cell anywhere is a formula; each table says whose it is (docs/hosting.md)
+        assert next(c.value for c in sheet[1]) == "partnership_code", sheet.title
+        assert {c.value for c in sheet["A"][1:]} <= {"LICTP"}, sheet.title
         assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
         headers = {c.value for c in sheet[1]}  # nor a column kept only for sorting
         assert not headers & {"partner_order", "kpi_order", "period_index", "effective_from_index"}, sheet.title

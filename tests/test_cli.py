@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -108,12 +109,29 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
     assert "Demo framework: Added 4 partners.\n" in first.stdout
     (benchmarks,) = query(db, "SELECT count(*) FROM benchmark")[0]
     assert f"Demo benchmarks: benchmarks.csv: loaded {benchmarks} benchmarks.\n" in first.stdout
+    # Two further partnerships, each in a database of its own beside the install's (docs/hosting.md)
+    assert query(db, "SELECT count(*) FROM partnership") == [(3,)]
+    assert query(db, "SELECT code, home FROM partnership") == [("LICTP", True), ("MKIP", False), ("SELCP", False)]
+    mkip, selcp = (db.parent / f"{db.stem}.partnerships" / f"{code}.duckdb" for code in ("MKIP", "SELCP"))
+    assert query(mkip, "SELECT code, joined_on FROM partner ORDER BY code") == [
+        ("MBC", date(2013, 4, 1)),
+        ("SBC", date(2013, 4, 1)),
+        ("TWBC", date(2013, 4, 1)),
+    ]
+    assert query(selcp, "SELECT share FROM cost_share WHERE partner_code = 'BBC'") == [(0.23,)]
+    assert {code for (code,) in query(db, "SELECT code FROM partner")} == {"HBBC", "OWBC", "BDC", "MBC"}
+    assert {code for (code,) in query(selcp, "SELECT code FROM partner")} == {"BBC", "ELDC", "SHDC"}
     before = table_contents(db)
+    hosted_before = [without_loaded_at(table_contents(path)) for path in (mkip, selcp)]
+    mkip_files, selcp_files = (query(path, "SELECT count(*) FROM core.submission")[0][0] for path in (mkip, selcp))
     second = charter(db, "init", "--demo")
     assert (second.returncode, second.stderr) == (0, "")
+    assert [without_loaded_at(table_contents(path)) for path in (mkip, selcp)] == hosted_before
     assert second.stdout == (
         f"Database {db}: schema is up to date (version {store.LATEST_VERSION}).\n"
         f"Database {db}: only its owner can read or write it (mode 600).\n"
+        f"Partnership MKIP ({mkip}): schema up to date.\n"
+        f"Partnership SELCP ({selcp}): schema up to date.\n"
         "Demo framework: The framework is already up to date: nothing changed.\n"
         f"Demo benchmarks: {benchmarks} already present.\n"
         f"Demo figures: 0 new submissions with 0 figures ({files} already present), up to 2025/26 Q2.\n"
@@ -121,6 +139,12 @@ def test_init_demo_twice_loads_the_demo_once(tmp_path: Path) -> None:
         "Demo service desk: demo-service-desk-illustrative-2024-25-Q3-to-2025-26-Q2.csv was already imported "
         "(import 1); no new tickets.\n"
         "Demo board history: meetings already recorded; none added.\n"
+        "MKIP demo framework: The framework is already up to date: nothing changed.\n"
+        f"MKIP demo figures: 0 new submissions with 0 figures ({mkip_files} already present), up to 2025/26 Q2.\n"
+        "MKIP demo business: already present: nothing changed.\n"
+        "SELCP demo framework: The framework is already up to date: nothing changed.\n"
+        f"SELCP demo figures: 0 new submissions with 0 figures ({selcp_files} already present), up to 2025/26 Q2.\n"
+        "SELCP demo business: already present: nothing changed.\n"
     )
     assert without_loaded_at(table_contents(db)) == without_loaded_at(before)
 

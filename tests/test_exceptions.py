@@ -4,11 +4,13 @@ objective; the Partner scorecard lists the worst first and filters to what needs
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import attention
 from metrics import queries, store
 from metrics.periods import parse_period
 from metrics.status import Status
@@ -17,6 +19,9 @@ from tests.test_app import APP
 
 QUARTER = "2025/26 Q2"  # the default quarter on AS_OF
 # A scorecard row: its objective's code, and the word in its status chip.
+# The Overview's "Needs attention" block (dashboard/attention.py): each council's name, and each objective's link.
+COUNCIL = re.compile(r"<h3>(.*?)</h3>")
+LINK = re.compile(r'<a href="objective\?([^"]*)" target="_self">(.*?)</a>')
 ROW = re.compile(r'<tr><th scope="row">(OBJ\d+) [^<]*</th><td><span class="charter-chip"[^>]*>.*?</span> ([^<]+)<')
 
 
@@ -46,12 +51,11 @@ def test_the_overview_opens_with_every_objective_off_track_or_at_risk_by_council
     assert not app.exception
     assert app.header[0].value == "Needs attention"
     assert councils == ["Hinckley & Bosworth Borough Council", "Blaby District Council", "Melton Borough Council"]
-    assert [h.value for h in app.subheader] == councils
-    links = [link.proto for link in app.main.get("page_link")]  # not the sidebar menu's
-    assert [(link.label.split(" ")[0], link.query_string) for link in links] == [
+    assert _councils(app) == councils
+    assert [(label.split(" ")[0], query) for query, label in _links(app)] == [
         (o, f"objective={o}&quarter=2025%2F26+Q2") for _, o in expected
     ]
-    assert {link.page for link in links} == {"objective"}
+    assert not app.main.get("page_link")  # one block of links, not an element per objective
     off, risk = (sum(s == w.word for _, _, s in running) for w in (Status.OFF_TRACK, Status.AT_RISK))
     objectives = len({o for _, o, s in running if s in {Status.OFF_TRACK.word, Status.AT_RISK.word}})
     assert (
@@ -65,9 +69,23 @@ def test_the_overview_names_only_the_chosen_councils_exceptions(app: AppTest, de
     app.run()
     app.sidebar.selectbox[1].select("MBC").run()
     assert not app.exception
-    assert [h.value for h in app.subheader] == ["Melton Borough Council"]
-    labels = [link.proto.label.split(" ")[0] for link in app.main.get("page_link")]
-    assert labels[: len(mine)] == mine
+    assert _councils(app) == ["Melton Borough Council"]
+    links = _links(app)
+    assert [label.split(" ")[0] for _, label in links][: len(mine)] == mine
+    assert links[0][0] == f"objective={mine[0]}&quarter=2025%2F26+Q2&partner=MBC"  # the chosen partner is kept
+
+
+def _attention(at: AppTest) -> str:
+    return "".join(m.value for m in at.main.markdown if 'class="charter-attention"' in m.value)
+
+
+def _councils(at: AppTest) -> list[str]:
+    return [unescape(name) for name in COUNCIL.findall(_attention(at))]
+
+
+def _links(at: AppTest) -> list[tuple[str, str]]:
+    """(query, label) of each objective's link in the Overview's "Needs attention" block, as the reader sees them."""
+    return [(unescape(query), unescape(label)) for query, label in LINK.findall(_attention(at))]
 
 
 def _text(at: AppTest) -> str:
@@ -98,3 +116,13 @@ def test_the_scorecard_lists_the_worst_first_and_filters_to_what_needs_attention
     assert [o for o, _ in attention] == [o for o, s in rows if s != Status.ON_TRACK.said]
     assert attention and len(attention) < len(rows)
     assert "Hinckley & Bosworth Borough Council's objectives needing attention in 2025/26 Q2" in _text(app)
+
+
+def test_an_objective_link_shows_its_title_as_text_and_keeps_the_selection_in_its_query() -> None:
+    title = '[see](http://example.org) <img src=x onerror="alert(1)"> *now* & "then"'
+    html = attention.link("OBJ1", title, {"quarter": "2025/26 Q2", "partner": "HBBC"})
+    assert html == (
+        '<a href="objective?objective=OBJ1&amp;quarter=2025%2F26+Q2&amp;partner=HBBC" target="_self">'
+        'OBJ1 &#91;see&#93;(http&#58;//example.org) &#60;img src=x onerror="alert(1)"&#62; &#42;now&#42; & '
+        '"then"</a>'
+    )

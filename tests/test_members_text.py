@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from metrics import accounts, store
+from metrics import accounts, demo, demo_tickets, store
 from metrics.access import Actor
-from tests.browser import serve, settle
+from metrics.framework import read_framework
+from tests.browser import serve, settle, sign_in
+from tests.conftest import AS_OF
 
 pytestmark = pytest.mark.browser
 QUARTER = "2025/26+Q2"
@@ -54,6 +56,9 @@ def app_url(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     db.write_bytes(_demo_template.read_bytes())
     with store.connect(db) as con:
         accounts.add_user(con, Actor.administrator("tests"), email="board@example.org", role="board", password=PASSWORD)
+        accounts.add_user(con, Actor.administrator("tests"), email="admin@example.org", role="admin", password=PASSWORD)
+        fw = read_framework(demo.FRAMEWORK)  # a year of the demo's service desk tickets, for the ICT page
+        demo_tickets.install(con, demo.desk_plans(fw, AS_OF), fw, AS_OF)
     with serve(db) as url:
         yield url
 
@@ -146,3 +151,24 @@ def test_at_390_px_each_charts_title_and_legend_lie_within_the_chart(browser: Br
     page.close()
     assert outside == []
     assert seen >= 8  # titles and legends were found and measured
+
+
+def test_at_390_px_the_service_desks_charts_per_council_are_whole(browser: Browser, app_url: str) -> None:
+    """Each council's panel is a chart of its own, one under another on a phone: a facet of fixed-width panels
+    three across was cut off at the screen's edge."""
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    sign_in(page, app_url, "admin@example.org", PASSWORD)
+    page.goto(f"{app_url}/ict?quarter={QUARTER}")
+    settle(page, 120_000)
+    charts = page.locator("[data-testid='stMain'] [data-testid='stVegaLiteChart']").all()
+    cut = []
+    for chart in charts:
+        chart.scroll_into_view_if_needed()
+        inner = chart.locator("svg").first.evaluate(
+            "s => [s.getBoundingClientRect().left, s.getBoundingClientRect().right]"
+        )
+        if inner[0] < -1 or inner[1] > 391:
+            cut.append(f"{chart.get_attribute('aria-label') or '?'}: {inner[0]:.0f}–{inner[1]:.0f} px")
+    page.close()
+    assert cut == []
+    assert len(charts) == 9  # three charts, each a panel for each of the demo's three councils with tickets

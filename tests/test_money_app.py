@@ -93,3 +93,21 @@ def test_a_database_with_no_business_files_says_so(app: AppTest, demo_db: Path) 
     for kind in ("agreement", "cost-shares", "charges", "one-off-costs", "savings"):
         assert f"`charter business load {kind} FILE`" in text, kind
     assert "No options appraisal has been loaded yet" in _html(_open(app, "options"))
+
+
+def test_shares_the_partners_agreed_are_said_so_without_a_count_of_users(app: AppTest, demo_db: Path) -> None:
+    """SELCP's shares are agreed (Boston 23%), not counted by active users: no users column, no count to record."""
+    with store.connect(demo_db) as con:
+        con.execute("DELETE FROM core.cost_share")
+        con.execute(
+            "INSERT INTO core.cost_share (partnership_code, partner_code, as_of, basis, agreed_share, source) VALUES "
+            "('LICTP', 'HBBC', DATE '2024-04-01', 'agreed', 0.6, 'test'), "
+            "('LICTP', 'BDC', DATE '2024-04-01', 'agreed', 0.4, 'test')"
+        )
+    app.session_state["actor"] = ROLES["admin"]
+    app.run()
+    text = _html(_open(app, "money"))
+    assert "Costs are shared in the proportions the partners agreed, from **1 April 2024**." in text
+    assert "Costs are shared by active users" not in text
+    assert "Record a new active-user count" not in [s.value for s in app.subheader]
+    assert "there is no what-if by users" in text

@@ -8,19 +8,16 @@ and councils come from the Charter account of that e-mail.
 
 from __future__ import annotations
 
-import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import oidc_provider_mock
 import pytest
-import werkzeug.serving
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from metrics import accounts, store
 from metrics.access import Actor
+from tests import oidc
 from tests.browser import free_port, menu, serve, settle
 
 pytestmark = pytest.mark.browser
@@ -32,20 +29,8 @@ STRANGER = "stranger@example.org"
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
     """An OpenID Connect provider on 127.0.0.1 whose sign-in form takes any e-mail as the person signing in."""
-    insecure = os.environ.get("AUTHLIB_INSECURE_TRANSPORT")
-    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # the provider is served over plain HTTP on this machine only
-    server = werkzeug.serving.make_server("127.0.0.1", 0, oidc_provider_mock.app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        if insecure is None:
-            os.environ.pop("AUTHLIB_INSECURE_TRANSPORT", None)
-        else:
-            os.environ["AUTHLIB_INSECURE_TRANSPORT"] = insecure
+    with oidc.running() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

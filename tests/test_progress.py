@@ -586,13 +586,13 @@ def test_objective_progress_reads_today_from_the_charter_as_of_variable(empty_db
         rows = con.execute("SELECT * FROM objective_progress").fetchall()
         columns = [d[0] for d in con.description]
     assert columns == [
-        "objective_code", "partner_code", "period", "actual", "target", "status", "direction",
+        "partnership_code", "objective_code", "partner_code", "period", "actual", "target", "status", "direction",
         "result_source", "decided_by", "decided_on",
     ]  # fmt: skip
     assert rows == [  # running, so no result, nobody's decision
-        ("OBJ1", "AAA", "2025/26 Q1", 56.0, 55.0, "On track", None, None, None, None),
-        ("OBJ1", "AAA", "2025/26 Q2", None, 60.0, "Overdue", None, None, None, None),  # due 30 October 2025
-        ("OBJ1", "AAA", "2025/26 Q3", None, 65.0, "No data", None, None, None, None),  # still running
+        ("TP", "OBJ1", "AAA", "2025/26 Q1", 56.0, 55.0, "On track", None, None, None, None),
+        ("TP", "OBJ1", "AAA", "2025/26 Q2", None, 60.0, "Overdue", None, None, None, None),  # due 30 October 2025
+        ("TP", "OBJ1", "AAA", "2025/26 Q3", None, 65.0, "No data", None, None, None, None),  # still running
     ]
 
 

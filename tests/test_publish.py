@@ -79,7 +79,7 @@ def test_an_unknown_partnership_or_a_used_folder_is_refused(demo_db: Path, tmp_p
     done = charter(demo_db, "publish", "--partnership", "MKIP", "--out", str(tmp_path / "x"))
     assert (done.returncode, done.stderr) == (
         1,
-        "charter publish: no partnership 'MKIP' in this database; it holds: LICTP\n",
+        "charter publish: there is no partnership 'MKIP' in this install; it serves: LICTP\n",
     )
     used = tmp_path / "used"
     used.mkdir()

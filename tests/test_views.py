@@ -13,16 +13,18 @@ from metrics import queries, store
 from metrics.periods import Period, parse_period
 from tests.conftest import AS_OF
 
+P = "partnership_code"  # every view's first column: the partnership the database holds (docs/hosting.md)
 COLUMNS = {
-    "partner": ["code", "name", "joined_on", "left_on"],
-    "commitment": ["code", "title", "cross_cutting"],
-    "principle": ["code", "strapline"],
-    "outcome": ["code", "parent_code", "text"],
-    "kpi": ["code", "name", "unit", "polarity", "category", "decimals"],  # decimals: schema 10 (docs/views.md)
-    "objective": ["code", "title", "commitment_code", "kpi_code", "deadline_period", "status"],
-    "measurement": ["partner_code", "period", "kpi_code", "value", "note", "submission_id", "approved"],
-    "submission": ["id", "file_name", "sha256", "submitted_by", "submitted_at", "status", "row_count"],
+    "partner": [P, "code", "name", "joined_on", "left_on"],
+    "commitment": [P, "code", "title", "cross_cutting"],
+    "principle": [P, "code", "strapline"],
+    "outcome": [P, "code", "parent_code", "text"],
+    "kpi": [P, "code", "name", "unit", "polarity", "category", "decimals"],  # decimals: schema 10 (docs/views.md)
+    "objective": [P, "code", "title", "commitment_code", "kpi_code", "deadline_period", "status"],
+    "measurement": [P, "partner_code", "period", "kpi_code", "value", "note", "submission_id", "approved"],
+    "submission": [P, "id", "file_name", "sha256", "submitted_by", "submitted_at", "status", "row_count"],
     "objective_progress": [
+        P,
         "objective_code",
         "partner_code",
         "period",
@@ -34,6 +36,7 @@ COLUMNS = {
         "decided_by",
         "decided_on",
     ],
+    "audit": [P, "id", "recorded_at", "actor", "role", "action", "entity", "entity_key", "before", "after"],
 }
 
 
@@ -57,9 +60,21 @@ def test_each_view_has_exactly_the_columns_of_the_spec(con: duckdb.DuckDBPyConne
     ) == [("VIEW",)]
 
 
+def test_every_public_view_but_the_list_of_partnerships_starts_with_the_partnership(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    views = rows(con, "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal ORDER BY 1")
+    assert len(views) > 20 and ("partnership",) in views
+    for (view,) in views:
+        first = con.execute(f"SELECT * FROM {view} LIMIT 0").description[0][0]  # noqa: S608
+        assert first == ("code" if view == "partnership" else P), view
+        if view != "partnership":
+            assert rows(con, f"SELECT DISTINCT {P} FROM {view}") in ([("LICTP",)], []), view  # noqa: S608
+
+
 def test_measurement_history_says_which_submission_brought_each_figure(con: duckdb.DuckDBPyConnection) -> None:
     columns = [c for (c,) in rows(con, "SELECT column_name FROM (DESCRIBE measurement_history)")]
-    assert columns[:6] == ["partner_code", "period", "kpi_code", "value", "note", "submission_id"]
+    assert columns[:7] == ["partnership_code", "partner_code", "period", "kpi_code", "value", "note", "submission_id"]
     assert "superseded" in columns
     # Every figure ever accepted: the current ones and the ones the BDC correction replaced.
     assert rows(con, "SELECT count(*) FROM measurement_history") == rows(con, "SELECT count(*) FROM core.measurement")

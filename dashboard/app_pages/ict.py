@@ -39,7 +39,7 @@ else:
     st.header("Incidents resolved within SLA, by priority")
     sla = measures[(measures["measure"] == "sla_pct") & measures["value"].notna()].copy()
     sla["priority_name"] = sla["priority"].map(ticket_charts.priority_label)
-    ui.chart(
+    ui.chart_panels(
         ticket_charts.sla_by_priority(sla, quarters),
         f"Share of incidents resolved within their priority's target time, all priorities and each priority, per "
         f"partner, {quarters[0]} to {quarters[-1]}. In {sel.period}, all priorities: {said('sla_pct')}.",
@@ -53,7 +53,7 @@ else:
     if bands.empty:
         st.markdown(f"No incidents were resolved in {sel.period}.")
     else:
-        ui.chart(
+        ui.chart_panels(
             ticket_charts.resolution_bands(bands),
             f"Incidents resolved in {sel.period} by time from logging to resolution, stacked by priority, per "
             f"partner. Median time to resolve: {said('resolve_hours_median')}; 90th percentile: "
@@ -68,7 +68,7 @@ else:
     if ageing.empty:
         st.markdown("No tickets were open at the end of these quarters.")
     else:
-        ui.chart(
+        ui.chart_panels(
             ticket_charts.backlog_ageing(ageing, quarters),
             f"Tickets still open at the end of each quarter, by how long they had been open, per partner. At the end "
             f"of {sel.period}: {said('backlog_open')} open, of which over 30 days: "

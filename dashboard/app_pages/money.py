@@ -75,13 +75,17 @@ if shares.empty:
 else:
     as_of = shares["as_of"].max()
     now = shares[shares["as_of"] == as_of]
-    st.markdown(f"Costs are shared by active users from **{money_ui.day(as_of)}** (a new count starts a new share).")
+    by_users = bool(now["active_users"].notna().any())  # else shares the partnership agreed (core.cost_share basis)
+    if by_users:
+        st.markdown(f"Costs are shared by active users from **{money_ui.day(as_of)}** (a new count starts a new one).")
+    else:
+        st.markdown(f"Costs are shared in the proportions the partners agreed, from **{money_ui.day(as_of)}**.")
     money_ui.table(
         f"Shares from {money_ui.day(as_of)}",
         now,
         {
             "partner_code": ("Council", money_ui.text),
-            "active_users": ("Active users", money_ui.text),
+            **({"active_users": ("Active users", money_ui.text)} if by_users else {}),
             "share": ("Share", money_ui.percent),
             "illustrative": ("Figures", money_ui.origin),
         },
@@ -103,7 +107,7 @@ else:
     charged = resources.cached(money.charges)
     money_ui.what_if(now, float(charged["pool"].iloc[-1]) if not charged.empty else 1_000_000.0)
 
-    if editor:
+    if editor and by_users:  # agreed shares change by a new agreement (`charter business load cost-shares`)
         st.subheader("Record a new active-user count")
         money_ui.flash("users")
         with st.form("users_form"):

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-from html import escape
-
-import pandas as pd
 import streamlit as st
 
 from dashboard import attention, ended, resources
 from dashboard import components as ui
+from dashboard import overview_tables as tables
 from metrics import queries
 from metrics.status import Status
 
@@ -31,7 +27,7 @@ ui.last_updated()
 if progress.empty:
     st.info(f"No objective has a target in {sel.period}. Choose another quarter in the sidebar.")
     st.stop()
-attention.show(progress, str(sel.period))  # what is wrong, and where, before how many
+attention.show(sel.period, sel.partner)  # what is wrong, and where, before how many
 everything, progress = progress, queries.running(progress)  # counts below: objectives still running
 
 # --- headline -----------------------------------------------------------------------------------------
@@ -85,44 +81,27 @@ for column, category, label in ((left, "digital", "Digital strategy"), (right, "
 
 
 # --- commitments x partners -------------------------------------------------------------------------
-def cell(statuses: Iterable[str]) -> str:
-    """A cell: a count per status present, each with its symbol and word, the worst first."""
-    counts = Counter(statuses)
-    return " ".join(ui.chip(s, f"{counts[s]} {ui.said(s).lower()}") for s in queries.WORST_FIRST if counts[s]) or "—"
+def table(found: tables.Table | None, caption: str) -> None:
+    """A table's header and rows (dashboard/overview_tables.py) as an accessible table that scrolls by itself."""
+    if found is not None:
+        st.markdown(ui.scrolling(ui.html_table(caption, *found), caption), unsafe_allow_html=True)
 
 
-def matrix(frame: pd.DataFrame, key: str, title: str, caption: str) -> None:
-    header = [title, *[partners.loc[c, "name"] for c in shown_partners]]
-    if len(shown_partners) > 1:
-        header.append("Partnership (worst named)")
-    rows = []
-    for (_, label), group in frame.groupby([f"{key}_order", f"{key}_title"], sort=True):
-        row = [ui.plain(label)]
-        mine: dict[str, list[str]] = {}  # each partner's statuses, in one pass (not a filter per partner)
-        for code, status in zip(group["partner_code"], group["status"], strict=True):
-            mine.setdefault(code, []).append(status)
-        row += [cell(mine.get(c, [])) for c in shown_partners]
-        if len(shown_partners) > 1:
-            worst = queries.worst_status(group["status"])
-            row.append(f"{cell(group['status'])}<br><small>Worst: {escape(ui.said(worst).lower())}</small>")
-        rows.append(row)
-    st.markdown(ui.scrolling(ui.html_table(caption, header, rows), caption), unsafe_allow_html=True)
-
-
+# Every partner (the default): made once per data version for every session (dashboard/overview_tables.py).
+read = (queries.progress_for_period, sel.period)  # the read resources.progress_for_period makes
 st.header("By commitment")
-matrix(
-    progress,
-    "commitment",
-    "Commitment",
-    f"Objectives' status by commitment and partner council, {sel.period}",
+commitments = (
+    tables.by_commitment(everything) if sel.partner else resources.derived(tables.by_commitment, *read, published=True)
 )
-
-principles = resources.cached(queries.objective_principles)
-by_principle = progress.merge(principles, on="objective_code")
-if not by_principle.empty:
+table(commitments, f"Objectives' status by commitment and partner council, {sel.period}")
+principles = (
+    tables.by_principle(everything, resources.cached(queries.objective_principles))
+    if sel.partner
+    else resources.derived(tables.every_principle, *read, published=True)
+)
+if principles is not None:
     st.header("By principle")
-    by_principle = by_principle.rename(columns={"strapline": "principle_title"})
-    matrix(by_principle, "principle", "Principle", f"Objectives' status by principle and partner, {sel.period}")
+    table(principles, f"Objectives' status by principle and partner, {sel.period}")
 
 # --- what changed -------------------------------------------------------------------------------------
 st.header(f"What changed since {sel.period.previous()}")
@@ -132,31 +111,13 @@ if sel.partner:
 if changes.empty:
     st.markdown("No objective changed status since the previous quarter.")
 else:
-    worse, better = (changes["movement"] == "worse").sum(), (changes["movement"] == "better").sum()
-    done = (changes["movement"] == "ended").sum()
-    other = len(changes) - worse - better - done
-    st.markdown(
-        f"{better} improved and {worse} got worse"
-        + (
-            f"; {other} moved to or from *{Status.OVERDUE.said.lower()}* or *{Status.NO_DATA.said.lower()}*"
-            if other
-            else ""
-        )
-        + (f"; {done} reached their deadline and show their result." if done else ".")
+    st.markdown(tables.moved(changes))
+    found = (
+        tables.changes(changes)
+        if sel.partner
+        else resources.derived(tables.changes, queries.status_changes, sel.period)
     )
-    rows = [
-        [
-            ui.plain(f"{r.objective_code} {r.objective_title}"),
-            ui.plain(r.partner_name),
-            ui.chip(r.was),
-            ui.chip(r.now),
-            escape({"better": "↑ better", "worse": "↓ worse", "ended": "ended"}.get(str(r.movement), "changed")),
-        ]
-        for r in changes.itertuples()
-    ]
-    changed = f"Status changes between {sel.period.previous()} and {sel.period}"
-    table = ui.html_table(changed, ["Objective", "Partner", "Was", "Now", "Movement"], rows)
-    st.markdown(ui.scrolling(table, changed), unsafe_allow_html=True)
+    table(found, f"Status changes between {sel.period.previous()} and {sel.period}")
 
 # --- data completeness --------------------------------------------------------------------------------
 st.header("Figures received")

@@ -201,31 +201,42 @@ CREATE OR REPLACE MACRO charter_progress(p_as_of, p_published) AS TABLE
     SELECT * FROM core.progress(p_as_of, p_published);
 
 -- ---- Public views (docs/views.md): stable names and columns -------------------------------------
+-- Each starts with `partnership_code`: the partnership this database holds (docs/hosting.md), so that a view's
+-- rows say whose they are wherever they are copied to.
+
+CREATE OR REPLACE MACRO core.partnership_code() AS (SELECT short_name FROM core.partnership);
 
 CREATE OR REPLACE VIEW partner AS
-    SELECT code, name, joined_on, left_on FROM core.partner ORDER BY sort_order;
+    SELECT core.partnership_code() AS partnership_code, code, name, joined_on, left_on
+    FROM core.partner ORDER BY sort_order;
 
 CREATE OR REPLACE VIEW commitment AS
-    SELECT code, title, cross_cutting FROM core.commitment ORDER BY sort_order;
+    SELECT core.partnership_code() AS partnership_code, code, title, cross_cutting
+    FROM core.commitment ORDER BY sort_order;
 
 CREATE OR REPLACE VIEW principle AS
-    SELECT code, strapline FROM core.principle ORDER BY sort_order;
+    SELECT core.partnership_code() AS partnership_code, code, strapline FROM core.principle ORDER BY sort_order;
 
 CREATE OR REPLACE VIEW outcome AS
-    SELECT code, parent_code, text FROM core.outcome ORDER BY sort_order;
+    SELECT core.partnership_code() AS partnership_code, code, parent_code, text
+    FROM core.outcome ORDER BY sort_order;
 
 CREATE OR REPLACE VIEW kpi AS
-    SELECT code, name, unit, polarity, category, decimals FROM core.kpi ORDER BY sort_order;
+    SELECT core.partnership_code() AS partnership_code, code, name, unit, polarity, category, decimals
+    FROM core.kpi ORDER BY sort_order;
 
 CREATE OR REPLACE VIEW objective AS
-    SELECT code, title, commitment_code, kpi_code, deadline_period, status FROM core.objective ORDER BY sort_order;
+    SELECT core.partnership_code() AS partnership_code, code, title, commitment_code, kpi_code, deadline_period, status
+    FROM core.objective ORDER BY sort_order;
 
 CREATE OR REPLACE VIEW measurement AS
-    SELECT partner_code, period, kpi_code, value, note, submission_id, submission_status = 'approved' AS approved
+    SELECT core.partnership_code() AS partnership_code, partner_code, period, kpi_code, value, note, submission_id,
+           submission_status = 'approved' AS approved
     FROM core.current_figures(false);
 
 CREATE OR REPLACE VIEW measurement_history AS
-    SELECT m.partner_code, m.period, m.kpi_code, m.value, m.note, m.submission_id, m.row_number,
+    SELECT core.partnership_code() AS partnership_code, m.partner_code, m.period, m.kpi_code, m.value, m.note,
+           m.submission_id, m.row_number,
            s.status AS submission_status, s.submitted_by, s.submitted_at,
            cur.id IS NULL AS superseded
     FROM core.measurement m
@@ -234,14 +245,18 @@ CREATE OR REPLACE VIEW measurement_history AS
     ORDER BY m.partner_code, m.kpi_code, m.period_index, m.is_annual, m.id;
 
 CREATE OR REPLACE VIEW submission AS
-    SELECT id, file_name, sha256, submitted_by, submitted_at, status, row_count FROM core.submission ORDER BY id;
+    SELECT core.partnership_code() AS partnership_code, id, file_name, sha256, submitted_by, submitted_at, status,
+           row_count
+    FROM core.submission ORDER BY id;
 
 CREATE OR REPLACE VIEW objective_progress AS
-    SELECT objective_code, partner_code, period, actual, target, status, direction,
-           result_source, decided_by, decided_on
+    SELECT core.partnership_code() AS partnership_code, objective_code, partner_code, period, actual, target, status,
+           direction, result_source, decided_by, decided_on
     FROM core.progress(core.as_of(), true)
     ORDER BY objective_code, partner_code, period_index;
 
 -- Every write: who, their role, what, when, and the record before and after (JSON). Never a password.
 CREATE OR REPLACE VIEW audit AS
-    SELECT id, recorded_at, actor, role, action, entity, entity_key, before, after FROM core.audit ORDER BY id;
+    SELECT core.partnership_code() AS partnership_code, id, recorded_at, actor, role, action, entity, entity_key,
+           before, after
+    FROM core.audit ORDER BY id;

@@ -37,7 +37,8 @@ CREATE OR REPLACE VIEW benchmark_position AS
                END AS quartile
         FROM matched WHERE pick = 1
     )
-    SELECT partner_code, period, kpi_code, value, source, group_name, benchmark_period,
+    SELECT core.partnership_code() AS partnership_code, partner_code, period, kpi_code, value, source, group_name,
+           benchmark_period,
            lower_quartile, median, upper_quartile, sample_size, quartile,
            CASE quartile WHEN 1 THEN 'Top quartile' WHEN 2 THEN 'Second quartile'
                          WHEN 3 THEN 'Third quartile' WHEN 4 THEN 'Bottom quartile' END AS quartile_name,
