@@ -15,7 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from metrics import accounts, store
+from metrics import accounts, hosting, store
 from metrics.access import Actor
 from metrics.config import ROOT
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, settle, sign_in
@@ -85,6 +85,8 @@ def main(db: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="charter-screenshots-") as tmp:
         copy = Path(tmp) / "charter.duckdb"
         shutil.copy(db, copy)
+        if (hosted := hosting.folder(db)).is_dir():  # the partnerships it hosts, beside it (docs/hosting.md)
+            shutil.copytree(hosted, hosting.folder(copy))
         add_accounts(copy)
         with serve(copy) as url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
