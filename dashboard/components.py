@@ -114,11 +114,21 @@ def chart(figure: Any, alt_text: str, table: pd.DataFrame, file_name: str, key: 
     _alternative(alt_text, table, file_name, key)
 
 
+PANELS = 6  # charts of one kind drawn for as many councils, past which a council is chosen (each chart costs)
+
+
 def chart_panels(
     panels: list[tuple[str, Any]], alt_text: str, table: pd.DataFrame, file_name: str, key: str, across: int = 3
 ) -> None:
     """A chart per partner, `across` to a row on a wide screen and one under another on a phone (Streamlit stacks
-    columns there, where a facet of fixed-width panels would be cut off), with one text alternative for all."""
+    columns there, where a facet of fixed-width panels would be cut off), with one text alternative for all. Past
+    PANELS councils, the first PANELS are drawn and the reader is told how to see another's; the table has all."""
+    if len(panels) > PANELS:
+        st.caption(
+            f"Charts for the first {PANELS} of {len(panels)} councils: choose a council in the sidebar for its own. "
+            "The table below the charts has every council's figures."
+        )
+        panels = panels[:PANELS]
     for start in range(0, len(panels), across):
         for place, (name, figure) in zip(st.columns(across), panels[start : start + across], strict=False):
             with place:
