@@ -18,7 +18,6 @@ SHOW_HELP = (
 sel = ui.selection()
 info = resources.partnership()
 today = resources.today()
-rows = resources.cached(board.exceptions, sel.period, everything=True)  # every objective: the filter shows all
 objectives = resources.derived(board.exception_objectives, board.exceptions, sel.period, everything=True)
 needing = objectives[objectives["needs_decision"].astype(bool)]
 
@@ -51,11 +50,11 @@ if show == SHOW[0] and (others := len(objectives[objectives["reasons"].ne("")]) 
         "missing commentary: choose **All objectives** to see them."
     )
 
-cards = board_cards.Board(
+cards = board_cards.Board(  # each part made once per data version and shared by every session
     period=sel.period,
-    rows=rows,
-    reviews=resources.cached(board.reviews, upto=sel.period),
-    actions=resources.cached(board.actions, today, states=["overdue", "open"]),
+    parts=resources.derived(board_cards.parts, board.exceptions, sel.period, everything=True),
+    decisions=resources.derived(board_cards.decisions, board.reviews, upto=sel.period),
+    actions=resources.derived(board_cards.actions, board.actions, today, states=["overdue", "open"]),
     meeting_id=meeting_id,
 )
 board_ui.confirmations_elsewhere(set(shown["objective_code"]))
