@@ -113,4 +113,5 @@ if notice := st.session_state.pop("signin_notice", None):  # e.g. "You have sign
     st.info(components.plain(notice), icon=":material/info:")  # may name an e-mail from the sign-in provider
 with st.sidebar:
     auth.keep_cookie()
-navigation.run()
+with resources.taking_turns():  # a small server's memory bounded whatever the number of sessions
+    navigation.run()

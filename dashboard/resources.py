@@ -8,6 +8,7 @@ without a query) and today's date, so a new upload or a new day shows at once.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -46,6 +47,20 @@ def freeze_imports() -> None:
         _FROZEN.append(True)
         gc.collect()
         gc.freeze()
+
+
+# Page scripts of this process running at once. Each session's script runs in a thread of its own, and the threads
+# take the interpreter in turn, so more at once finish no sooner; but each holds its own working memory (its pandas
+# frames) while it runs, and twenty at once took the app past 1.4 GB at fifty councils (docs/architecture.md).
+PAGES_AT_ONCE = 2
+_TURNS = threading.BoundedSemaphore(PAGES_AT_ONCE)
+
+
+@contextmanager
+def taking_turns() -> Iterator[None]:
+    """Run a page's script with at most PAGES_AT_ONCE others of this process; the rest wait their turn."""
+    with _TURNS:
+        yield
 
 
 def settings() -> Settings:
