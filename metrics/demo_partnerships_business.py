@@ -138,9 +138,21 @@ def _mkip_agreement() -> list[dict[str, Any]]:
     return reviews
 
 
+Register = list[tuple[str, str, int, int, str, tuple[str, ...]]]
+
+
+def _risks(register: Register, owner: str, scored: date, made_up: str) -> list[RiskInput]:
+    """A demo register's risks, each scored once on `scored`, reviewed three months later, mitigated to 2."""
+    return [
+        RiskInput(code, title, owner, mitigation,
+                  Scoring(likelihood, impact, scored, risks.add_months(scored, 3), 2, impact), objectives, 3, made_up)
+        for code, title, likelihood, impact, mitigation, objectives in register
+    ]  # fmt: skip
+
+
 def _mkip_risks(scored: date) -> list[RiskInput]:
     made_up = "every detail is illustrative (the decision gives no risk register)"
-    register = [
+    register: Register = [
         ("M1", "The savings of £371,000 a year are not kept up as costs rise", 3, 3, "Yearly savings review by "
          "the MKIP ICT board; open-book costs for each council.", ("OBJ07",)),
         ("M2", "Staff transferred to the host council under TUPE leave, and skills are lost", 3, 2, "Shared "
@@ -148,11 +160,7 @@ def _mkip_risks(scored: date) -> list[RiskInput]:
         ("M3", "Councils keep separate systems, so the shared platforms do not grow", 4, 2, "Every renewal "
          "is decided by the three councils together.", ("OBJ05",)),
     ]  # fmt: skip
-    return [
-        RiskInput(code, title, "MKIP ICT board", mitigation,
-                  Scoring(likelihood, impact, scored, risks.add_months(scored, 3), 2, impact), objectives, 3, made_up)
-        for code, title, likelihood, impact, mitigation, objectives in register
-    ]  # fmt: skip
+    return _risks(register, "MKIP ICT board", scored, made_up)
 
 
 def _mkip_contracts(today: date) -> list[ContractInput]:
@@ -223,7 +231,7 @@ def _selcp_grant() -> list[dict[str, Any]]:
 
 def _selcp_risks(scored: date) -> list[RiskInput]:
     made_up = "scores, owner, mitigation and review dates are illustrative (the minute gives no risk register)"
-    register = [
+    register: Register = [
         ("S1", "A cyber attack stops services at one or more of the councils", 3, 4, "The £175,000 cyber "
          "resilience grant strengthens infrastructure; staff phishing tests every quarter.", ("OBJ05", "OBJ06")),
         ("S2", "Bringing all ICT together across the Partnership is a long-term ambition and cannot be achieved "
@@ -232,11 +240,7 @@ def _selcp_risks(scored: date) -> list[RiskInput]:
         ("S3", "Not every council moves to the Goss forms platform, so online forms stay different", 3, 2,
          "Forms moved council by council as each old platform's contract ends.", ("OBJ02",)),
     ]  # fmt: skip
-    return [
-        RiskInput(code, title, "ICT Strategy Board", mitigation,
-                  Scoring(likelihood, impact, scored, risks.add_months(scored, 3), 2, impact), objectives, 3, made_up)
-        for code, title, likelihood, impact, mitigation, objectives in register
-    ]  # fmt: skip
+    return _risks(register, "ICT Strategy Board", scored, made_up)
 
 
 def _selcp_contracts(today: date) -> list[ContractInput]:
