@@ -99,8 +99,9 @@ def sign_in(page: Page, url: str, email: str, password: str, query: str = "") ->
     page.get_by_role("textbox", name="E-mail").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    settle(page)
+    settle(page)  # may return before the rerun the click starts has begun, on a loaded machine
     expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {email}")).to_be_visible()
+    settle(page)  # the rerun that says so also fills the menu, after it
 
 
 def menu(page: Page) -> Locator:
@@ -109,8 +110,21 @@ def menu(page: Page) -> Locator:
 
 
 def offered(page: Page) -> list[str]:
-    """The titles of the pages in the sidebar's menu (a link's text also holds its icon's name, on a line before)."""
-    return [t.strip().split("\n")[-1].strip() for t in menu(page).all_inner_texts()]
+    """The titles of the pages in the sidebar's menu (a link's text also holds its icon's name, on a line before).
+
+    The menu is filled last in a run (dashboard/sidebar.py), so it is read once the run has finished, and read
+    again until two readings a settle apart agree: a rerun that starts late on a loaded machine redraws it."""
+
+    def titles() -> list[str]:
+        settle(page)
+        return [t.strip().split("\n")[-1].strip() for t in menu(page).all_inner_texts()]
+
+    found, before = titles(), None
+    for _ in range(5):
+        if found == before:
+            break
+        before, found = found, titles()
+    return found
 
 
 def open_page(page: Page, title: str) -> None:

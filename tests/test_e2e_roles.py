@@ -104,11 +104,16 @@ def _choose(page: Page, label: str, option: str, where: str = "stMain") -> None:
 
 
 def _options(page: Page, label: str) -> list[str]:
-    """The options a select box offers, as its open list shows them (opened from the keyboard: a click may not)."""
+    """The options a select box offers, as its open list shows them (opened from the keyboard, or by a click if the
+    key did not open it: a rerun still drawing the page can redraw the box and close its list)."""
     box, listbox = _select(page, label).locator("input"), page.get_by_role("listbox")
-    for _ in range(3):  # on a loaded machine the first key can reach the box before its list is ready
+    settle(page)
+    for attempt in range(4):  # on a loaded machine the first key can reach the box before its list is ready
         box.focus()
-        page.keyboard.press("ArrowDown")
+        if attempt % 2:
+            box.click()
+        else:
+            page.keyboard.press("ArrowDown")
         try:
             listbox.wait_for(state="visible", timeout=5_000)
             break
