@@ -94,7 +94,7 @@ def _sync_selection() -> None:
                 "Partner",
                 choices,
                 key="partner",
-                format_func=lambda c: names.get(c, c),
+                format_func=components.labels(choices, lambda c: names.get(c, c)),
                 help="Show one council, or every partner side by side",
             )
     params["quarter"] = st.session_state["quarter"]

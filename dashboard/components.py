@@ -278,12 +278,21 @@ def submission_labels(history: pd.DataFrame) -> dict[int, str]:
     }
 
 
+def labels(options: list[Any], format_func: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A select box's `format_func` that holds its options' labels and nothing else.
+
+    Streamlit keeps a keyed widget's `format_func` for the rest of the session. A function written in a page script
+    holds that run's globals, and with them every table the page read (at fifty councils, 24 MB per session for the
+    KPIs page): a page passes its labels through here instead (tests/test_page_memory.py)."""
+    return {option: format_func(option) for option in options}.__getitem__
+
+
 def url_select(label: str, options: list[Any], key: str, format_func: Callable[[Any], str] = str) -> Any:
     """A select box whose choice is kept in the URL under `key`, so a copied link reproduces it."""
     if key not in st.session_state:
         wanted = st.query_params.get(key, "")
         matches = [o for o in options if str(o).upper() == wanted.upper()]
         st.session_state[key] = matches[0] if matches else options[0]
-    chosen = st.selectbox(label, options, key=key, format_func=format_func)
+    chosen = st.selectbox(label, options, key=key, format_func=labels(options, format_func))
     st.query_params[key] = str(chosen)
     return chosen

@@ -88,7 +88,8 @@ with framework:
 with objectives:
     table = resources.cached(queries.objectives)
     code = st.selectbox("Objective", table["code"].tolist(), key="admin_objective",
-                        format_func=lambda c: f"{c} · {table.set_index('code').loc[c, 'title']}")  # fmt: skip
+                        format_func=dict(zip(table["code"], table["code"] + " · " + table["title"],
+                                             strict=True)).__getitem__)  # fmt: skip
     row = table.set_index("code").loc[code]
     with st.form("objective_form"):
         title = st.text_input("Title", value=str(row["title"]))

@@ -87,7 +87,7 @@ kpi = right.selectbox(
     "KPI",
     mine["kpi_code"].tolist(),
     key="note_kpi",
-    format_func=lambda c: f"{c} · {mine.set_index('kpi_code').loc[c, 'kpi_name']}",
+    format_func=dict(zip(mine["kpi_code"], mine["kpi_code"] + " · " + mine["kpi_name"], strict=True)).__getitem__,
 )
 row = mine.set_index("kpi_code").loc[kpi]
 held_now = ui.fmt_value(row["value"], row["unit"], row["decimals"], "blank")
