@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --locked
+	$(UV) sync --locked --compile-bytecode
 	@touch $@
 
 setup: .venv/.synced
@@ -21,10 +21,11 @@ $(DB): | .venv/.synced
 db: $(DB)
 
 # MALLOC_ARENA_MAX=2: the app's threads (sessions, DuckDB) otherwise each keep their own malloc arena; two keep
-# the server ~30 MB smaller at 50 councils (make bench) at no measurable cost in speed.
+# the server ~30 MB smaller at 50 councils (make bench) at no measurable cost in speed. dashboard/serve.py is
+# `streamlit run dashboard/app.py` with the pages' modules imported before the server answers (its docstring).
 run: .venv/.synced $(DB)
 	CHARTER_DB=$(DB) .venv/bin/charter init
-	MALLOC_ARENA_MAX=2 CHARTER_DB=$(DB) .venv/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+	MALLOC_ARENA_MAX=2 CHARTER_DB=$(DB) .venv/bin/python -m dashboard.serve --server.port $(PORT) --server.headless true
 
 test: .venv/.synced
 	.venv/bin/python -m pytest -n 2 $(PYTEST_ARGS)

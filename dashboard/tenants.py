@@ -101,7 +101,9 @@ def after_sign_out(code: str, tenants: frozenset[str], problem: str | None) -> s
 def install() -> None:
     """Let the Authlib client under `st.login` accept a multi-tenant issuer, each token checked against its
     own tenant; a provider whose issuer is no template is validated exactly as before. Runs in the server's
-    process, which runs the app's script too; until it has, a multi-tenant sign-in is refused (fails closed)."""
+    process: `python -m dashboard.serve` (as `make run` serves) installs it before the server starts; under a bare
+    `streamlit run dashboard/app.py` the app's first run does, and a multi-tenant sign-in before it is refused
+    (fails closed)."""
     from authlib.integrations.starlette_client import StarletteOAuth2App  # type: ignore[import-untyped]
     from joserfc.errors import InvalidClaimError
 

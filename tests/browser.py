@@ -40,7 +40,7 @@ def free_port() -> int:
 
 @contextmanager
 def serve(db: Path, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run `streamlit run dashboard/app.py` on its own port and database; yield its base URL."""
+    """Serve the app as `make run` does (dashboard/serve.py) on its own port and database; yield its base URL."""
     with serve_process(db, port, env) as (url, _proc):
         yield url
 
@@ -53,7 +53,7 @@ def serve_process(
     port = port or free_port()
     environ = {**os.environ, "CHARTER_DB": str(db), **(env or {})}
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        sys.executable, "-m", "dashboard.serve",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
