@@ -35,9 +35,8 @@ def provider() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def app(provider: str, _demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("tenants")
-    db = folder / "charter.duckdb"
+def database(provider: str, _demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("tenants") / "charter.duckdb"
     shutil.copy(_demo_template, db)
     with store.connect(db) as con:
         for email in (OFFICER, OUTSIDER, IMPOSTOR):
@@ -45,8 +44,12 @@ def app(provider: str, _demo_template: Path, tmp_path_factory: pytest.TempPathFa
     oidc.person(provider, OFFICER, SWALE)
     oidc.person(provider, OUTSIDER, ELSEWHERE)
     oidc.person(provider, IMPOSTOR, SWALE, iss=f"{provider}/{ELSEWHERE}/v2.0")
-    port = free_port()
-    secrets = folder / "secrets.toml"
+    return db
+
+
+def _environment(db: Path, provider: str, port: int) -> dict[str, str]:
+    """The app's settings: Microsoft 365 through the provider's multi-tenant document, one tenant allowed."""
+    secrets = db.parent / f"secrets-{port}.toml"
     secrets.write_text(
         f"""[auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
@@ -62,8 +65,13 @@ allowed_tenants = ["{SWALE}"]
 """,
         encoding="utf-8",
     )
-    env = {"CHARTER_PUBLIC": "false", "STREAMLIT_SECRETS_FILES": str(secrets)}
-    with serve(db, port=port, env=env) as url:
+    return {"CHARTER_PUBLIC": "false", "STREAMLIT_SECRETS_FILES": str(secrets)}
+
+
+@pytest.fixture(scope="module")
+def app(provider: str, database: Path) -> Iterator[str]:
+    port = free_port()
+    with serve(database, port=port, env=_environment(database, provider, port)) as url:
         yield url
 
 
@@ -131,3 +139,24 @@ def test_a_token_claiming_a_listed_tenant_from_another_issuer_is_refused(
     settle(page)
     _signed_out(page)
     assert not [u for u in visited if "/end_session" in u or "/auth/logout" in u]  # refused before the app ran
+
+
+def test_a_sign_in_that_returns_to_a_restarted_server_is_served(
+    provider: str, database: Path, context: BrowserContext
+) -> None:
+    """The person is at Microsoft's sign-in page when the server restarts: their return is the new server's first
+    request, before any page has run there; dashboard/serve.py installed the tenant check before it answered."""
+    port = free_port()
+    env = _environment(database, provider, port)
+    page = context.new_page()
+    with serve(database, port=port, env=env) as url:
+        page.goto(url)
+        settle(page)
+        page.get_by_role("button", name="Sign in with Microsoft 365").click()
+        page.wait_for_url(f"{provider}/oauth2/authorize**")
+    with serve(database, port=port, env=env) as url:
+        page.locator("input[name='sub']").fill(OFFICER)
+        page.get_by_role("button", name="Authorize").click()
+        page.wait_for_url(f"{url}/**")
+        settle(page)
+        expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Signed in as {OFFICER} (officer for HBBC)")
