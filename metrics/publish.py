@@ -33,7 +33,10 @@ class PublishError(store.StoreError):
 
 @dataclass(frozen=True)
 class Resource:
-    """One CSV of the package: its name, the SQL file that reads it, its key and what it points to."""
+    """One CSV of the package: its name, the SQL file that reads it, its key and what it points to.
+
+    Every CSV starts with `partnership_code`, as the public views do, and every key and reference holds it too: a
+    council may belong to two partnerships, so rows copied out of several packages stay whose they are."""
 
     name: str
     title: str
@@ -129,10 +132,16 @@ def _quoted(path: Path) -> str:
 
 
 def _describe(item: Resource, fields: list[dict[str, str]]) -> dict[str, Any]:
-    schema: dict[str, Any] = {"fields": fields, "primaryKey": list(item.key), "missingValues": [""]}
+    if not fields or fields[0]["name"] != "partnership_code":
+        raise AssertionError(f"publish_{item.name}.sql must start with partnership_code")  # a mistake in the program
+    key = ["partnership_code", *item.key]
+    schema: dict[str, Any] = {"fields": fields, "primaryKey": key, "missingValues": [""]}
     if item.refs:
         schema["foreignKeys"] = [
-            {"fields": col, "reference": {"resource": resource, "fields": target}}
+            {
+                "fields": ["partnership_code", col],
+                "reference": {"resource": resource, "fields": ["partnership_code", target]},
+            }
             for col, resource, target in item.refs
         ]
     return {

@@ -43,6 +43,11 @@ def test_the_package_is_valid_and_holds_the_approved_figures_exactly(demo_db: Pa
     assert published == approved
     assert len(rows(out / "progress.csv")) == progress
     assert f"measurements {len(approved)}," in done.stdout
+    for resource in package["resources"]:  # every row says whose it is, as the public views do
+        assert resource["schema"]["primaryKey"][0] == "partnership_code"
+        table = rows(out / resource["path"])
+        assert next(iter(table[0])) == "partnership_code"
+        assert {r["partnership_code"] for r in table} == {"LICTP"}
 
 
 def test_only_approved_figures_are_published_and_values_are_not_neutralised(demo_db: Path, tmp_path: Path) -> None:
@@ -62,6 +67,7 @@ def test_only_approved_figures_are_published_and_values_are_not_neutralised(demo
     mine = [r for r in rows(second / "measurements.csv") if r["submission_id"] == str(sid)]
     assert mine == [
         {
+            "partnership_code": "LICTP",
             "partner_code": "HBBC",
             "period": "2025/26 Q2",
             "kpi_code": "DS01",

@@ -1,4 +1,4 @@
 -- Open data (metrics/publish.py): the charter's commitments and principles.
-SELECT code, title, cross_cutting, false AS principle FROM commitment
+SELECT partnership_code, code, title, cross_cutting, false AS principle FROM commitment
 UNION ALL
-SELECT code, strapline, false, true FROM principle
+SELECT partnership_code, code, strapline, false, true FROM principle

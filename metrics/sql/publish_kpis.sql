@@ -1,2 +1,2 @@
 -- Open data (metrics/publish.py): the indicators.
-SELECT code, name, unit, polarity, category FROM kpi
+SELECT partnership_code, code, name, unit, polarity, category FROM kpi

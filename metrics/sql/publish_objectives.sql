@@ -1,2 +1,2 @@
 -- Open data (metrics/publish.py): the SMART objectives.
-SELECT code, title, commitment_code, kpi_code, deadline_period, status FROM objective
+SELECT partnership_code, code, title, commitment_code, kpi_code, deadline_period, status FROM objective

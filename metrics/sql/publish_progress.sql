@@ -1,3 +1,3 @@
 -- Open data (metrics/publish.py): progress against targets from approved figures (the public view).
-SELECT objective_code, partner_code, period, actual, target, status, direction, result_source
+SELECT partnership_code, objective_code, partner_code, period, actual, target, status, direction, result_source
 FROM objective_progress
