@@ -24,7 +24,7 @@ from metrics import hosting, store
 from tests import partnership_fixture as two
 from tests.browser import menu, offered, open_page, serve, settle
 from tests.conftest import AS_OF
-from tests.test_accessibility import _violations
+from tests.test_members_walk import _violations
 
 pytestmark = pytest.mark.browser
 QUARTER = "2025/26 Q2"

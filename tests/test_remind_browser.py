@@ -20,7 +20,7 @@ from metrics.board import ActionInput
 from metrics.notices import RemindSettings
 from tests.browser import menu, open_page, serve, settle, sign_in
 from tests.conftest import AS_OF
-from tests.test_accessibility import _violations
+from tests.test_members_walk import _violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account's password
