@@ -132,3 +132,11 @@ def open_page(page: Page, title: str) -> None:
     menu(page).filter(has_text=title).click()
     settle(page)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+# Elements of the main area that reach past the window's right edge (wide tables scroll in their own box).
+OVERFLOW = """() => { const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("[data-testid='stMain'] *")].filter((e) => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1 && !e.closest(".charter-scroll, [data-testid='stDataFrame']");
+  }).map((e) => e.outerHTML.slice(0, 120)); }"""

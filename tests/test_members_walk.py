@@ -27,7 +27,7 @@ from metrics import accounts, demo, queries, store
 from metrics.access import Actor
 from metrics.periods import last_complete_quarter
 from metrics.status import Status
-from tests.browser import menu, offered, serve, settle, sign_in
+from tests.browser import OVERFLOW, menu, offered, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long test password"  # noqa: S105 - the test accounts' password, in the test database only
@@ -204,6 +204,8 @@ def test_on_a_phone_choosing_a_page_closes_the_menu_and_no_page_scrolls_sideways
         width, seen = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
         if width > seen:
             found.append(f"the page scrolls sideways: {width} px wide in a {seen} px window")
+        if cut := page.evaluate(OVERFLOW):
+            found.append(f"cut off at the right edge: {cut}")
         if found:
             problems[title] = found
     page.context.close()

@@ -13,8 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from metrics import accounts, store
 from metrics.access import Actor
-from tests.browser import open_page, serve, settle, sign_in
-from tests.test_accessibility import OVERFLOW
+from tests.browser import OVERFLOW, open_page, serve, settle, sign_in
 from tests.test_members_walk import _charts_without_their_alternative, _violations
 
 pytestmark = pytest.mark.browser
