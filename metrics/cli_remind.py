@@ -4,6 +4,7 @@ each preceded by a digest). docs/reminders.md says how to run it daily."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +35,8 @@ def cmd_remind(args: argparse.Namespace) -> int:
         store.require_current(con, args.db)
         # A run reads every council's figures and writes to people about them: the performance lead's job.
         require(accounts.acting(con, args.as_email, accounts.login_name(args.by)), Action.USERS, con=con)
+        if args.partnership:  # a hosted partnership: its people's links must open it, not the install's own
+            settings = dataclasses.replace(settings, partnership=_code(con))
         plan = remind.gather(con, today, settings)
     if smtp is None:
         print("\n".join(remind.describe(plan)))
@@ -49,6 +52,12 @@ def cmd_remind(args: argparse.Namespace) -> int:
     for problem in refused:
         print(f"charter remind: {problem}; that person's notices will be tried again on the next run", file=sys.stderr)
     return 1 if refused else 0
+
+
+def _code(con: Any) -> str | None:
+    """The code of the partnership a database holds (None before a framework is loaded)."""
+    row = con.execute("SELECT short_name FROM core.partnership").fetchone()
+    return str(row[0]) if row else None
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

@@ -67,9 +67,11 @@ class RemindSettings:
     escalate_after_days: int = 14  # overdue this long: the performance lead is told too
     digest_days_before: int = 7  # the board's digest, this many days before a planned meeting
     review_days: int = 14  # submissions returned or approved this recently are told to their sender
+    partnership: str | None = None  # a hosted partnership's code: every link opens that partnership (hosting.md)
 
     def url(self, page: str, **params: object) -> str:
-        """The address of one of the app's pages, with its query (quarter, partner, ...)."""
+        """The address of one of the app's pages, with its query (partnership, quarter, partner, ...)."""
+        params = {"partnership": self.partnership, **params}
         query = urlencode({k: str(v) for k, v in params.items() if v is not None}, quote_via=quote)
         return f"{self.base_url}/{page}" + (f"?{query}" if query else "")
 

@@ -476,3 +476,25 @@ def test_the_board_is_told_of_risk_reviews_past_due_and_contract_notices_once(
     again = charter(demo_db, "remind", "--secrets", str(secrets(tmp_path, server.port)))
     assert (again.returncode, again.stderr) == (0, "")
     assert CHAIR not in server.by_recipient()  # each notice once
+
+
+def test_a_hosted_partnerships_links_open_that_partnership(_demo_template: Path, tmp_path: Path) -> None:
+    """docs/hosting.md: `charter --partnership CODE remind` writes to that partnership's people, whose links must
+    open it (`?partnership=CODE`), not the install's own partnership; the install's own run's links are unchanged."""
+    from metrics import hosting
+    from tests import partnership_fixture as two
+
+    db = two.install(_demo_template, tmp_path, AS_OF)
+    for where in (db, hosting.path_for(db, two.OTHER)):
+        with store.connect(where, as_of=AS_OF) as con:
+            accounts.add_user(con, ADMIN, email=HINA, role="officer", partners=["HBBC"])
+    env = {"CHARTER_SECRETS": str(tmp_path / "none.toml")}  # no [smtp]: a dry run needs none
+    hosted = charter(db, "--partnership", two.OTHER, "--as-of", "2025-11-05", "remind", "--dry-run", cwd=tmp_path,
+                     env=env)  # fmt: skip
+    home = charter(db, "--as-of", "2025-11-05", "remind", "--dry-run", cwd=tmp_path, env=env)
+    assert [(r.returncode, r.stderr) for r in (hosted, home)] == [(0, "")] * 2
+    links = [re.findall(r"https?://\S+", run.stdout) for run in (hosted, home)]
+    assert links[0] and links[1], (hosted.stdout, home.stdout)
+    assert all("?partnership=KTIP&" in link or link.endswith("?partnership=KTIP") for link in links[0]), links[0]
+    assert not any("partnership=" in link for link in links[1]), links[1]
+    assert f"To {HINA}, 1 notice:" in hosted.stdout.splitlines()
