@@ -24,6 +24,38 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
+    if args.every_partnership:
+        return _remind_every(args)
+    return _remind(args)
+
+
+def _remind_every(args: argparse.Namespace) -> int:
+    """One run for each partnership the install serves, its own first (docs/reminders.md): the settings and the
+    mail server are checked once for all; a partnership that cannot be reminded now is said, and the others go on."""
+    from metrics import hosting, mail, notices, remind
+    from metrics.access import AccessDenied
+    from metrics.cli import UsageError
+
+    if args.partnership:
+        raise UsageError("--every-partnership covers every partnership the install serves: leave out --partnership")
+    path = notices.secrets_path(args.secrets)
+    secrets = notices.read_secrets(path)
+    notices.remind_settings(secrets, path)
+    if not args.dry_run:
+        mail.smtp_settings(secrets, path)
+    worst = 0
+    for where in hosting.partnerships(args.db, wait=args.wait):
+        print(f"{where.code} ({where.name}):")
+        one = argparse.Namespace(**{**vars(args), "db": where.path, "partnership": None if where.home else where.code})
+        try:
+            worst = max(worst, _remind(one))
+        except (store.StoreError, AccessDenied, accounts.AccountError, remind.RemindError) as exc:
+            print(f"charter remind: {where.code}: {exc}", file=sys.stderr)
+            worst = max(worst, 1)
+    return worst
+
+
+def _remind(args: argparse.Namespace) -> int:
     from metrics import mail, notices, remind
 
     path = notices.secrets_path(args.secrets)
@@ -104,6 +136,10 @@ def register(sub: Any) -> None:
     """Add `remind` and `meeting` to the `charter` command's subparsers."""
     p = sub.add_parser("remind", help="e-mail the notices due today (figures, submissions, actions, board digest)")
     p.add_argument("--dry-run", action="store_true", help="print, per person, what would be sent; send nothing")
+    p.add_argument(
+        "--every-partnership", action="store_true",
+        help="one run for each partnership the install serves, its own first (see `charter partnership list`)",
+    )  # fmt: skip
     p.add_argument(
         "--secrets", type=Path, metavar="FILE",
         help="the file with [smtp] and [reminders] (default: $CHARTER_SECRETS or .streamlit/secrets.toml)",

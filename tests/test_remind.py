@@ -480,7 +480,8 @@ def test_the_board_is_told_of_risk_reviews_past_due_and_contract_notices_once(
 
 def test_a_hosted_partnerships_links_open_that_partnership(_demo_template: Path, tmp_path: Path) -> None:
     """docs/hosting.md: `charter --partnership CODE remind` writes to that partnership's people, whose links must
-    open it (`?partnership=CODE`), not the install's own partnership; the install's own run's links are unchanged."""
+    open it (`?partnership=CODE`), not the install's own partnership; the install's own run's links are unchanged;
+    `--every-partnership` does each partnership's run in one."""
     from metrics import hosting
     from tests import partnership_fixture as two
 
@@ -498,3 +499,18 @@ def test_a_hosted_partnerships_links_open_that_partnership(_demo_template: Path,
     assert all("?partnership=KTIP&" in link or link.endswith("?partnership=KTIP") for link in links[0]), links[0]
     assert not any("partnership=" in link for link in links[1]), links[1]
     assert f"To {HINA}, 1 notice:" in hosted.stdout.splitlines()
+
+    # One run for them all: each partnership's own run under its name, the install's own first.
+    every = charter(db, "--as-of", "2025-11-05", "remind", "--dry-run", "--every-partnership", cwd=tmp_path, env=env)
+    assert (every.returncode, every.stderr) == (0, "")
+    lines = every.stdout.splitlines()
+    start = lines.index(f"{two.OTHER} ({two.OTHER_NAME}):")
+    assert lines[0] == f"LICTP ({PARTNERSHIP}):"
+    assert lines[1:start] == home.stdout.splitlines()
+    assert lines[start + 1 :] == hosted.stdout.splitlines()
+    both = charter(db, "--partnership", two.OTHER, "remind", "--dry-run", "--every-partnership", cwd=tmp_path,
+                   env=env)  # fmt: skip
+    assert (both.returncode, both.stdout, both.stderr) == (
+        2, "", "charter remind: --every-partnership covers every partnership the install serves: leave out "
+        "--partnership\n",
+    )  # fmt: skip
