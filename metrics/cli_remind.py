@@ -10,6 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from metrics import accounts, audit, store
 from metrics.access import Action, require
 from metrics.periods import parse_period
@@ -86,7 +88,7 @@ def _remind(args: argparse.Namespace) -> int:
     return 1 if refused else 0
 
 
-def _code(con: Any) -> str | None:
+def _code(con: duckdb.DuckDBPyConnection) -> str | None:
     """The code of the partnership a database holds (None before a framework is loaded)."""
     row = con.execute("SELECT short_name FROM core.partnership").fetchone()
     return str(row[0]) if row else None
