@@ -510,7 +510,7 @@ def test_a_hosted_partnerships_links_open_that_partnership(_demo_template: Path,
     assert lines[start + 1 :] == hosted.stdout.splitlines()
     hosting.path_for(db, two.OTHER).unlink()  # a partnership that cannot be reminded now: the others go on
     gone = charter(db, "--as-of", "2025-11-05", "remind", "--dry-run", "--every-partnership", cwd=tmp_path, env=env)
-    assert (gone.returncode, gone.stdout.splitlines()) == (1, lines[:start] + [lines[start]])
+    assert (gone.returncode, gone.stdout.splitlines()) == (1, lines[: start + 1])
     assert gone.stderr.startswith(f"charter remind: {two.OTHER}: "), gone.stderr
     assert len(gone.stderr.splitlines()) == 1, gone.stderr
     both = charter(db, "--partnership", two.OTHER, "remind", "--dry-run", "--every-partnership", cwd=tmp_path,
