@@ -10,8 +10,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from metrics import accounts, audit, store
 from metrics.access import Action, require
 from metrics.periods import parse_period
@@ -70,7 +68,7 @@ def _remind(args: argparse.Namespace) -> int:
         # A run reads every council's figures and writes to people about them: the performance lead's job.
         require(accounts.acting(con, args.as_email, accounts.login_name(args.by)), Action.USERS, con=con)
         if args.partnership:  # a hosted partnership: its people's links must open it, not the install's own
-            settings = dataclasses.replace(settings, partnership=_code(con))
+            settings = dataclasses.replace(settings, partnership=str(args.partnership).strip().upper())
         plan = remind.gather(con, today, settings)
     if smtp is None:
         print("\n".join(remind.describe(plan)))
@@ -86,12 +84,6 @@ def _remind(args: argparse.Namespace) -> int:
     for problem in refused:
         print(f"charter remind: {problem}; that person's notices will be tried again on the next run", file=sys.stderr)
     return 1 if refused else 0
-
-
-def _code(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The code of the partnership a database holds (None before a framework is loaded)."""
-    row = con.execute("SELECT short_name FROM core.partnership").fetchone()
-    return str(row[0]) if row else None
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
